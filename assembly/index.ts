@@ -1,0 +1,103 @@
+// The WASM ABI (DESIGN.md "WASM ABI"). One instance serves one encoding. Memory layout, all
+// laid out by this module and never freed:
+//
+//   [static data][vocab file][hash table + byte ranks][input arena][output arena][BPE scratch]
+//
+// The arena and scratch sit at the end so they can grow in place. JS must refresh its views of
+// memory after init() and grow(), the only calls that grow it (plus encodeChunk on a piece
+// longer than any seen before, which grows the BPE scratch).
+
+import { buildVocab, rankOf, byteRanksPtr, ensureMemory } from "./vocab";
+import { setInput, pieceEnd, touchedEnd } from "./scan";
+import { mergePiece, setScratch } from "./bpe";
+
+const MAX_TOKEN_LEN: u32 = 128;
+const NONE: u32 = 0xffffffff;
+
+let vocabPtr: usize = 0;
+let vocabSize: u32 = 0;
+let pattern: u32 = 0;
+let arenaPtr: usize = 0;
+let inCap: u32 = 0;
+let outPtr: usize = 0;
+let tail: u32 = 0;
+
+/** Reserves room for the vocab file; JS copies the file there, then calls init. */
+export function vocabAlloc(size: u32): usize {
+  vocabPtr = (__heap_base + 15) & ~<usize>15;
+  vocabSize = size;
+  ensureMemory(vocabPtr + size);
+  return vocabPtr;
+}
+
+/** Builds the tables. Returns 0, or 1 if the vocab is unusable, 2 if a byte is not a token. */
+export function init(patternId: u32, initialInputCap: u32): u32 {
+  pattern = patternId;
+  let end = buildVocab(vocabPtr, vocabSize, vocabPtr + vocabSize);
+  if (end == 0) return 1;
+  for (let b = 0; b < 256; b++) if (load<u32>(byteRanksPtr + (<usize>b << 2)) == NONE) return 2;
+  arenaPtr = (end + 15) & ~<usize>15;
+  layout(initialInputCap);
+  return 0;
+}
+
+function layout(cap: u32): void {
+  inCap = (cap + 15) & ~15;
+  outPtr = arenaPtr + inCap + 16; // 16 bytes of slack after the input for word-sized reads
+  let scratch = outPtr + (<usize>inCap << 2);
+  ensureMemory(scratch);
+  setScratch(scratch);
+}
+
+export function inputPtr(): usize {
+  return arenaPtr;
+}
+export function inputCap(): u32 {
+  return inCap;
+}
+export function outputPtr(): usize {
+  return outPtr;
+}
+export function tailLen(): u32 {
+  return tail;
+}
+
+/** Grows the input arena to at least `cap` bytes (the tail at its start is kept). */
+export function grow(cap: u32): void {
+  if (cap > inCap) layout(cap);
+}
+
+/**
+ * Pre-tokenizes and encodes input[0, len). Writes ranks at outputPtr and returns their number.
+ * Unless `final`, pieces that may continue past `len` are held back: their bytes are moved to
+ * the start of the arena and tailLen() tells how many. Stops after the piece that makes the
+ * count exceed `limit` (then tailLen() is 0 and the rest is dropped: the caller only wanted to
+ * know the count is over the limit).
+ */
+export function encodeChunk(len: u32, final: bool, limit: u32): u32 {
+  setInput(arenaPtr, len);
+  let count: u32 = 0;
+  let i: u32 = 0;
+  tail = 0;
+  while (i < len) {
+    let e = pieceEnd(pattern, i);
+    if (!final && touchedEnd()) {
+      tail = len - i;
+      memory.copy(arenaPtr, arenaPtr + i, tail);
+      return count;
+    }
+    let n = e - i;
+    let p = arenaPtr + i;
+    let out = outPtr + (<usize>count << 2);
+    let r = n <= MAX_TOKEN_LEN ? (n == 1 ? load<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2)) : rankOf(p, n)) : NONE;
+    if (r != NONE) {
+      store<u32>(out, r);
+      count++;
+    } else {
+      count += mergePiece(p, n, out);
+    }
+    i = e;
+    if (count > limit) return count;
+  }
+  return count;
+}

@@ -1,0 +1,276 @@
+// Pre-tokenizers: hand-written equivalents of the reference regexes, one per pattern family.
+// DESIGN.md ("Pre-tokenizers") states each rule and why it is the regex's leftmost-first match;
+// the code follows those rules in the same order.
+//
+// Every read goes through readClass(), which also notices reads at or past the end of the
+// input. When the input is a chunk of a longer text (not final), a piece whose extent depended
+// on such a read may continue in the next chunk, so the caller holds it back.
+
+import { classOf } from "./unicode-table";
+
+export const PATTERN_R50K: u32 = 0;
+export const PATTERN_CL100K: u32 = 1;
+export const PATTERN_O200K: u32 = 2;
+
+// Classes (DESIGN.md "Unicode classes") and EOF, as bits for set tests.
+const OTHER: u32 = 0;
+const UPPER: u32 = 1;
+const LOWER: u32 = 2;
+const LETTER: u32 = 3;
+const MARK: u32 = 4;
+const NUMBER: u32 = 5;
+const SPACE: u32 = 6;
+const EOF: u32 = 7;
+
+const IS_L: u32 = (1 << UPPER) | (1 << LOWER) | (1 << LETTER);
+const IS_N: u32 = 1 << NUMBER;
+const IS_S: u32 = 1 << SPACE;
+const IS_P: u32 = (1 << OTHER) | (1 << MARK); // [^\s\p{L}\p{N}]
+const IS_UP: u32 = (1 << UPPER) | (1 << LETTER) | (1 << MARK);
+const IS_LO: u32 = (1 << LOWER) | (1 << LETTER) | (1 << MARK);
+const IS_BOTH: u32 = (1 << LETTER) | (1 << MARK); // in both UP and LO
+// prefix of the word alternatives: [^\r\n\p{L}\p{N}] (\r, \n are checked by value)
+const IS_PREFIX: u32 = (1 << OTHER) | (1 << MARK) | (1 << SPACE);
+
+let src: usize = 0;
+let srcLen: u32 = 0;
+/** set when a read reached the end of the input */
+let sawEnd: bool = false;
+/** the code point and the position after it, from the last readClass */
+let cpVal: u32 = 0;
+let cpNext: u32 = 0;
+
+export function setInput(ptr: usize, len: u32): void {
+  src = ptr;
+  srcLen = len;
+}
+
+@inline
+function isIn(cls: u32, set: u32): bool {
+  return ((1 << cls) & set) != 0;
+}
+
+// Input is always well-formed UTF-8 (TextEncoder output), so decoding needs no validation.
+@inline
+function readClass(pos: u32): u32 {
+  if (pos >= srcLen) {
+    sawEnd = true;
+    cpVal = 0xffffffff;
+    cpNext = pos;
+    return EOF;
+  }
+  let p = src + pos;
+  let b0 = <u32>load<u8>(p);
+  if (b0 < 0x80) {
+    cpVal = b0;
+    cpNext = pos + 1;
+    return classOf(b0);
+  }
+  let cp: u32;
+  if (b0 < 0xe0) {
+    cp = ((b0 & 0x1f) << 6) | (<u32>load<u8>(p, 1) & 0x3f);
+    cpNext = pos + 2;
+  } else if (b0 < 0xf0) {
+    cp = ((b0 & 0x0f) << 12) | ((<u32>load<u8>(p, 1) & 0x3f) << 6) | (<u32>load<u8>(p, 2) & 0x3f);
+    cpNext = pos + 3;
+  } else {
+    cp =
+      ((b0 & 0x07) << 18) |
+      ((<u32>load<u8>(p, 1) & 0x3f) << 12) |
+      ((<u32>load<u8>(p, 2) & 0x3f) << 6) |
+      (<u32>load<u8>(p, 3) & 0x3f);
+    cpNext = pos + 4;
+  }
+  cpVal = cp;
+  return classOf(cp);
+}
+
+/** class of the code point that stopped the last run */
+let stopClass: u32 = 0;
+
+/** End of the maximal run of code points in `set` starting at pos. */
+@inline
+function runOf(pos: u32, set: u32): u32 {
+  while (true) {
+    let c = readClass(pos);
+    if (!isIn(c, set)) {
+      stopClass = c;
+      return pos;
+    }
+    pos = cpNext;
+  }
+}
+
+/** Extends over \r and \n (and '/' if withSlash). */
+@inline
+function runOfNewlines(pos: u32, withSlash: bool): u32 {
+  while (true) {
+    readClass(pos);
+    let v = cpVal;
+    if (v == 13 || v == 10 || (withSlash && v == 47)) pos = cpNext;
+    else return pos;
+  }
+}
+
+@inline
+function lower(v: u32): u32 {
+  return v >= 65 && v <= 90 ? v + 32 : v;
+}
+
+/**
+ * Contraction after the apostrophe that ends at `pos`: 's 't 'm 'd 're 've 'll.
+ * Returns the end, or 0. With ignoreCase, Unicode simple case folding applies: besides ASCII
+ * case, U+017F LATIN SMALL LETTER LONG S folds to 's' (the regex crate's (?i) does this).
+ */
+function contraction(pos: u32, ignoreCase: bool): u32 {
+  readClass(pos);
+  let a = cpVal;
+  let next = cpNext;
+  if (ignoreCase) {
+    a = a == 0x17f ? 115 : lower(a);
+  }
+  if (a == 115 || a == 116 || a == 109 || a == 100) return next; // s t m d
+  let want: u32 = 0;
+  if (a == 114 || a == 118) want = 101; // re ve
+  else if (a == 108) want = 108; // ll
+  else return 0;
+  readClass(next);
+  let b = ignoreCase ? lower(cpVal) : cpVal;
+  return b == want ? cpNext : 0;
+}
+
+/**
+ * Whitespace rule shared by all patterns. `newlineRule`: \s*[\r\n]+ comes first (cl100k, o200k).
+ * Then \s+(?!\S): the whole run at the end of text, else all but its last code point; then one.
+ */
+function whitespace(i: u32, newlineRule: bool): u32 {
+  let pos = i;
+  let lastStart = i;
+  let afterNewline: u32 = 0;
+  let count: u32 = 0;
+  while (true) {
+    let c = readClass(pos);
+    if (c != SPACE) break;
+    lastStart = pos;
+    count++;
+    if (cpVal == 10 || cpVal == 13) afterNewline = cpNext;
+    pos = cpNext;
+  }
+  if (newlineRule && afterNewline != 0) return afterNewline;
+  if (pos >= srcLen) return pos;
+  return count >= 2 ? lastStart : pos;
+}
+
+function pieceR50k(i: u32): u32 {
+  let c = readClass(i);
+  let v = cpVal;
+  let n1 = cpNext;
+  if (v == 39) {
+    let e = contraction(n1, false);
+    if (e != 0) return e;
+  }
+  if (v == 32) {
+    let k = readClass(n1);
+    let n2 = cpNext;
+    if (isIn(k, IS_L)) return runOf(n2, IS_L);
+    if (k == NUMBER) return runOf(n2, IS_N);
+    if (isIn(k, IS_P)) return runOf(n2, IS_P);
+  }
+  if (isIn(c, IS_L)) return runOf(n1, IS_L);
+  if (c == NUMBER) return runOf(n1, IS_N);
+  if (isIn(c, IS_P)) return runOf(n1, IS_P);
+  return whitespace(i, false);
+}
+
+@inline
+function digits3(n1: u32): u32 {
+  let e = n1;
+  if (readClass(e) == NUMBER) {
+    e = cpNext;
+    if (readClass(e) == NUMBER) e = cpNext;
+  }
+  return e;
+}
+
+function pieceCl100k(i: u32): u32 {
+  let c = readClass(i);
+  let v = cpVal;
+  let n1 = cpNext;
+  if (v == 39) {
+    let e = contraction(n1, true);
+    if (e != 0) return e;
+  }
+  if (isIn(c, IS_L)) return runOf(n1, IS_L);
+  if (isIn(c, IS_PREFIX) && v != 13 && v != 10) {
+    if (isIn(readClass(n1), IS_L)) return runOf(cpNext, IS_L);
+  }
+  if (c == NUMBER) return digits3(n1);
+  if (v == 32) {
+    if (isIn(readClass(n1), IS_P)) return runOfNewlines(runOf(cpNext, IS_P), false);
+  }
+  if (isIn(c, IS_P)) return runOfNewlines(runOf(n1, IS_P), false);
+  return whitespace(i, true);
+}
+
+/** o200k word alternative 1 from s: UP* LO+ (see DESIGN.md). 0 = no match. */
+function wordLowerTail(s: u32): u32 {
+  let pos = s;
+  let afterBoth: u32 = 0;
+  while (true) {
+    let c = readClass(pos);
+    if (!isIn(c, IS_UP)) {
+      if (c == LOWER) return runOf(cpNext, IS_LO);
+      return afterBoth;
+    }
+    pos = cpNext;
+    if (c != UPPER) afterBoth = pos;
+  }
+}
+
+/** o200k word alternative 2 from s: UP+ LO*. 0 = no match. */
+function wordUpperHead(s: u32): u32 {
+  let e = runOf(s, IS_UP);
+  if (e == s) return 0;
+  return isIn(stopClass, IS_LO) ? runOf(e, IS_LO) : e;
+}
+
+function pieceO200k(i: u32): u32 {
+  let c = readClass(i);
+  let v = cpVal;
+  let n1 = cpNext;
+  let prefixable = isIn(c, IS_PREFIX) && v != 13 && v != 10;
+  let e: u32 = 0;
+  if (prefixable) e = wordLowerTail(n1);
+  if (e == 0 && isIn(c, IS_UP | IS_LO)) e = wordLowerTail(i);
+  if (e == 0 && prefixable) e = wordUpperHead(n1);
+  if (e == 0 && isIn(c, IS_UP)) e = wordUpperHead(i);
+  if (e != 0) {
+    readClass(e);
+    if (cpVal == 39) {
+      let t = contraction(cpNext, true);
+      if (t != 0) return t;
+    }
+    return e;
+  }
+  if (c == NUMBER) return digits3(n1);
+  if (v == 32) {
+    if (isIn(readClass(n1), IS_P)) return runOfNewlines(runOf(cpNext, IS_P), true);
+  }
+  if (isIn(c, IS_P)) return runOfNewlines(runOf(n1, IS_P), true);
+  return whitespace(i, true);
+}
+
+/**
+ * End of the piece that starts at i (< input length). `touchedEnd()` then tells whether the
+ * answer depended on what lies past the input.
+ */
+export function pieceEnd(pattern: u32, i: u32): u32 {
+  sawEnd = false;
+  if (pattern == PATTERN_O200K) return pieceO200k(i);
+  if (pattern == PATTERN_CL100K) return pieceCl100k(i);
+  return pieceR50k(i);
+}
+
+export function touchedEnd(): bool {
+  return sawEnd;
+}

@@ -1,0 +1,16 @@
+// What the Encoding needs from an engine: ordinary text in, ranks out. Special tokens are the
+// Encoding's business; engines never see them.
+
+export interface Engine {
+  readonly kind: "wasm" | "js";
+  /** Token ids of `text`, no special tokens recognised. */
+  encode(text: string): Uint32Array;
+  /** Number of tokens of `text`; may stop counting once the count exceeds `limit`. */
+  count(text: string, limit?: number): number;
+}
+
+/** Pre-tokenizer families with a hand-written scanner (DESIGN.md, "Pre-tokenizers"). */
+export type PatternId = 0 | 1 | 2;
+export const PATTERN_R50K: PatternId = 0;
+export const PATTERN_CL100K: PatternId = 1;
+export const PATTERN_O200K: PatternId = 2;

@@ -1,0 +1,63 @@
+/**
+ * Every error tokenmill throws on purpose is a `TokenmillError`, with a `code` that programs can
+ * switch on and a message that names what was wrong and where.
+ */
+export class TokenmillError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** The text contains a special token that the call did not allow (tiktoken's default guard). */
+export class DisallowedSpecialTokenError extends TokenmillError {
+  constructor(readonly token: string, readonly index: number) {
+    super(
+      "DISALLOWED_SPECIAL",
+      `text contains the special token ${JSON.stringify(token)} at index ${index}; ` +
+        `pass { allowedSpecial: "all" } (or a set naming it) to encode it as a special token, ` +
+        `or { disallowedSpecial: [] } to encode it as ordinary text`,
+    );
+  }
+}
+
+/** `decode`/`decodeBytes`/`tokenBytes` got something that is not a token id of this encoding. */
+export class InvalidTokenIdError extends TokenmillError {
+  constructor(readonly id: unknown, readonly position: number, nVocab: number) {
+    super(
+      "INVALID_TOKEN_ID",
+      `invalid token id ${String(id)} at position ${position}: ids are integers in [0, ${nVocab - 1}] that name a token of this encoding`,
+    );
+  }
+}
+
+export class UnknownEncodingError extends TokenmillError {
+  constructor(readonly encodingName: string, readonly known: readonly string[]) {
+    super("UNKNOWN_ENCODING", `unknown encoding ${JSON.stringify(encodingName)}; known encodings: ${known.join(", ")}`);
+  }
+}
+
+export class UnknownModelError extends TokenmillError {
+  constructor(readonly model: string, readonly known: readonly string[]) {
+    super(
+      "UNKNOWN_MODEL",
+      `unknown model ${JSON.stringify(model)}; known models and prefixes: ${known.join(", ")}`,
+    );
+  }
+}
+
+/** A vocabulary (a `.tiktoken` rank file or a `.tkv` file of ours) is malformed. */
+export class VocabFormatError extends TokenmillError {
+  constructor(message: string, readonly line?: number) {
+    super("VOCAB_FORMAT", line === undefined ? message : `line ${line}: ${message}`);
+  }
+}
+
+/** Bad arguments: wrong types, unknown options, inconsistent custom encodings. */
+export class InvalidArgumentError extends TokenmillError {
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
+  }
+}

@@ -1,0 +1,30 @@
+// tokenmill: exact, fast BPE tokenization of the OpenAI encodings (and custom tiktoken-style ones).
+
+export { Encoding, type EncodeOptions, type SpecialTokenSet } from "./encoding.js";
+export {
+  getEncoding,
+  getEncodingSync,
+  encodingForModel,
+  getEncodingForModel,
+  createEncoding,
+  parseTiktokenFile,
+  type LoadOptions,
+  type CustomEncodingSpec,
+  type MergeableRanks,
+} from "./load.js";
+export { ENCODING_NAMES, encodingNameForModel, isEncodingName, type EncodingName } from "./models.js";
+export {
+  TokenmillError,
+  DisallowedSpecialTokenError,
+  InvalidTokenIdError,
+  UnknownEncodingError,
+  UnknownModelError,
+  VocabFormatError,
+  InvalidArgumentError,
+} from "./errors.js";
+
+/** Names of the built-in encodings. */
+export function listEncodings(): string[] {
+  return [...ENCODING_NAMES_LIST];
+}
+import { ENCODING_NAMES as ENCODING_NAMES_LIST } from "./models.js";

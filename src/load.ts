@@ -1,0 +1,275 @@
+// Getting an Encoding: built-in encodings from their vocab files (read from disk in Node,
+// fetched elsewhere), custom ones from tiktoken-style ranks. Engines are chosen here.
+
+import type { Engine, PatternId } from "./engine.js";
+import { Encoding } from "./encoding.js";
+import { InvalidArgumentError, TokenmillError, UnknownEncodingError, VocabFormatError } from "./errors.js";
+import { JsEngine, RegexJsEngine, knownPatternId } from "./js/engine.js";
+import { ENCODING_NAMES, encodingNameForModel, isEncodingName, type EncodingName } from "./models.js";
+import { ENCODING_SPECS, EXPLICIT_N_VOCAB, type EncodingSpec } from "./registry.js";
+import { parseVocabFile, serializeVocab, type Vocab } from "./vocab-file.js";
+import { WasmEngine, compileWasm, compileWasmSync, wasmAvailable, type WasmSource } from "./wasm-engine.js";
+
+export interface LoadOptions {
+  /**
+   * "wasm" (default where WebAssembly exists) or "js" (the pure-TypeScript engine, same ids).
+   * "auto" picks wasm when available.
+   */
+  engine?: "auto" | "wasm" | "js";
+  /** The engine's .wasm bytes or a compiled module, instead of the copy inlined in the bundle. */
+  wasm?: WasmSource;
+  /** The vocab file's bytes (e.g. fetched by the app); skips reading/fetching it. */
+  vocab?: Uint8Array | ArrayBuffer;
+  /** Where to fetch the vocab file from (browsers); default: vocab/<file> next to this package. */
+  vocabUrl?: string | URL;
+}
+
+const cache = new Map<string, Encoding>();
+const pending = new Map<string, Promise<Encoding>>();
+
+function specFor(name: string): EncodingSpec {
+  if (!isEncodingName(name)) throw new UnknownEncodingError(String(name), ENCODING_NAMES);
+  return ENCODING_SPECS[name]();
+}
+
+function useWasm(options: LoadOptions | undefined): boolean {
+  const engine = options?.engine ?? "auto";
+  if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
+    throw new InvalidArgumentError(`engine must be "auto", "wasm" or "js", got ${JSON.stringify(engine)}`);
+  }
+  if (engine === "js") return false;
+  if (engine === "wasm" && !wasmAvailable()) {
+    throw new TokenmillError("NO_WASM", "engine \"wasm\" was requested but WebAssembly is not available here");
+  }
+  return wasmAvailable();
+}
+
+function cacheKey(name: string, options: LoadOptions | undefined): string | undefined {
+  if (options?.wasm || options?.vocab || options?.vocabUrl) return undefined; // caller-supplied parts
+  return `${name}/${useWasm(options) ? "wasm" : "js"}`;
+}
+
+function vocabUrlFor(spec: EncodingSpec, options: LoadOptions | undefined): URL {
+  if (options?.vocabUrl) return new URL(options.vocabUrl, globalThis.location?.href);
+  return new URL(`../vocab/${spec.vocabFile}`, import.meta.url);
+}
+
+interface NodeFs {
+  readFileSync(path: URL): Uint8Array;
+  promises: { readFile(path: URL): Promise<Uint8Array> };
+}
+
+function nodeFs(): NodeFs | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.("node:fs") as NodeFs | undefined;
+}
+
+function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  throw new InvalidArgumentError("vocab must be a Uint8Array or an ArrayBuffer");
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+function build(name: string, spec: EncodingSpec, file: Uint8Array, module: WebAssembly.Module | undefined): Encoding {
+  const vocab = parseVocabFile(file);
+  if (hex(vocab.sha256) !== spec.sourceSha256) {
+    throw new VocabFormatError(
+      `vocab file for ${name} was built from different ranks (sha256 ${hex(vocab.sha256)}, expected ${spec.sourceSha256}); rebuild it with scripts/build-vocab.mjs`,
+    );
+  }
+  const engine: Engine = module ? new WasmEngine(module, file, spec.pattern) : new JsEngine(vocab, spec.pattern);
+  return new Encoding(name, vocab, spec.specialTokens, engine, EXPLICIT_N_VOCAB[name as EncodingName]);
+}
+
+/**
+ * Loads a built-in encoding (Node: synchronously from the package's vocab/ folder).
+ * @example const enc = getEncodingSync("o200k_base"); enc.encode("hello world")
+ * @throws UnknownEncodingError listing the known names.
+ */
+export function getEncodingSync(name: string, options?: LoadOptions): Encoding {
+  const spec = specFor(name);
+  const key = cacheKey(name, options);
+  const hit = key && cache.get(key);
+  if (hit) return hit;
+  let file: Uint8Array;
+  if (options?.vocab) {
+    file = toBytes(options.vocab);
+  } else {
+    const fs = nodeFs();
+    if (!fs) {
+      throw new TokenmillError("NO_SYNC_LOAD", "getEncodingSync needs Node's fs (or options.vocab); use getEncoding in browsers");
+    }
+    file = fs.readFileSync(vocabUrlFor(spec, options));
+  }
+  const module = useWasm(options) ? compileWasmSync(options?.wasm) : undefined;
+  const enc = build(name, spec, file, module);
+  if (key) cache.set(key, enc);
+  return enc;
+}
+
+/**
+ * Loads a built-in encoding; works in Node, browsers, workers and edge runtimes.
+ * @example const enc = await getEncoding("cl100k_base");
+ */
+export async function getEncoding(name: string, options?: LoadOptions): Promise<Encoding> {
+  const spec = specFor(name);
+  const key = cacheKey(name, options);
+  if (key) {
+    const hit = cache.get(key) ?? pending.get(key);
+    if (hit) return hit;
+  }
+  const loading = (async () => {
+    let file: Uint8Array;
+    if (options?.vocab) {
+      file = toBytes(options.vocab);
+    } else {
+      const url = vocabUrlFor(spec, options);
+      const fs = nodeFs();
+      if (fs && url.protocol === "file:") {
+        file = await fs.promises.readFile(url);
+      } else {
+        const res = await fetch(url);
+        if (!res.ok) throw new TokenmillError("VOCAB_FETCH", `could not fetch vocab for ${name} from ${url}: HTTP ${res.status}`);
+        file = new Uint8Array(await res.arrayBuffer());
+      }
+    }
+    const module = useWasm(options) ? await compileWasm(options?.wasm) : undefined;
+    return build(name, spec, file, module);
+  })();
+  if (!key) return loading;
+  pending.set(key, loading);
+  try {
+    const enc = await loading;
+    cache.set(key, enc);
+    return enc;
+  } finally {
+    pending.delete(key);
+  }
+}
+
+/**
+ * The encoding a model uses, loaded synchronously (Node), like tiktoken's encoding_for_model.
+ * @example encodingForModel("gpt-4o").name // "o200k_base"
+ * @throws UnknownModelError for names it does not know.
+ */
+export function encodingForModel(model: string, options?: LoadOptions): Encoding {
+  return getEncodingSync(encodingNameForModel(model), options);
+}
+
+/** Async variant of encodingForModel, for browsers. */
+export function getEncodingForModel(model: string, options?: LoadOptions): Promise<Encoding> {
+  return getEncoding(encodingNameForModel(model), options);
+}
+
+// ---- Custom encodings -----------------------------------------------------------------------
+
+export type MergeableRanks = Iterable<readonly [Uint8Array | string, number]>;
+
+export interface CustomEncodingSpec {
+  name: string;
+  /** tiktoken-style pre-tokenization regex (`pat_str`). */
+  patStr: string;
+  /** token bytes → rank (a Map, or pairs); string keys are taken as UTF-8. */
+  mergeableRanks: MergeableRanks;
+  specialTokens?: Record<string, number>;
+  /** tiktoken's explicit_n_vocab: checked against the ranks and special tokens if given. */
+  explicitNVocab?: number;
+}
+
+/**
+ * An Encoding from tiktoken-style parts. Patterns of the OpenAI families get the hand-written
+ * scanners (and the WASM engine); any other pattern is run as a JS RegExp by the JS engine.
+ * @example createEncoding({ name: "mine", patStr, mergeableRanks: parseTiktokenFile(text) })
+ */
+export function createEncoding(spec: CustomEncodingSpec, options?: LoadOptions): Encoding {
+  if (!spec || typeof spec !== "object") throw new InvalidArgumentError("createEncoding: expected { name, patStr, mergeableRanks, specialTokens }");
+  const { name, patStr, mergeableRanks, specialTokens = {}, explicitNVocab } = spec;
+  if (typeof name !== "string" || !name) throw new InvalidArgumentError("createEncoding: name must be a non-empty string");
+  if (typeof patStr !== "string") throw new InvalidArgumentError("createEncoding: patStr must be a string");
+  if (mergeableRanks == null || typeof (mergeableRanks as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new InvalidArgumentError("createEncoding: mergeableRanks must be a Map or an iterable of [bytes, rank] pairs");
+  }
+  const utf8 = new TextEncoder();
+  const tokens: Uint8Array[] = [];
+  const seen = new Set<string>();
+  for (const entry of mergeableRanks) {
+    const [key, rank] = entry;
+    const bytes = typeof key === "string" ? utf8.encode(key) : key;
+    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`createEncoding: token for rank ${rank} is not a Uint8Array or string`);
+    if (!Number.isInteger(rank) || rank < 0 || rank > 0x7ffffffe) throw new InvalidArgumentError(`createEncoding: invalid rank ${rank}`);
+    if (bytes.length === 0) throw new InvalidArgumentError(`createEncoding: rank ${rank} has an empty token`);
+    if (tokens[rank] !== undefined) throw new InvalidArgumentError(`createEncoding: rank ${rank} is given twice`);
+    const k = latin1(bytes);
+    if (seen.has(k)) throw new InvalidArgumentError(`createEncoding: token ${JSON.stringify(k)} (rank ${rank}) is given twice`);
+    seen.add(k);
+    tokens[rank] = bytes;
+  }
+  for (const [text, id] of Object.entries(specialTokens)) {
+    if (!Number.isInteger(id) || id < 0) throw new InvalidArgumentError(`createEncoding: special token ${JSON.stringify(text)} has invalid id ${id}`);
+    if (id < tokens.length && tokens[id] !== undefined) {
+      throw new InvalidArgumentError(`createEncoding: special token ${JSON.stringify(text)} reuses rank ${id} of an ordinary token`);
+    }
+  }
+  const dense = Array.from(tokens, (t) => t ?? new Uint8Array(0));
+  const file = serializeVocab(dense, new Uint8Array(32));
+  const vocab: Vocab = parseVocabFile(file);
+  const maxId = Math.max(dense.length - 1, ...Object.values(specialTokens));
+  if (explicitNVocab !== undefined && explicitNVocab !== maxId + 1) {
+    throw new InvalidArgumentError(`createEncoding: explicitNVocab is ${explicitNVocab}, but ranks and special tokens span ${maxId + 1} ids`);
+  }
+  const pattern: PatternId | undefined = knownPatternId(patStr);
+  let engine: Engine;
+  if (pattern !== undefined && useWasm(options)) {
+    engine = new WasmEngine(compileWasmSync(options?.wasm), file, pattern);
+  } else if (pattern !== undefined) {
+    engine = new JsEngine(vocab, pattern);
+  } else {
+    if (options?.engine === "wasm") {
+      throw new InvalidArgumentError("createEncoding: the WASM engine runs only the OpenAI pattern families; this patStr needs engine \"js\" (or \"auto\")");
+    }
+    engine = new RegexJsEngine(vocab, patStr);
+  }
+  return new Encoding(name, vocab, specialTokens, engine, explicitNVocab);
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+/**
+ * Parses a `.tiktoken` rank file (`<base64 token> <rank>` per line) into token bytes → rank.
+ * @throws VocabFormatError naming the line of the first malformed entry.
+ */
+export function parseTiktokenFile(text: string): Map<Uint8Array, number> {
+  if (typeof text !== "string") throw new InvalidArgumentError("parseTiktokenFile: expected the file's text");
+  const ranks = new Map<Uint8Array, number>();
+  const seenRanks = new Set<number>();
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.endsWith("\r") ? lines[i]!.slice(0, -1) : lines[i]!;
+    if (line === "") continue;
+    const parts = line.split(" ");
+    if (parts.length !== 2) throw new VocabFormatError(`expected "<base64 token> <rank>", got ${JSON.stringify(line.slice(0, 80))}`, i + 1);
+    const [b64, rankText] = parts as [string, string];
+    if (!/^\d+$/.test(rankText)) throw new VocabFormatError(`rank ${JSON.stringify(rankText)} is not a non-negative integer`, i + 1);
+    const rank = Number(rankText);
+    if (seenRanks.has(rank)) throw new VocabFormatError(`rank ${rank} appears twice`, i + 1);
+    seenRanks.add(rank);
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) {
+      throw new VocabFormatError(`token ${JSON.stringify(b64.slice(0, 40))} is not valid base64`, i + 1);
+    }
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+    ranks.set(bytes, rank);
+  }
+  return ranks;
+}
