@@ -9,7 +9,7 @@
 
 import { buildVocab, rankOf, byteRanksPtr, ensureMemory } from "./vocab";
 import { setInput, pieceEnd, touchedEnd } from "./scan";
-import { mergePiece, setScratch } from "./bpe";
+import { mergePiece, setScratch, initBuckets } from "./bpe";
 
 const MAX_TOKEN_LEN: u32 = 128;
 const NONE: u32 = 0xffffffff;
@@ -36,7 +36,7 @@ export function init(patternId: u32, initialInputCap: u32): u32 {
   let end = buildVocab(vocabPtr, vocabSize, vocabPtr + vocabSize);
   if (end == 0) return 1;
   for (let b = 0; b < 256; b++) if (load<u32>(byteRanksPtr + (<usize>b << 2)) == NONE) return 2;
-  arenaPtr = (end + 15) & ~<usize>15;
+  arenaPtr = (initBuckets(end) + 15) & ~<usize>15;
   layout(initialInputCap);
   return 0;
 }

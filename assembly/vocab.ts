@@ -9,6 +9,8 @@ export let nTokens: u32 = 0;
 export let offsetsPtr: usize = 0; // u32[nTokens + 1]
 export let bytesPtr: usize = 0;
 let tablePtr: usize = 0;
+/** length of the longest token: longer spans are rejected without hashing them */
+let maxLen: u32 = 0;
 let tableMask: u32 = 0;
 
 /** rank of each single byte; u32.MAX_VALUE if that byte is not a token */
@@ -71,6 +73,7 @@ function bytesEqual(a: usize, b: usize, n: u32): bool {
 
 /** Rank of the byte string [p, p+n), or u32.MAX_VALUE if it is not a token. */
 export function rankOf(p: usize, n: u32): u32 {
+  if (n > maxLen) return EMPTY;
   let h = hashSpan(p, n);
   let i = h & tableMask;
   while (true) {
@@ -109,6 +112,7 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   for (let r: u32 = 0; r < nTokens; r++) {
     let n = tokenLen(r);
     if (n == 0) continue;
+    if (n > maxLen) maxLen = n;
     let p = bytesPtr + tokenStart(r);
     if (n == 1) store<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2), r);
     let h = hashSpan(p, n);
