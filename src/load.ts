@@ -223,7 +223,7 @@ export function createEncoding(spec: CustomEncodingSpec, options?: LoadOptions):
   if (explicitNVocab !== undefined && explicitNVocab !== maxId + 1) {
     throw new InvalidArgumentError(`createEncoding: explicitNVocab is ${explicitNVocab}, but ranks and special tokens span ${maxId + 1} ids`);
   }
-  const pattern: PatternId | undefined = knownPatternId(patStr);
+  const pattern: PatternId | undefined = knownPatternId(patStr, vocab);
   let engine: Engine;
   if (pattern !== undefined && useWasm(options)) {
     engine = new WasmEngine(compileWasmSync(options?.wasm), file, pattern);

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+"use strict";
+
+let cli;
+try {
+  cli = require("../dist/cli.cjs");
+} catch (err) {
+  if (err && err.code === "MODULE_NOT_FOUND" && String(err.message).includes("cli.cjs")) {
+    process.stderr.write("tokenmill: dist/cli.cjs is missing; build the package first (npm run build)\n");
+    process.exit(1);
+  }
+  throw err;
+}
+
+// `tokenmill encode big.txt | head` closes the pipe early: stop quietly, like other Unix tools.
+process.stdout.on("error", (err) => {
+  if (err && err.code === "EPIPE") process.exit(process.exitCode || 0);
+  throw err;
+});
+
+cli
+  .main(process.argv.slice(2), {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    version: require("../package.json").version,
+    env: process.env,
+  })
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`tokenmill: internal error: ${(err && err.stack) || err}\n`);
+      process.exitCode = 1;
+    },
+  );

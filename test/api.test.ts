@@ -1,0 +1,198 @@
+// The public API: special-token semantics (checked against tiktoken), decode errors, loading
+// errors, custom encodings, counting and limits.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  DisallowedSpecialTokenError,
+  InvalidArgumentError,
+  InvalidTokenIdError,
+  UnknownEncodingError,
+  UnknownModelError,
+  VocabFormatError,
+  createEncoding,
+  encodingForModel,
+  getEncoding,
+  getEncodingSync,
+  listEncodings,
+  parseTiktokenFile,
+} from "../src/index.js";
+import { ENGINES, load, reference } from "./helpers/reference.js";
+
+describe.each(ENGINES)("%s engine", (engine) => {
+  const enc = load("cl100k_base", engine);
+  const ref = reference("cl100k_base");
+  const text = "hi <|endoftext|> there <|fim_prefix|>x<|endofprompt|>";
+
+  it("has tiktoken's metadata", () => {
+    expect(enc.name).toBe("cl100k_base");
+    expect(enc.nVocab).toBe(100277);
+    expect(enc.specialTokens["<|endoftext|>"]).toBe(100257);
+    expect(load("o200k_base", engine).nVocab).toBe(200019);
+    expect(load("r50k_base", engine).nVocab).toBe(50257);
+    expect(load("p50k_edit", engine).nVocab).toBe(50284);
+    expect(load("o200k_harmony", engine).nVocab).toBe(201088);
+    expect(load("gpt2", engine).name).toBe("gpt2");
+  });
+
+  it("rejects disallowed special tokens by default, naming the token and its index", () => {
+    expect(() => enc.encode(text)).toThrow(DisallowedSpecialTokenError);
+    try {
+      enc.encode(text);
+    } catch (e) {
+      expect((e as DisallowedSpecialTokenError).token).toBe("<|endoftext|>");
+      expect((e as DisallowedSpecialTokenError).index).toBe(3);
+      expect(String(e)).toContain("<|endoftext|>");
+    }
+    expect(() => enc.count(text)).toThrow(DisallowedSpecialTokenError);
+  });
+
+  it("follows tiktoken for allowedSpecial / disallowedSpecial combinations", () => {
+    const cases: Array<[object, string[] | "all", string[] | "all"]> = [
+      [{ allowedSpecial: "all" }, "all", []],
+      [{ disallowedSpecial: [] }, [], []],
+      [{ allowedSpecial: ["<|endoftext|>", "<|fim_prefix|>", "<|endofprompt|>"] }, ["<|endoftext|>", "<|fim_prefix|>", "<|endofprompt|>"], "all"],
+      [{ allowedSpecial: new Set(["<|endoftext|>"]), disallowedSpecial: [] }, ["<|endoftext|>"], []],
+    ];
+    for (const [opts, allowed, disallowed] of cases) {
+      const expected = Array.from(ref.encode(text, allowed, disallowed));
+      expect(Array.from(enc.encode(text, opts)), JSON.stringify(opts)).toEqual(expected);
+      expect(enc.count(text, opts)).toBe(expected.length);
+    }
+    expect(() => enc.encode(text, { allowedSpecial: ["<|endoftext|>"] })).toThrow(/fim_prefix/);
+    expect(() => enc.encode("a <|fim_middle|>", { disallowedSpecial: ["<|fim_middle|>"] })).toThrow(DisallowedSpecialTokenError);
+    expect(() => enc.encode("x", { allowedSpecial: "none" as never })).toThrow(InvalidArgumentError);
+  });
+
+  it("encodeOrdinary treats special-token text as text", () => {
+    expect(Array.from(enc.encodeOrdinary(text))).toEqual(Array.from(ref.encode_ordinary(text)));
+    expect(enc.decode(enc.encodeOrdinary(text))).toBe(text);
+  });
+
+  it("finds special tokens of o200k_harmony (1000+ of them) anywhere", () => {
+    const h = load("o200k_harmony", engine);
+    const ids = Array.from(h.encode("<|start|>user<|message|>hi<|end|><|reserved_200500|>", { allowedSpecial: "all" }));
+    expect(ids[0]).toBe(200006);
+    expect(ids.at(-1)).toBe(200500);
+    expect(h.decode(ids)).toBe("<|start|>user<|message|>hi<|end|><|reserved_200500|>");
+    expect(h.decode([200018])).toBe("<|endofprompt|>");
+  });
+
+  it("counts without materialising and stops early at a limit", () => {
+    const t = "The quick brown fox jumps over the lazy dog. ".repeat(2000);
+    const n = enc.encodeOrdinary(t).length;
+    expect(enc.count(t)).toBe(n);
+    expect(enc.isWithinTokenLimit(t, n)).toBe(n);
+    expect(enc.isWithinTokenLimit(t, n - 1)).toBe(false);
+    expect(enc.isWithinTokenLimit(t, 10)).toBe(false);
+    expect(enc.isWithinTokenLimit("", 0)).toBe(0);
+    expect(enc.isWithinTokenLimit("hello", 5)).toBe(1);
+    expect(() => enc.isWithinTokenLimit("x", -1)).toThrow(InvalidArgumentError);
+  });
+
+  it("decode raises a typed error naming the bad id and its position", () => {
+    for (const [ids, bad, pos] of [
+      [[9906, -1], -1, 1],
+      [[1.5], 1.5, 0],
+      [[0, 1, 100256], 100256, 2], // a hole between ranks and special tokens
+      [[100277], 100277, 0],
+      [[NaN], NaN, 0],
+      [[0, 2 ** 40], 2 ** 40, 1],
+    ] as Array<[number[], number, number]>) {
+      let err: unknown;
+      try {
+        enc.decode(ids);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InvalidTokenIdError);
+      expect((err as InvalidTokenIdError).position).toBe(pos);
+      expect(String(err)).toContain(String(bad));
+      expect(String(err)).toContain(`position ${pos}`);
+    }
+    expect(() => enc.decode(null as never)).toThrow(InvalidArgumentError);
+    expect(() => enc.encode(42 as never)).toThrow(InvalidArgumentError);
+  });
+
+  it("tokenBytes returns each token's bytes", () => {
+    expect(new TextDecoder().decode(enc.tokenBytes(9906))).toBe("Hello");
+    expect(Buffer.from(enc.tokenBytes(100257)).toString()).toBe("<|endoftext|>");
+    expect(() => enc.tokenBytes(100256)).toThrow(InvalidTokenIdError);
+  });
+});
+
+describe("loading", () => {
+  it("lists encodings and rejects unknown names with the known list", async () => {
+    expect(listEncodings()).toContain("o200k_base");
+    expect(() => getEncodingSync("o300k")).toThrow(UnknownEncodingError);
+    expect(() => getEncodingSync("o300k")).toThrow(/o200k_base.*cl100k_base/);
+    await expect(getEncoding("nope")).rejects.toThrow(UnknownEncodingError);
+    expect(() => getEncodingSync("o200k_base", { engine: "fast" as never })).toThrow(InvalidArgumentError);
+  });
+
+  it("getEncoding (async) gives the same encoding object as the sync loader", async () => {
+    const a = await getEncoding("o200k_base");
+    expect(a).toBe(getEncodingSync("o200k_base"));
+    expect(a.engine).toBe("wasm");
+    expect(Array.from(a.encode("hello world"))).toEqual([24912, 2375]);
+  });
+
+  it("accepts the vocab bytes and the wasm bytes from the caller", async () => {
+    const vocab = readFileSync(new URL("../vocab/cl100k_base.tkv", import.meta.url));
+    const wasm = readFileSync(new URL("../build/tokenmill.wasm", import.meta.url));
+    const enc = await getEncoding("cl100k_base", { vocab: new Uint8Array(vocab), wasm });
+    expect(Array.from(enc.encode("hello world"))).toEqual([15339, 1917]);
+    expect(() => getEncodingSync("cl100k_base", { vocab: new Uint8Array(vocab.subarray(0, 100)) })).toThrow(VocabFormatError);
+    expect(() => getEncodingSync("o200k_base", { vocab: new Uint8Array(vocab) })).toThrow(/different ranks/);
+  });
+
+  it("maps models to encodings", () => {
+    expect(encodingForModel("gpt-4o").name).toBe("o200k_base");
+    expect(encodingForModel("gpt-4-0613").name).toBe("cl100k_base");
+    expect(() => encodingForModel("llama-3")).toThrow(UnknownModelError);
+  });
+});
+
+describe("custom encodings", () => {
+  const o200kRanks = () => {
+    const ref = reference("o200k_base");
+    const lines: string[] = [];
+    for (let r = 0; r < 199998; r++) lines.push(`${Buffer.from(ref.decode_single_token_bytes(r)).toString("base64")} ${r}`);
+    return lines.join("\n") + "\n";
+  };
+
+  it("parseTiktokenFile + createEncoding rebuild o200k_base exactly (known pattern → scanner)", () => {
+    const ranks = parseTiktokenFile(o200kRanks());
+    expect(ranks.size).toBe(199998);
+    const base = getEncodingSync("o200k_base");
+    const patStr = "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    const mine = createEncoding({ name: "my_o200k", patStr, mergeableRanks: ranks, specialTokens: { "<|endoftext|>": 199999 } });
+    expect(mine.engine).toBe("wasm");
+    const t = "Custom encodings: 日本語, code() {}, <|endoftext|> done.";
+    expect(Array.from(mine.encode(t, { allowedSpecial: "all" }))).toEqual(Array.from(base.encode(t, { allowedSpecial: "all" })));
+  });
+
+  it("runs an arbitrary pattern with the JS engine", () => {
+    const ranks = new Map<Uint8Array, number>();
+    for (let b = 0; b < 256; b++) ranks.set(Uint8Array.of(b), b);
+    ranks.set(new TextEncoder().encode("ab"), 256);
+    const enc = createEncoding({ name: "tiny", patStr: "\\w+|\\s+|[^\\w\\s]+", mergeableRanks: ranks, specialTokens: { "[END]": 257 } });
+    expect(enc.engine).toBe("js");
+    expect(Array.from(enc.encode("abab ba[END]", { allowedSpecial: "all" }))).toEqual([256, 256, 32, 98, 97, 257]);
+    expect(enc.nVocab).toBe(258);
+  });
+
+  it("rejects malformed .tiktoken files with the line number", () => {
+    expect(() => parseTiktokenFile("YQ== 0\nYg== 1\nnot-base64! 2\n")).toThrow(VocabFormatError);
+    expect(() => parseTiktokenFile("YQ== 0\nYg== 1\nnot-base64! 2\n")).toThrow(/line 3/);
+    expect(() => parseTiktokenFile("YQ== 0\nYg==\n")).toThrow(/line 2/);
+    expect(() => parseTiktokenFile("YQ== 0\nYg== x\n")).toThrow(/line 2/);
+    expect(() => parseTiktokenFile("YQ== 0\nYg== 0\n")).toThrow(/line 2.*twice/);
+  });
+
+  it("rejects inconsistent custom encodings", () => {
+    const ranks = new Map<Uint8Array, number>([[Uint8Array.of(97), 0]]);
+    expect(() => createEncoding({ name: "x", patStr: "\\w+", mergeableRanks: ranks, specialTokens: { "<s>": 0 } })).toThrow(InvalidArgumentError);
+    expect(() => createEncoding({ name: "x", patStr: "[", mergeableRanks: ranks })).toThrow(InvalidArgumentError);
+    expect(() => createEncoding({ name: "", patStr: "x", mergeableRanks: ranks })).toThrow(InvalidArgumentError);
+  });
+});
