@@ -1,0 +1,19 @@
+// Child of bench/coldstart.mjs: loads one library's o200k_base, encodes once, prints JSON.
+// performance.now() counts from the process's time origin (process start).
+const tBoot = performance.now();
+const lib = process.argv[2];
+const encName = process.argv[3] ?? "o200k_base";
+const text = "Hello, world! The quick brown fox jumps over the lazy dog. 1234567 — ça va? 你好";
+let ids = [];
+let tLoaded = tBoot;
+let rssLoaded = process.memoryUsage().rss;
+if (lib !== "node") {
+  const { loadLib } = await import("./common.mjs");
+  const L = await loadLib(lib, encName);
+  tLoaded = performance.now();
+  rssLoaded = process.memoryUsage().rss;
+  ids = L.encode(text);
+}
+const tFirst = performance.now();
+const mem = process.memoryUsage();
+process.stdout.write(JSON.stringify({ lib, tBoot, tLoaded, tFirst, rssLoaded, rssAfter: mem.rss, heapUsed: mem.heapUsed, external: mem.external + (mem.arrayBuffers ?? 0), nIds: ids.length }) + "\n");

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// Worst-case inputs: long runs that become single huge pre-tokenizer pieces ("a"×n, base64,
+// digits, whitespace). tokenmill at 10 KB, 100 KB and 1 MB; the peers only at 10 KB (their BPE
+// merge is quadratic in the piece length). Every measurement runs in a child process with a
+// time budget; one over budget is reported as "> budget".
+//
+//   node bench/worstcase.mjs [--quick] [--peers-only] [--encodings o200k_base,cl100k_base]
+//                            [--budget SECONDS] [--no-write]
+//
+// Writes the `worstcase` section of bench/RESULTS.md (not with --quick unless --write).
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { LIBS, PEERS, BENCH_DIR, tokenmillAvailable, tokenmillMissingMessage, machineMd, updateSection, mdTable, textTable, fmt } from "./lib/common.mjs";
+import { KINDS } from "./lib/inputs.mjs";
+
+const argv = process.argv.slice(2);
+const opt = (f, d) => {
+  const i = argv.indexOf(f);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : d;
+};
+const QUICK = argv.includes("--quick");
+const PEERS_ONLY = argv.includes("--peers-only");
+const WRITE = argv.includes("--write") || (!QUICK && !argv.includes("--no-write"));
+const ENCODINGS = opt("--encodings", QUICK ? "o200k_base" : "o200k_base,cl100k_base").split(",");
+const BUDGET_S = Number(opt("--budget", QUICK ? "10" : "30"));
+const TM_SIZES = QUICK ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const PEER_SIZE = 10_000;
+
+let HAS_TM = true;
+if (!tokenmillAvailable() || PEERS_ONLY) {
+  if (!PEERS_ONLY) {
+    console.error(`error: ${tokenmillMissingMessage()}`);
+    process.exit(2);
+  }
+  HAS_TM = false;
+}
+
+const child = path.join(BENCH_DIR, "lib", "worstcase-child.mjs");
+function run(lib, enc, kind, size) {
+  const p = spawnSync(process.execPath, [child, lib, enc, kind, String(size)], {
+    encoding: "utf8",
+    timeout: BUDGET_S * 1000,
+    killSignal: "SIGKILL",
+  });
+  if (p.error?.code === "ETIMEDOUT" || p.signal === "SIGKILL") return { timeout: true };
+  if (p.status !== 0) return { error: (p.stderr || "").trim().split("\n").slice(-1)[0] };
+  return JSON.parse(p.stdout.trim().split("\n").pop());
+}
+
+const results = []; // { enc, kind, size, lib, r }
+for (const enc of ENCODINGS) {
+  for (const kind of Object.keys(KINDS)) {
+    const ref = run("tiktoken", enc, kind, PEER_SIZE);
+    const jobs = [];
+    if (HAS_TM) for (const size of TM_SIZES) jobs.push(["tokenmill", size]);
+    for (const p of PEERS) jobs.push([p, PEER_SIZE]);
+    for (const [lib, size] of jobs) {
+      const r = lib === "tiktoken" && size === PEER_SIZE ? ref : run(lib, enc, kind, size);
+      if (size === PEER_SIZE && r.hash && ref.hash) r.same = r.hash === ref.hash;
+      results.push({ enc, kind, size, lib, r });
+      process.stdout.write(`${enc} ${kind} ${size} ${lib}: ${show(r)}\n`);
+    }
+  }
+}
+
+function show(r) {
+  if (r.timeout) return `> ${BUDGET_S} s`;
+  if (r.error) return `error: ${r.error}`;
+  const mbs = r.mbs ?? null;
+  return `${fmt(r.ms)} ms${r.same === false ? " ✗ ids differ" : ""}`;
+}
+const sizeName = (n) => (n >= 1e6 ? `${n / 1e6} MB` : `${n / 1e3} KB`);
+
+const cols = [...(HAS_TM ? TM_SIZES.map((s) => ["tokenmill", s]) : []), ...PEERS.map((p) => [p, PEER_SIZE])];
+const header = ["encoding · input", ...cols.map(([l, s]) => `${l} ${sizeName(s)}`)];
+const tableRows = [];
+for (const enc of ENCODINGS)
+  for (const kind of Object.keys(KINDS))
+    tableRows.push([
+      `${enc.replace("_base", "")} ${kind}`,
+      ...cols.map(([l, s]) => {
+        const x = results.find((y) => y.enc === enc && y.kind === kind && y.lib === l && y.size === s);
+        return x ? show(x.r) : "—";
+      }),
+    ]);
+console.log("\n" + textTable(header, tableRows));
+
+if (WRITE) {
+  updateSection(
+    "worstcase",
+    [
+      `## Worst-case inputs${QUICK ? " (quick run)" : ""}`,
+      "",
+      machineMd(),
+      `- inputs: ${Object.entries(KINDS).map(([k, v]) => `\`${k}\` = ${v}`).join("; ")}.`,
+      `- method: one child process per cell; the library is loaded and warmed up on three ~1 KB inputs of the same kind (other seeds), then the input is encoded once and timed (gpt-tokenizer and ai-tokenizer cache pieces, so repeats would time cache hits); budget ${BUDGET_S} s per cell including loading. Peers at ${sizeName(PEER_SIZE)} only. ✗ = ids differ from tiktoken's at ${sizeName(PEER_SIZE)}.`,
+      `- figures: milliseconds per encode (lower is better).`,
+      "",
+      mdTable(header, tableRows),
+    ].join("\n"),
+  );
+  console.log("wrote the worstcase section of bench/RESULTS.md");
+}
