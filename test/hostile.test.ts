@@ -1,0 +1,75 @@
+// Inputs that make other tokenizers quadratic or that stress chunking: one huge piece, long
+// whitespace runs, digit runs, random base64. The reference is too slow on these at full size
+// (tiktoken's binding is quadratic in the piece length), so full-size results are checked
+// engine against engine, and against tiktoken on prefixes it can handle.
+import { describe, expect, it } from "vitest";
+import { ENCODINGS, firstDifference, load, refOrdinary } from "./helpers/reference.js";
+
+const MB = 1 << 20;
+
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
+    s ^= s >>> 13;
+    return s / 4294967296;
+  };
+}
+
+function base64Text(n: number): string {
+  const rnd = random(42);
+  const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  let s = "";
+  for (let i = 0; i < n; i++) s += abc[Math.floor(rnd() * 64)];
+  return s;
+}
+
+const HOSTILE: Record<string, () => string> = {
+  "one letter": () => "a".repeat(MB),
+  "random base64": () => base64Text(MB),
+  digits: () => "1234567890".repeat(MB / 10),
+  spaces: () => " ".repeat(MB) + "x",
+  "spaces and newlines": () => " \n  \n\n   \r\n".repeat(MB / 10),
+  "one CJK character": () => "字".repeat(MB / 3),
+  "emoji ZWJ": () => "👨‍👩‍👧‍👦".repeat(MB / 25),
+  "punctuation": () => "-_=+".repeat(MB / 4),
+};
+
+describe.each(ENCODINGS)("%s", (name) => {
+  const wasm = load(name, "wasm");
+  const js = load(name, "js");
+  it.each(Object.keys(HOSTILE))("%s: 1 MB, engines agree, prefixes match tiktoken, round trip", (kind) => {
+    const text = HOSTILE[kind]!();
+    const ids = wasm.encodeOrdinary(text);
+    expect(firstDifference(ids, js.encodeOrdinary(text))).toBeUndefined();
+    expect(wasm.count(text, { disallowedSpecial: [] })).toBe(ids.length);
+    expect(wasm.decode(ids)).toBe(text);
+    for (const n of [100, 1000, 4000]) {
+      const prefix = text.slice(0, n);
+      expect(Array.from(wasm.encodeOrdinary(prefix))).toEqual(refOrdinary(name, prefix));
+    }
+  });
+});
+
+describe("chunking in the WASM engine", () => {
+  const wasm = load("o200k_base", "wasm");
+  const js = load("o200k_base", "js");
+  it("gives the same ids whatever falls on a chunk boundary", () => {
+    // Texts far larger than the initial arena, built from pieces whose extent depends on
+    // lookahead (whitespace runs, contractions, newline runs), so some straddle chunk edges.
+    const rnd = random(7);
+    const parts = [" ", "   ", "\n", "\r\n", "\n\n   ", "'s", "'LL", "Hello", "WORLD", "x", "12345", "日本", "é\u0301", "!!", " //", "\t"];
+    for (let round = 0; round < 6; round++) {
+      let s = "";
+      while (s.length < 400_000 + round * 77_777) s += parts[Math.floor(rnd() * parts.length)];
+      expect(firstDifference(wasm.encodeOrdinary(s), js.encodeOrdinary(s))).toBeUndefined();
+      expect(wasm.count(s, { disallowedSpecial: [] })).toBe(js.encodeOrdinary(s).length);
+    }
+  });
+
+  it("matches tiktoken on a large real-looking text", () => {
+    const line = "The quick brown fox's 12345 jumps\r\n  over the lazy dog!!! // and\tthen \n\n";
+    const text = line.repeat(Math.ceil(300_000 / line.length));
+    expect(firstDifference(wasm.encodeOrdinary(text), refOrdinary("o200k_base", text))).toBeUndefined();
+  });
+});
