@@ -7,11 +7,11 @@
 // memory after init() and grow(), the only calls that grow it (plus encodeChunk on a piece
 // longer than any seen before, which grows the BPE scratch).
 
-import { buildVocab, rankOf, byteRanksPtr, ensureMemory } from "./vocab";
+import { buildVocab, rankOfHashed, prefixKey, hashKey, maxLen, byteRanksPtr, ensureMemory } from "./vocab";
+import { initCache, cacheGet, cachePut, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "./scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
 
-const MAX_TOKEN_LEN: u32 = 128;
 const NONE: u32 = 0xffffffff;
 
 let vocabPtr: usize = 0;
@@ -36,7 +36,7 @@ export function init(patternId: u32, initialInputCap: u32): u32 {
   let end = buildVocab(vocabPtr, vocabSize, vocabPtr + vocabSize);
   if (end == 0) return 1;
   for (let b = 0; b < 256; b++) if (load<u32>(byteRanksPtr + (<usize>b << 2)) == NONE) return 2;
-  arenaPtr = (initBuckets(end) + 15) & ~<usize>15;
+  arenaPtr = (initCache(initBuckets(end)) + 15) & ~<usize>15;
   layout(initialInputCap);
   return 0;
 }
@@ -89,12 +89,28 @@ export function encodeChunk(len: u32, final: bool, limit: u32): u32 {
     let n = e - i;
     let p = arenaPtr + i;
     let out = outPtr + (<usize>count << 2);
-    let r = n <= MAX_TOKEN_LEN ? (n == 1 ? load<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2)) : rankOf(p, n)) : NONE;
-    if (r != NONE) {
-      store<u32>(out, r);
+    if (n == 1) {
+      store<u32>(out, load<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2)));
       count++;
-    } else {
+    } else if (n > maxLen) {
       count += mergePiece(p, n, out);
+    } else {
+      let key = prefixKey(p, n);
+      let hash = hashKey(p, n, key);
+      let r = rankOfHashed(p, n, key, hash);
+      if (r != NONE) {
+        store<u32>(out, r);
+        count++;
+      } else if (n <= MAX_KEY) {
+        let k = cacheGet(p, n, hash, out);
+        if (k == 0) {
+          k = mergePiece(p, n, out);
+          if (k <= MAX_IDS) cachePut(p, n, hash, out, k);
+        }
+        count += k;
+      } else {
+        count += mergePiece(p, n, out);
+      }
     }
     i = e;
     if (count > limit) return count;

@@ -1,16 +1,16 @@
 // The vocabulary as the engine sees it: the .tkv file (see DESIGN.md) copied into linear memory,
 // plus an open-addressing hash table from token bytes to rank built over it at init.
 //
-// A slot is a u64: high half the 32-bit hash of the token's bytes, low half rank + 1 (0 = empty).
-// Keeping the hash in the slot means a probe rejects almost every non-matching slot with one
-// compare, without touching the token bytes.
+// A slot is 16 bytes: the token's first 8 bytes (zero-padded), rank + 1 (0 = empty), length.
+// Most lookups (whole pieces, and the pairs the merge loop tries) are at most 8 bytes long, so
+// they are decided by one 16-byte slot, one cache line, without touching the token bytes.
 
 export let nTokens: u32 = 0;
 export let offsetsPtr: usize = 0; // u32[nTokens + 1]
 export let bytesPtr: usize = 0;
 let tablePtr: usize = 0;
 /** length of the longest token: longer spans are rejected without hashing them */
-let maxLen: u32 = 0;
+export let maxLen: u32 = 0;
 let tableMask: u32 = 0;
 
 /** rank of each single byte; u32.MAX_VALUE if that byte is not a token */
@@ -29,30 +29,31 @@ export function tokenLen(rank: u32): u32 {
   return load<u32>(offsetsPtr + (<usize>rank << 2), 4) - load<u32>(offsetsPtr + (<usize>rank << 2));
 }
 
-// Multiply-xorshift over 4-byte words; the tail is folded in byte by byte. Tokens are short
-// (<= 128 bytes, 7 on average), so the per-call constant matters more than the per-byte rate.
+/** The first min(n, 8) bytes of [p, p+n), zero-padded (reads 8 bytes: callers leave slack). */
 @inline
-export function hashSpan(p: usize, n: u32): u32 {
-  let h: u32 = n * 0x9e3779b1;
-  let end = p + n;
-  while (p + 4 <= end) {
-    h = (h ^ load<u32>(p)) * 0x85ebca77;
-    h ^= h >>> 15;
-    p += 4;
-  }
-  if (p < end) {
-    let w: u32 = 0;
-    let shift: u32 = 0;
-    while (p < end) {
-      w |= (<u32>load<u8>(p)) << shift;
-      shift += 8;
-      p++;
+export function prefixKey(p: usize, n: u32): u64 {
+  let w = load<u64>(p);
+  return n >= 8 ? w : w & ((<u64>1 << (<u64>n << 3)) - 1);
+}
+
+// One multiply for the common short key; longer keys fold in 8 bytes at a time.
+@inline
+export function hashKey(p: usize, n: u32, key: u64): u32 {
+  let h = (key ^ <u64>n) * 0x9e3779b97f4a7c15;
+  if (n > 8) {
+    let q = p + 8;
+    let end = p + n;
+    while (q + 8 <= end) {
+      h = (h ^ load<u64>(q)) * 0xff51afd7ed558ccd;
+      h ^= h >>> 29;
+      q += 8;
     }
-    h = (h ^ w) * 0xc2b2ae3d;
-    h ^= h >>> 13;
+    if (q < end) {
+      let rest = <u32>(end - q);
+      h = (h ^ (load<u64>(q) & ((<u64>1 << (<u64>rest << 3)) - 1))) * 0xc4ceb9fe1a85ec53;
+    }
   }
-  h ^= h >>> 16;
-  return h;
+  return <u32>(h >>> 32);
 }
 
 @inline
@@ -74,15 +75,20 @@ function bytesEqual(a: usize, b: usize, n: u32): bool {
 /** Rank of the byte string [p, p+n), or u32.MAX_VALUE if it is not a token. */
 export function rankOf(p: usize, n: u32): u32 {
   if (n > maxLen) return EMPTY;
-  let h = hashSpan(p, n);
-  let i = h & tableMask;
+  let key = prefixKey(p, n);
+  return rankOfHashed(p, n, key, hashKey(p, n, key));
+}
+
+/** rankOf with the key and hash already computed (n <= the longest token). */
+@inline
+export function rankOfHashed(p: usize, n: u32, key: u64, hash: u32): u32 {
+  let i = hash & tableMask;
   while (true) {
-    let slot = load<u64>(tablePtr + (<usize>i << 3));
-    if (slot == 0) return EMPTY;
-    if (<u32>(slot >>> 32) == h) {
-      let rank = <u32>slot - 1;
-      let start = tokenStart(rank);
-      if (tokenLen(rank) == n && bytesEqual(bytesPtr + start, p, n)) return rank;
+    let slot = tablePtr + (<usize>i << 4);
+    let r1 = load<u32>(slot, 8);
+    if (r1 == 0) return EMPTY;
+    if (load<u32>(slot, 12) == n && load<u64>(slot) == key) {
+      if (n <= 8 || bytesEqual(bytesPtr + tokenStart(r1 - 1) + 8, p + 8, n - 8)) return r1 - 1;
     }
     i = (i + 1) & tableMask;
   }
@@ -103,10 +109,10 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   while (cap < nTokens * 2 + 2) cap <<= 1;
   tableMask = cap - 1;
   tablePtr = (tableAt + 7) & ~<usize>7;
-  byteRanksPtr = tablePtr + (<usize>cap << 3);
+  byteRanksPtr = tablePtr + (<usize>cap << 4);
   let end = byteRanksPtr + 256 * 4;
   ensureMemory(end);
-  memory.fill(tablePtr, 0, <usize>cap << 3);
+  memory.fill(tablePtr, 0, <usize>cap << 4);
   memory.fill(byteRanksPtr, 0xff, 256 * 4);
 
   for (let r: u32 = 0; r < nTokens; r++) {
@@ -115,10 +121,13 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
     if (n > maxLen) maxLen = n;
     let p = bytesPtr + tokenStart(r);
     if (n == 1) store<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2), r);
-    let h = hashSpan(p, n);
-    let i = h & tableMask;
-    while (load<u64>(tablePtr + (<usize>i << 3)) != 0) i = (i + 1) & tableMask;
-    store<u64>(tablePtr + (<usize>i << 3), (<u64>h << 32) | <u64>(r + 1));
+    let key = prefixKey(p, n);
+    let i = hashKey(p, n, key) & tableMask;
+    while (load<u32>(tablePtr + (<usize>i << 4), 8) != 0) i = (i + 1) & tableMask;
+    let slot = tablePtr + (<usize>i << 4);
+    store<u64>(slot, key);
+    store<u32>(slot, r + 1, 8);
+    store<u32>(slot, n, 12);
   }
   return end;
 }
