@@ -68,10 +68,14 @@ function mergeShort(p: usize, n: u32, out: usize): u32 {
     if (best == NONE) break;
     // Part `at` absorbs part at+1: drop index at+1 from all three arrays.
     store<u32>(ranks + (<usize>at << 2), best);
-    let tail = <usize>(parts - at - 1) << 2;
-    memory.copy(starts + (<usize>(at + 1) << 2), starts + (<usize>(at + 2) << 2), tail);
-    memory.copy(ranks + (<usize>(at + 1) << 2), ranks + (<usize>(at + 2) << 2), tail - 4);
-    memory.copy(pairs + (<usize>(at + 1) << 2), pairs + (<usize>(at + 2) << 2), tail - 4);
+    // Plain loops: the arrays are short, and memory.copy's call overhead dominated here.
+    for (let k = at + 1; k < parts; k++) {
+      store<u32>(starts + (<usize>k << 2), load<u32>(starts + (<usize>(k + 1) << 2)));
+      if (k + 1 < parts) {
+        store<u32>(ranks + (<usize>k << 2), load<u32>(ranks + (<usize>(k + 1) << 2)));
+        store<u32>(pairs + (<usize>k << 2), load<u32>(pairs + (<usize>(k + 1) << 2)));
+      }
+    }
     parts--;
     let s = load<u32>(starts + (<usize>at << 2));
     if (at + 1 < parts) {

@@ -117,3 +117,37 @@ export function encodeChunk(len: u32, final: bool, limit: u32): u32 {
   }
   return count;
 }
+
+/**
+ * Pre-tokenization alone: the number of pieces in input[0, len) (final chunk). Used by the
+ * benchmarks to measure the ceiling that full encoding approaches (issue: "every pre-token a
+ * vocabulary hit"), not by the library.
+ */
+export function countPieces(len: u32): u32 {
+  setInput(arenaPtr, len);
+  let pieces: u32 = 0;
+  let i: u32 = 0;
+  while (i < len) {
+    i = pieceEnd(pattern, i);
+    pieces++;
+  }
+  return pieces;
+}
+
+/** Pre-tokenization plus one hash-table probe per piece (the probe's result is counted). */
+export function probePieces(len: u32): u32 {
+  setInput(arenaPtr, len);
+  let hits: u32 = 0;
+  let i: u32 = 0;
+  while (i < len) {
+    let e = pieceEnd(pattern, i);
+    let n = e - i;
+    if (n <= maxLen) {
+      let p = arenaPtr + i;
+      let key = prefixKey(p, n);
+      if (rankOfHashed(p, n, key, hashKey(p, n, key)) != NONE) hits++;
+    }
+    i = e;
+  }
+  return hits;
+}

@@ -91,14 +91,41 @@ let stopClass: u32 = 0;
 /** End of the maximal run of code points in `set` starting at pos. */
 @inline
 function runOf(pos: u32, set: u32): u32 {
-  while (true) {
-    let c = readClass(pos);
-    if (!isIn(c, set)) {
-      stopClass = c;
-      return pos;
+  // ASCII bytes are classified straight from the table with the loop state in locals; only
+  // the code point that stops the run is published (stopClass, cpVal, cpNext).
+  let base = src;
+  let len = srcLen;
+  while (pos < len) {
+    let b = <u32>load<u8>(base + pos);
+    if (b < 0x80) {
+      let c = classOf(b);
+      if (((1 << c) & set) == 0) {
+        stopClass = c;
+        cpVal = b;
+        cpNext = pos + 1;
+        return pos;
+      }
+      pos++;
+    } else {
+      let c = readClass(pos);
+      if (((1 << c) & set) == 0) {
+        stopClass = c;
+        return pos;
+      }
+      pos = cpNext;
     }
-    pos = cpNext;
   }
+  return atEnd(pos);
+}
+
+/** Publishes a read at the end of the input. */
+@inline
+function atEnd(pos: u32): u32 {
+  sawEnd = true;
+  stopClass = EOF;
+  cpVal = 0xffffffff;
+  cpNext = pos;
+  return pos;
 }
 
 /** Extends over \r and \n (and '/' if withSlash). */
@@ -216,13 +243,31 @@ function pieceCl100k(i: u32): u32 {
 function wordLowerTail(s: u32): u32 {
   let pos = s;
   let afterBoth: u32 = 0;
+  let base = src;
+  let len = srcLen;
   while (true) {
-    let c = readClass(pos);
-    if (!isIn(c, IS_UP)) {
-      if (c == LOWER) return runOf(cpNext, IS_LO);
+    let c: u32;
+    let next: u32;
+    if (pos >= len) {
+      atEnd(pos);
       return afterBoth;
     }
-    pos = cpNext;
+    let b = <u32>load<u8>(base + pos);
+    if (b < 0x80) {
+      c = classOf(b);
+      next = pos + 1;
+    } else {
+      c = readClass(pos);
+      next = cpNext;
+    }
+    if (!isIn(c, IS_UP)) {
+      if (c == LOWER) return runOf(next, IS_LO);
+      stopClass = c;
+      cpVal = b < 0x80 ? b : cpVal;
+      cpNext = next;
+      return afterBoth;
+    }
+    pos = next;
     if (c != UPPER) afterBoth = pos;
   }
 }

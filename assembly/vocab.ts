@@ -15,6 +15,11 @@ let tableMask: u32 = 0;
 
 /** rank of each single byte; u32.MAX_VALUE if that byte is not a token */
 export let byteRanksPtr: usize = 0;
+/**
+ * rank of each 2-byte string, indexed by its little-endian u16 (256 KB). The merge loop's
+ * first round looks up every adjacent byte pair; this keeps those lookups in cache.
+ */
+let pairRanksPtr: usize = 0;
 
 const HEADER_SIZE: usize = 44;
 const EMPTY: u32 = 0xffffffff;
@@ -74,6 +79,7 @@ function bytesEqual(a: usize, b: usize, n: u32): bool {
 
 /** Rank of the byte string [p, p+n), or u32.MAX_VALUE if it is not a token. */
 export function rankOf(p: usize, n: u32): u32 {
+  if (n == 2) return load<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2));
   if (n > maxLen) return EMPTY;
   let key = prefixKey(p, n);
   return rankOfHashed(p, n, key, hashKey(p, n, key));
@@ -110,8 +116,10 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   tableMask = cap - 1;
   tablePtr = (tableAt + 7) & ~<usize>7;
   byteRanksPtr = tablePtr + (<usize>cap << 4);
-  let end = byteRanksPtr + 256 * 4;
+  pairRanksPtr = byteRanksPtr + 256 * 4;
+  let end = pairRanksPtr + 65536 * 4;
   ensureMemory(end);
+  memory.fill(pairRanksPtr, 0xff, 65536 * 4);
   memory.fill(tablePtr, 0, <usize>cap << 4);
   memory.fill(byteRanksPtr, 0xff, 256 * 4);
 
@@ -121,6 +129,7 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
     if (n > maxLen) maxLen = n;
     let p = bytesPtr + tokenStart(r);
     if (n == 1) store<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2), r);
+    if (n == 2) store<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2), r);
     let key = prefixKey(p, n);
     let i = hashKey(p, n, key) & tableMask;
     while (load<u32>(tablePtr + (<usize>i << 4), 8) != 0) i = (i + 1) & tableMask;
