@@ -7,7 +7,7 @@
 // memory after init() and grow(), the only calls that grow it (plus encodeChunk on a piece
 // longer than any seen before, which grows the BPE scratch).
 
-import { buildVocab, rankOfHashed, prefixKey, hashKey, maxLen, byteRanksPtr, ensureMemory } from "./vocab";
+import { buildVocab, rankOfHashed, prefixKey, hashKey, maxLen, byteRanksPtr, ensureMemory, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
 import { initCache, cacheGet, cachePut, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "./scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
@@ -150,4 +150,54 @@ export function probePieces(len: u32): u32 {
     i = e;
   }
   return hits;
+}
+
+let decodedLen: u32 = 0;
+let decodedHigh: u64 = 0;
+
+/**
+ * Decoding: the n ids at outputPtr become token bytes at inputPtr (at most inputCap bytes).
+ * Returns how many ids were done; it stops early when the next token does not fit or the next
+ * id is not an ordinary token (a special token or an invalid id: JS handles it and goes on).
+ * decodedLength() is the number of bytes written.
+ */
+export function decodeChunk(n: u32): u32 {
+  let o: usize = arenaPtr;
+  let limit = arenaPtr + inCap;
+  let i: u32 = 0;
+  let high: u64 = 0;
+  for (; i < n; i++) {
+    let id = load<u32>(outPtr + (<usize>i << 2));
+    if (id >= nTokens) break;
+    let s = tokenStart(id);
+    let len = tokenLen(id);
+    if (len == 0 || o + len > limit) break;
+    let from = bytesPtr + s;
+    // tokens are short: word copies beat memory.copy's call (the arena has 16 bytes of slack,
+    // and token bytes are followed by more vocab data, so reading a little past is safe)
+    if (len <= 16) {
+      let w0 = load<u64>(from);
+      let w1 = load<u64>(from, 8);
+      store<u64>(o, w0);
+      store<u64>(o, w1, 8);
+      // OR of the token's bytes, for asciiOnly(): mask off what lies past the token
+      high |= len >= 8 ? w0 | (w1 & ((<u64>1 << (<u64>(len - 8) << 3)) - 1)) : w0 & ((<u64>1 << (<u64>len << 3)) - 1);
+    } else {
+      high = 0x80;
+      memory.copy(o, from, len);
+    }
+    o += len;
+  }
+  decodedLen = <u32>(o - arenaPtr);
+  decodedHigh = high & 0x8080808080808080;
+  return i;
+}
+
+/** Whether the bytes of the last decodeChunk were all ASCII (then latin1 decoding is exact). */
+export function decodedAscii(): bool {
+  return decodedHigh == 0;
+}
+
+export function decodedLength(): u32 {
+  return decodedLen;
 }

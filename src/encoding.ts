@@ -180,13 +180,33 @@ export class Encoding {
    * @throws InvalidTokenIdError naming the first bad id and its position.
    */
   decode(ids: ArrayLike<number>): string {
-    return decoder.decode(this.decodeBytes(ids));
+    checkIds(ids);
+    if (this.core.decodeText) return this.core.decodeText(ids, this.nonOrdinary);
+    return decoder.decode(this.bytesOf(ids));
   }
 
   /** The exact bytes of a sequence of token ids. */
   decodeBytes(ids: ArrayLike<number>): Uint8Array {
-    if (ids == null || typeof (ids as ArrayLike<number>).length !== "number") {
-      throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
+    const bytes = this.bytesOf(ids);
+    return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  }
+
+  /** The bytes of `ids`, possibly a view of a larger buffer. */
+  private bytesOf(ids: ArrayLike<number>): Uint8Array {
+    checkIds(ids);
+    if (this.core.decodeInto) {
+      let out = new Uint8Array(Math.max(64, ids.length * 8));
+      let size = 0;
+      this.core.decodeInto(ids, this.nonOrdinary, (bytes) => {
+        if (size + bytes.length > out.length) {
+          const bigger = new Uint8Array(Math.max(out.length * 2, size + bytes.length));
+          bigger.set(out.subarray(0, size));
+          out = bigger;
+        }
+        out.set(bytes, size);
+        size += bytes.length;
+      });
+      return out.subarray(0, size);
     }
     const { offsets, bytes, nTokens } = this.vocab;
     let size = 0;
@@ -222,6 +242,13 @@ export class Encoding {
     return out;
   }
 
+  /** Bytes of a special token; the error for anything else that is not an ordinary token. */
+  private readonly nonOrdinary = (id: number, position: number): Uint8Array => {
+    const special = this.specialBytes.get(id);
+    if (special === undefined) throw new InvalidTokenIdError(id, position, this.nVocab);
+    return special;
+  };
+
   /** The bytes of one token (a copy). */
   tokenBytes(id: number): Uint8Array {
     return this.decodeBytes([id]);
@@ -250,6 +277,12 @@ function toSet(value: SpecialTokenSet, what: string): Set<string> {
     set.add(t);
   }
   return set;
+}
+
+function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
+  if (ids == null || typeof (ids as ArrayLike<number>).length !== "number" || typeof ids === "string") {
+    throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
+  }
 }
 
 function checkText(text: unknown): asserts text is string {

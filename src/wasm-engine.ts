@@ -19,7 +19,22 @@ interface Exports {
   tailLen(): number;
   grow(cap: number): void;
   encodeChunk(len: number, final: number, limit: number): number;
+  decodeChunk(n: number): number;
+  decodedLength(): number;
+  decodedAscii(): number;
 }
+
+interface NodeBuffer {
+  from(buf: ArrayBuffer, offset: number, length: number): { toString(encoding: "latin1"): string };
+}
+const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+const utf8Decoder = new TextDecoder("utf-8");
+
+/**
+ * What decoding does with an id the core cannot: returns the bytes of a special token, or
+ * throws the caller's error for an invalid id at `position`.
+ */
+export type NonOrdinaryId = (id: number, position: number) => Uint8Array;
 
 const INITIAL_INPUT_CAP = 1 << 17;
 const NO_LIMIT = 0xffffffff;
@@ -118,6 +133,80 @@ export class WasmEngine implements Engine {
       return n;
     }
     return this.run(text, false, limit).count;
+  }
+
+  /**
+   * Token bytes of `ids`, built in WASM memory a chunk at a time and handed to `sink` as views
+   * (valid only during the call). Ids that are not ordinary tokens go through `other`.
+   */
+  decodeInto(
+    ids: ArrayLike<number>,
+    other: NonOrdinaryId,
+    sink: (bytes: Uint8Array) => void,
+    nonAscii?: () => void,
+  ): void {
+    const n = ids.length;
+    const trusted = ids instanceof Uint32Array;
+    let i = 0;
+    while (i < n) {
+      const batch = Math.min(n - i, this.inCap);
+      const at = this.outIndex;
+      let k = 0;
+      if (trusted) {
+        this.u32.set((ids as Uint32Array).subarray(i, i + batch), at);
+        k = batch;
+      } else {
+        // Uint32Array.set would turn -1 into 4294967295 and 1.5 into 1: copy only exact u32s.
+        for (; k < batch; k++) {
+          const id = ids[i + k]!;
+          if (id !== id >>> 0) break;
+          this.u32[at + k] = id;
+        }
+      }
+      const done = this.ex.decodeChunk(k);
+      if (done > 0) {
+        sink(this.u8.subarray(this.inPtr, this.inPtr + this.ex.decodedLength()));
+        if (nonAscii && !this.ex.decodedAscii()) nonAscii();
+      }
+      i += done;
+      // The core stops early at an id that is not an ordinary token, or when the arena is full.
+      // An empty arena fits any token, so stopping after 0 ids, or at an id that could not
+      // even be copied (not a u32), means ids[i] is the caller's to handle.
+      if (done === 0 || (done === k && k < batch)) {
+        const bytes = other(ids[i]!, i);
+        if (nonAscii && bytes.some((b) => b >= 0x80)) nonAscii();
+        sink(bytes);
+        i++;
+      }
+    }
+  }
+
+  /**
+   * The text of `ids`. Bytes are gathered once; all-ASCII output (most English and code) is
+   * turned into a string by Node's latin1 path, several times faster than TextDecoder there.
+   */
+  decodeText(ids: ArrayLike<number>, other: NonOrdinaryId): string {
+    let out = new Uint8Array(Math.max(64, ids.length * 6));
+    let size = 0;
+    let ascii = true;
+    this.decodeInto(
+      ids,
+      other,
+      (bytes) => {
+        if (size + bytes.length > out.length) {
+          const bigger = new Uint8Array(Math.max(out.length * 2, size + bytes.length));
+          bigger.set(out.subarray(0, size));
+          out = bigger;
+        }
+        out.set(bytes, size);
+        size += bytes.length;
+      },
+      () => {
+        ascii = false;
+      },
+    );
+    if (ascii && NodeBuffer) return NodeBuffer.from(out.buffer, 0, size).toString("latin1");
+    return utf8Decoder.decode(out.subarray(0, size));
   }
 
   // Long texts go through the arena in chunks. The core holds back the pieces that might

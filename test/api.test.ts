@@ -113,6 +113,31 @@ describe.each(ENGINES)("%s engine", (engine) => {
     expect(() => enc.encode(42 as never)).toThrow(InvalidArgumentError);
   });
 
+  it("decodes long id sequences mixing specials, ASCII and other scripts, as plain arrays and typed arrays", () => {
+    const parts = ["hello ", "<|endoftext|>", "日本語 ", "x".repeat(50), "<|fim_prefix|>", "ünïcödé\n"];
+    let text = "";
+    for (let i = 0; i < 20000; i++) text += parts[(i * 7) % parts.length];
+    const ids = enc.encode(text, { allowedSpecial: "all" });
+    expect(Array.from(ids)).toEqual(Array.from(ref.encode(text, "all")));
+    expect(enc.decode(ids)).toBe(text);
+    expect(enc.decode(Array.from(ids))).toBe(text);
+    expect(Buffer.from(enc.decodeBytes(ids)).toString()).toBe(text);
+    const ascii = "plain ascii text, long enough to span chunks. ".repeat(20000);
+    expect(enc.decode(enc.encodeOrdinary(ascii))).toBe(ascii);
+    // a bad id deep inside a long typed array is reported at its position
+    expect(ids.length).toBeGreaterThan(60000);
+    const bad = Uint32Array.from(ids);
+    bad[54321] = 100300;
+    expect(() => enc.decode(bad)).toThrow(/position 54321/);
+    const bad2 = Array.from(ids);
+    bad2[49999] = -3;
+    expect(() => enc.decodeBytes(bad2)).toThrow(/position 49999/);
+    // partial characters decode to U+FFFD in decode and stay exact in decodeBytes
+    const emoji = enc.encodeOrdinary("🦜");
+    expect(enc.decode(emoji.subarray(0, 1))).toBe("\ufffd");
+    expect(Array.from(enc.decodeBytes(emoji.subarray(0, 1)))).toEqual(Array.from(Buffer.from("🦜").subarray(0, enc.tokenBytes(emoji[0]!).length)));
+  });
+
   it("tokenBytes returns each token's bytes", () => {
     expect(new TextDecoder().decode(enc.tokenBytes(9906))).toBe("Hello");
     expect(Buffer.from(enc.tokenBytes(100257)).toString()).toBe("<|endoftext|>");
