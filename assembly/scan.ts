@@ -188,7 +188,66 @@ function whitespace(i: u32, newlineRule: bool): u32 {
   return count >= 2 ? lastStart : pos;
 }
 
+// ---- ASCII fast paths ---------------------------------------------------------------------
+// Most pieces of English and code are an ASCII word with an optional leading space. These
+// functions recognise exactly the cases where the full rules below give the same piece, and
+// return 0 ("not sure") otherwise — at a non-ASCII byte (it may continue the word), at an
+// apostrophe where a contraction may follow, or at the end of the input (the caller's chunking
+// needs to know about that read) — so the general path decides.
+
+@inline
+function isLowerAscii(b: u32): bool {
+  return b - 97 < 26;
+}
+
+@inline
+function isUpperAscii(b: u32): bool {
+  return b - 65 < 26;
+}
+
+/** o200k: ` ?[A-Z]?[a-z]+` followed by an ASCII byte that is not `'`. */
+function fastWordO200k(i: u32): u32 {
+  let base = src;
+  let len = srcLen;
+  let p = i;
+  let b = <u32>load<u8>(base + p);
+  if (b == 32) {
+    if (++p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+  }
+  if (isUpperAscii(b)) {
+    if (++p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+  }
+  if (!isLowerAscii(b)) return 0;
+  do {
+    if (++p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+  } while (isLowerAscii(b));
+  return b < 0x80 && b != 39 ? p : 0;
+}
+
+/** cl100k and r50k: ` ?[A-Za-z]+` followed by an ASCII byte (contractions are pieces of their own). */
+function fastWordCl100k(i: u32): u32 {
+  let base = src;
+  let len = srcLen;
+  let p = i;
+  let b = <u32>load<u8>(base + p);
+  if (b == 32) {
+    if (++p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+  }
+  if (!isLowerAscii(b | 32)) return 0;
+  do {
+    if (++p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+  } while (isLowerAscii(b | 32));
+  return b < 0x80 ? p : 0;
+}
+
 function pieceR50k(i: u32): u32 {
+  let fast = fastWordCl100k(i);
+  if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;
   let n1 = cpNext;
@@ -220,6 +279,8 @@ function digits3(n1: u32): u32 {
 }
 
 function pieceCl100k(i: u32): u32 {
+  let fast = fastWordCl100k(i);
+  if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;
   let n1 = cpNext;
@@ -280,6 +341,8 @@ function wordUpperHead(s: u32): u32 {
 }
 
 function pieceO200k(i: u32): u32 {
+  let fast = fastWordO200k(i);
+  if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;
   let n1 = cpNext;
