@@ -59,6 +59,11 @@ export class Encoding {
     this.allSpecials = new SpecialMatcher(Object.entries(specialTokens));
   }
 
+  /** Bytes of WebAssembly memory held by the engine (0 for the JS engine); for monitoring. */
+  get engineMemoryBytes(): number {
+    return this.core.memoryBytes ?? 0;
+  }
+
   // ---- Encoding ---------------------------------------------------------------------------
 
   /**

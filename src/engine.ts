@@ -3,6 +3,8 @@
 
 export interface Engine {
   readonly kind: "wasm" | "js";
+  /** Bytes of WebAssembly memory the engine holds, if any. */
+  readonly memoryBytes?: number;
   /** Token ids of `text`, no special tokens recognised. */
   encode(text: string): Uint32Array;
   /** Number of tokens of `text`; may stop counting once the count exceeds `limit`. */

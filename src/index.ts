@@ -28,3 +28,11 @@ export function listEncodings(): string[] {
   return [...ENCODING_NAMES_LIST];
 }
 import { ENCODING_NAMES as ENCODING_NAMES_LIST } from "./models.js";
+export {
+  createTokenizerPool,
+  encodeBatch,
+  countBatch,
+  type TokenizerPool,
+  type TokenizerPoolOptions,
+  type BatchOptions,
+} from "./pool.js";

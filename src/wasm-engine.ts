@@ -99,6 +99,10 @@ export class WasmEngine implements Engine {
     this.refresh();
   }
 
+  get memoryBytes(): number {
+    return this.ex.memory.buffer.byteLength;
+  }
+
   /** Re-reads the arena layout and re-creates views; needed after anything that grows memory. */
   private refresh(): void {
     const buf = this.ex.memory.buffer;
