@@ -1,17 +1,75 @@
-// Bundles the tsc output (build/tsc) into the published files: dist/index.js (ESM),
-// dist/index.cjs (CommonJS) and dist/cli.cjs. The WASM engine is already inlined as base64 by
-// scripts/embed-wasm.mjs, so no plugin is needed.
+// Bundles the tsc output (build/tsc) into the published files, all in dist/ (so that
+// `new URL("../vocab/…", import.meta.url)` finds the package's vocab/ from every file):
+//   index.{js,cjs}              the whole API (Node and browsers)
+//   <encoding>.{js,cjs}         tokenmill/<encoding>: one encoding, vocab fetched on load()
+//   worker.{js,cjs}             tokenmill/worker: the promise client
+//   worker-main.js              the script that client starts in a (Web or Node) worker
+//   chunk-*.{js,cjs}            code shared between those; the JS fallback engine is its own
+//                               chunk, loaded by the per-encoding entries only when needed
+//   cli.cjs                     the CLI
+// The WASM engine is inlined as base64 by scripts/embed-wasm.mjs, so no plugin is needed.
+// Before bundling, vocab/*.tkp are (re)packed from vocab/*.tkv; after, the sizes are printed
+// and recorded in bench/RESULTS.md (scripts/size-report.mjs).
+
+import { readdirSync, rmSync } from "node:fs";
+
+export const ENCODING_ENTRIES = ["o200k_base", "o200k_harmony", "cl100k_base", "p50k_base", "p50k_edit", "r50k_base", "gpt2"];
+
+function prepare() {
+  return {
+    name: "tokenmill-prepare",
+    async buildStart() {
+      for (const f of readdirSync("dist", { withFileTypes: true })) {
+        if (f.isFile() && f.name.startsWith("chunk-")) rmSync(`dist/${f.name}`);
+      }
+      const { packAll } = await import("./scripts/pack-vocab.mjs");
+      await packAll();
+    },
+  };
+}
+
+// Drops whole-line comments from the browser-facing files (not cli.cjs): the source and the
+// .d.ts files keep them, and they were ~15% of the o200k_base entry's brotli size. Only lines
+// that are nothing but a comment are touched, so strings and code stay byte for byte.
+function stripLineComments() {
+  return {
+    name: "tokenmill-strip-comments",
+    renderChunk(code) {
+      let out = code.replace(/^[ \t]*\/\*\*?(?:[^*]|\*(?!\/))*\*\/[ \t]*\n/gm, "");
+      out = out.replace(/^[ \t]*\/\/.*\n/gm, "");
+      return { code: out, map: null };
+    },
+  };
+}
+
+function sizeReport() {
+  return {
+    name: "tokenmill-size-report",
+    async closeBundle() {
+      const { report } = await import("./scripts/size-report.mjs");
+      await report({ write: true });
+    },
+  };
+}
+
 export default [
   {
-    input: "build/tsc/index.js",
+    input: {
+      index: "build/tsc/index.js",
+      worker: "build/tsc/worker.js",
+      "worker-main": "build/tsc/worker-main.js",
+      ...Object.fromEntries(ENCODING_ENTRIES.map((name) => [name, `build/tsc/entries/${name}.js`])),
+    },
+    plugins: [prepare(), stripLineComments()],
     output: [
-      { file: "dist/index.js", format: "es" },
-      { file: "dist/index.cjs", format: "cjs", exports: "named" },
+      { dir: "dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunk-[name]-[hash].js" },
+      { dir: "dist", format: "cjs", exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunk-[name]-[hash].cjs" },
     ],
   },
   {
     input: "build/tsc/cli.js",
     external: ["node:fs", "node:process", "node:readline"],
+    plugins: [sizeReport()],
     output: { file: "dist/cli.cjs", format: "cjs", exports: "named" },
   },
 ];

@@ -61,3 +61,17 @@ export class InvalidArgumentError extends TokenmillError {
     super("INVALID_ARGUMENT", message);
   }
 }
+
+/**
+ * A tokenizer.json names a component (model, normalizer, pre-tokenizer, post-processor,
+ * decoder) or an option of one that tokenmill does not implement. Raised at load time, so a
+ * tokenizer never silently encodes differently from HuggingFace `tokenizers`.
+ */
+export class UnsupportedComponentError extends TokenmillError {
+  constructor(readonly component: string, detail?: string) {
+    super(
+      "UNSUPPORTED_COMPONENT",
+      `tokenizer.json: ${component} is not supported${detail ? ` (${detail})` : ""}`,
+    );
+  }
+}

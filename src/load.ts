@@ -8,21 +8,10 @@ import { JsEngine, RegexJsEngine, knownPatternId } from "./js/engine.js";
 import { ENCODING_NAMES, encodingNameForModel, isEncodingName, type EncodingName } from "./models.js";
 import { ENCODING_SPECS, EXPLICIT_N_VOCAB, type EncodingSpec } from "./registry.js";
 import { parseVocabFile, serializeVocab, type Vocab } from "./vocab-file.js";
-import { WasmEngine, compileWasm, compileWasmSync, wasmAvailable, type WasmSource } from "./wasm-engine.js";
+import { checkedVocab, fetchVocab, nodeFs, resolveVocabUrl, toBytes, useWasm, type LoadOptions } from "./vocab-load.js";
+import { WasmEngine, compileWasm, compileWasmSync } from "./wasm-engine.js";
 
-export interface LoadOptions {
-  /**
-   * "wasm" (default where WebAssembly exists) or "js" (the pure-TypeScript engine, same ids).
-   * "auto" picks wasm when available.
-   */
-  engine?: "auto" | "wasm" | "js";
-  /** The engine's .wasm bytes or a compiled module, instead of the copy inlined in the bundle. */
-  wasm?: WasmSource;
-  /** The vocab file's bytes (e.g. fetched by the app); skips reading/fetching it. */
-  vocab?: Uint8Array | ArrayBuffer;
-  /** Where to fetch the vocab file from (browsers); default: vocab/<file> next to this package. */
-  vocabUrl?: string | URL;
-}
+export type { LoadOptions } from "./vocab-load.js";
 
 const cache = new Map<string, Encoding>();
 const pending = new Map<string, Promise<Encoding>>();
@@ -32,57 +21,21 @@ function specFor(name: string): EncodingSpec {
   return ENCODING_SPECS[name]();
 }
 
-function useWasm(options: LoadOptions | undefined): boolean {
-  const engine = options?.engine ?? "auto";
-  if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
-    throw new InvalidArgumentError(`engine must be "auto", "wasm" or "js", got ${JSON.stringify(engine)}`);
-  }
-  if (engine === "js") return false;
-  if (engine === "wasm" && !wasmAvailable()) {
-    throw new TokenmillError("NO_WASM", "engine \"wasm\" was requested but WebAssembly is not available here");
-  }
-  return wasmAvailable();
-}
-
 function cacheKey(name: string, options: LoadOptions | undefined): string | undefined {
   if (options?.wasm || options?.vocab || options?.vocabUrl) return undefined; // caller-supplied parts
   return `${name}/${useWasm(options) ? "wasm" : "js"}`;
 }
 
-function vocabUrlFor(spec: EncodingSpec, options: LoadOptions | undefined): URL {
-  if (options?.vocabUrl) return new URL(options.vocabUrl, globalThis.location?.href);
-  return new URL(`../vocab/${spec.vocabFile}`, import.meta.url);
+// Node reads the plain .tkv from disk; anything fetched gets the packed .tkp (a third smaller
+// after brotli, unpacked in a few ms). A caller's vocabUrl may name either.
+function vocabUrlFor(spec: EncodingSpec, options: LoadOptions | undefined, packed: boolean): URL {
+  if (options?.vocabUrl) return resolveVocabUrl(options.vocabUrl);
+  const file = packed ? spec.vocabFile.replace(/\.tkv$/, ".tkp") : spec.vocabFile;
+  return new URL(`../vocab/${file}`, import.meta.url);
 }
 
-interface NodeFs {
-  readFileSync(path: URL): Uint8Array;
-  promises: { readFile(path: URL): Promise<Uint8Array> };
-}
-
-function nodeFs(): NodeFs | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.("node:fs") as NodeFs | undefined;
-}
-
-function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw new InvalidArgumentError("vocab must be a Uint8Array or an ArrayBuffer");
-}
-
-function hex(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
-}
-
-function build(name: string, spec: EncodingSpec, file: Uint8Array, module: WebAssembly.Module | undefined): Encoding {
-  const vocab = parseVocabFile(file);
-  if (hex(vocab.sha256) !== spec.sourceSha256) {
-    throw new VocabFormatError(
-      `vocab file for ${name} was built from different ranks (sha256 ${hex(vocab.sha256)}, expected ${spec.sourceSha256}); rebuild it with scripts/build-vocab.mjs`,
-    );
-  }
+function build(name: string, spec: EncodingSpec, data: Uint8Array, module: WebAssembly.Module | undefined): Encoding {
+  const { file, vocab } = checkedVocab(name, spec, data);
   const engine: Engine = module ? new WasmEngine(module, file, spec.pattern) : new JsEngine(vocab, spec.pattern);
   return new Encoding(name, vocab, spec.specialTokens, engine, EXPLICIT_N_VOCAB[name as EncodingName]);
 }
@@ -105,7 +58,7 @@ export function getEncodingSync(name: string, options?: LoadOptions): Encoding {
     if (!fs) {
       throw new TokenmillError("NO_SYNC_LOAD", "getEncodingSync needs Node's fs (or options.vocab); use getEncoding in browsers");
     }
-    file = fs.readFileSync(vocabUrlFor(spec, options));
+    file = fs.readFileSync(vocabUrlFor(spec, options, false));
   }
   const module = useWasm(options) ? compileWasmSync(options?.wasm) : undefined;
   const enc = build(name, spec, file, module);
@@ -129,15 +82,8 @@ export async function getEncoding(name: string, options?: LoadOptions): Promise<
     if (options?.vocab) {
       file = toBytes(options.vocab);
     } else {
-      const url = vocabUrlFor(spec, options);
-      const fs = nodeFs();
-      if (fs && url.protocol === "file:") {
-        file = await fs.promises.readFile(url);
-      } else {
-        const res = await fetch(url);
-        if (!res.ok) throw new TokenmillError("VOCAB_FETCH", `could not fetch vocab for ${name} from ${url}: HTTP ${res.status}`);
-        file = new Uint8Array(await res.arrayBuffer());
-      }
+      const local = new URL(".", import.meta.url).protocol === "file:";
+      file = await fetchVocab(name, vocabUrlFor(spec, options, !local));
     }
     const module = useWasm(options) ? await compileWasm(options?.wasm) : undefined;
     return build(name, spec, file, module);
