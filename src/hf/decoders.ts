@@ -1,0 +1,155 @@
+/**
+ * Decoders of tokenizer.json (tokenizers/src/decoders/*): each maps the list of token strings to
+ * a new list (`decode_chain`); the tokenizer joins the final list.
+ */
+import { UnsupportedComponentError } from "../errors.js";
+import { CHAR_TO_BYTE } from "./byte-level.js";
+import { parsePattern } from "./pattern.js";
+
+export type Decoder = (tokens: string[]) => string[];
+type Json = Record<string, unknown>;
+
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+const utf8Fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const enc = new TextEncoder();
+
+export function buildDecoder(j: Json | null | undefined): Decoder | null {
+  if (j == null) return null;
+  switch (j.type) {
+    case "Sequence": {
+      const ds = ((j.decoders as Json[]) ?? []).map(buildDecoder).filter((d): d is Decoder => d !== null);
+      return (t) => ds.reduce((acc, d) => d(acc), t);
+    }
+    case "ByteLevel":
+      return byteLevel;
+    case "Metaspace": {
+      const rep = String(j.replacement ?? "\u2581");
+      let scheme = j.prepend_scheme as string | undefined;
+      if (scheme == null) scheme = j.add_prefix_space === false ? "never" : "always";
+      const strip = scheme !== "never";
+      return (tokens) =>
+        tokens.map((t, i) => {
+          let s = "";
+          for (const c of t) {
+            if (c === rep) {
+              if (!(i === 0 && strip)) s += " ";
+            } else s += c;
+          }
+          return s;
+        });
+    }
+    case "WordPiece": {
+      const prefix = String(j.prefix ?? "##");
+      const cleanup = j.cleanup !== false;
+      return (tokens) =>
+        tokens.map((t, i) => {
+          let s = t;
+          if (i !== 0) s = s.startsWith(prefix) ? s.replace(prefix, "") : " " + s;
+          return cleanup ? cleanupText(s) : s;
+        });
+    }
+    case "BPEDecoder": {
+      const suffix = String(j.suffix ?? "</w>");
+      return (tokens) => tokens.map((t, i) => t.split(suffix).join(i === tokens.length - 1 ? "" : " "));
+    }
+    case "ByteFallback":
+      return byteFallback;
+    case "Fuse":
+      return (tokens) => [tokens.join("")];
+    case "Strip": {
+      const content = String(j.content ?? " ");
+      const start = Number(j.start ?? 0);
+      const stop = Number(j.stop ?? 0);
+      return (tokens) =>
+        tokens.map((t) => {
+          const cs = [...t];
+          let a = 0;
+          for (let k = 0; k < start && a < cs.length && cs[a] === content; k++) a++;
+          let b = cs.length;
+          for (let k = 0; k < stop && b > a && cs[b - 1] === content; k++) b--;
+          return cs.slice(a, b).join("");
+        });
+    }
+    case "Replace": {
+      const pat = parsePattern(j.pattern, "Replace decoder");
+      const content = String(j.content ?? "");
+      return (tokens) =>
+        tokens.map((t) => {
+          const ms = pat.find(t);
+          if (ms.length === 0) return t;
+          let s = "";
+          let p = 0;
+          for (const [a, b] of ms) {
+            s += t.slice(p, a) + content;
+            p = b;
+          }
+          return s + t.slice(p);
+        });
+    }
+    default:
+      throw new UnsupportedComponentError(`decoder ${JSON.stringify(j.type)}`);
+  }
+}
+
+function cleanupText(s: string): string {
+  return s
+    .replaceAll(" .", ".")
+    .replaceAll(" ?", "?")
+    .replaceAll(" !", "!")
+    .replaceAll(" ,", ",")
+    .replaceAll(" ' ", "'")
+    .replaceAll(" n't", "n't")
+    .replaceAll(" 'm", "'m")
+    .replaceAll(" do not", " don't")
+    .replaceAll(" 's", "'s")
+    .replaceAll(" 've", "'ve")
+    .replaceAll(" 're", "'re");
+}
+
+/** GPT-2 byte-level: each token's chars back to bytes (a token with an unmapped char as its UTF-8). */
+function byteLevel(tokens: string[]): string[] {
+  const bytes: number[] = [];
+  for (const t of tokens) {
+    const mark = bytes.length;
+    let ok = true;
+    for (let i = 0; i < t.length; i++) {
+      const b = CHAR_TO_BYTE.get(t.charCodeAt(i));
+      if (b === undefined) {
+        ok = false;
+        break;
+      }
+      bytes.push(b);
+    }
+    if (!ok) {
+      bytes.length = mark;
+      for (const b of enc.encode(t)) bytes.push(b);
+    }
+  }
+  return [utf8.decode(Uint8Array.from(bytes))];
+}
+
+const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
+
+function byteFallback(tokens: string[]): string[] {
+  const out: string[] = [];
+  let pending: number[] = [];
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    try {
+      out.push(utf8Fatal.decode(Uint8Array.from(pending)));
+    } catch {
+      for (let k = 0; k < pending.length; k++) out.push("\ufffd");
+    }
+    pending = [];
+  };
+  for (const t of tokens) {
+    const m = t.length === 6 ? BYTE_TOKEN.exec(t) : null;
+    if (m) pending.push(parseInt(m[1]!, 16));
+    else {
+      flush();
+      out.push(t);
+    }
+  }
+  flush();
+  return out;
+}

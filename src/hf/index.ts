@@ -1,0 +1,50 @@
+/**
+ * Loading HuggingFace `tokenizer.json` files: `fromTokenizerJson` / `fromTokenizerJsonSync`.
+ * See docs/HF.md.
+ */
+import { InvalidArgumentError } from "../errors.js";
+import { HfTokenizer, type TokenizerJsonOptions } from "./tokenizer.js";
+
+export {
+  HfTokenizer,
+  type TokenizerJsonOptions,
+  type HfEncodeOptions,
+  type HfDecodeOptions,
+  type EncodingWithOffsets,
+} from "./tokenizer.js";
+
+export type TokenizerJsonSource = string | object | Uint8Array | ArrayBuffer;
+
+function parse(src: TokenizerJsonSource): Record<string, unknown> {
+  let text: string | undefined;
+  if (typeof src === "string") text = src;
+  else if (src instanceof Uint8Array) text = new TextDecoder().decode(src);
+  else if (src instanceof ArrayBuffer) text = new TextDecoder().decode(new Uint8Array(src));
+  else if (src && typeof src === "object") return src as Record<string, unknown>;
+  else throw new InvalidArgumentError(`fromTokenizerJson: expected the JSON text, bytes or parsed object, got ${src === null ? "null" : typeof src}`);
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new InvalidArgumentError(`fromTokenizerJson: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+/**
+ * A tokenizer from the contents of a `tokenizer.json` (text, bytes, parsed object, or a fetch
+ * `Response`). Throws UnsupportedComponentError naming any component it does not implement.
+ * @example
+ *   const tok = await fromTokenizerJson(await fs.promises.readFile("tokenizer.json", "utf8"));
+ *   tok.encode("Hello world"); // Llama 3: Uint32Array [128000, 9906, 1917]
+ */
+export async function fromTokenizerJson(
+  json: TokenizerJsonSource | Response,
+  options?: TokenizerJsonOptions,
+): Promise<HfTokenizer> {
+  if (typeof Response !== "undefined" && json instanceof Response) json = await json.text();
+  return new HfTokenizer(parse(json as TokenizerJsonSource), options);
+}
+
+/** Synchronous `fromTokenizerJson` (no `Response`). */
+export function fromTokenizerJsonSync(json: TokenizerJsonSource, options?: TokenizerJsonOptions): HfTokenizer {
+  return new HfTokenizer(parse(json), options);
+}

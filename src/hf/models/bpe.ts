@@ -1,0 +1,503 @@
+/**
+ * HuggingFace's merge-list BPE (tokenizers/src/models/bpe/{model,word}.rs), exactly:
+ * - merges are ordered pairs of symbols; a pair's priority is its index in the list (a later
+ *   duplicate overrides an earlier one, as HF's HashMap collect does); the merge result is
+ *   `vocab[a + b]` (minus the continuing-subword prefix of b);
+ * - a word starts as one symbol per char (per byte when the pre-tokenizer is ByteLevel), with
+ *   `continuing_subword_prefix` on non-initial and `end_of_word_suffix` on the last symbol,
+ *   `byte_fallback` (`<0xXX>` per UTF-8 byte) and `unk_token` / `fuse_unk` for unknown chars;
+ * - the merge loop always applies the adjacent pair of lowest (rank, position), which is what
+ *   HF's heap (`Word::merge_all`, min on rank then pos, stale entries skipped) computes. Short
+ *   words use a linear scan, long ones a binary heap (O(n log n)); with `dropout` the heap runs
+ *   HF's skip/re-insert protocol with a seeded PRNG.
+ * This is NOT rank-over-bytes (tiktoken): a pair missing from the list never merges even if its
+ * concatenation is a token (ALGORITHMS.md §1).
+ */
+import { InvalidArgumentError, UnsupportedComponentError } from "../../errors.js";
+import { BYTE_TO_CHAR } from "../byte-level.js";
+
+type Json = Record<string, unknown>;
+
+const enc = new TextEncoder();
+
+/** Open-addressing map (a, b) → (rank, newId), keys and values in Int32Arrays. */
+class PairMap {
+  private keysA: Int32Array;
+  private keysB: Int32Array;
+  private ranks: Int32Array;
+  private ids: Int32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(expected: number) {
+    let cap = 16;
+    while (cap < expected * 2) cap <<= 1;
+    this.mask = cap - 1;
+    this.keysA = new Int32Array(cap).fill(-1);
+    this.keysB = new Int32Array(cap);
+    this.ranks = new Int32Array(cap);
+    this.ids = new Int32Array(cap);
+  }
+
+  private slot(a: number, b: number): number {
+    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  set(a: number, b: number, rank: number, id: number): void {
+    let i = this.slot(a, b);
+    while (this.keysA[i] !== -1) {
+      if (this.keysA[i] === a && this.keysB[i] === b) {
+        this.ranks[i] = rank;
+        this.ids[i] = id;
+        return;
+      }
+      i = (i + 1) & this.mask;
+    }
+    this.keysA[i] = a;
+    this.keysB[i] = b;
+    this.ranks[i] = rank;
+    this.ids[i] = id;
+    this.size++;
+  }
+
+  /** Slot index or -1. */
+  find(a: number, b: number): number {
+    let i = this.slot(a, b);
+    const ka = this.keysA;
+    for (;;) {
+      const k = ka[i]!;
+      if (k === -1) return -1;
+      if (k === a && this.keysB[i] === b) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+  rankAt(slot: number): number {
+    return this.ranks[slot]!;
+  }
+  idAt(slot: number): number {
+    return this.ids[slot]!;
+  }
+}
+
+/** Mulberry32: small seeded PRNG for BPE dropout. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface ModelOutput {
+  ids: number[];
+  /** Byte offsets [start, end) of each token within the piece's UTF-8 (HF `Token.offsets`), two per token. */
+  offs: number[];
+}
+
+export interface TokenModel {
+  /** Token ids (and byte lengths) of one pre-token. `byteLevel`: symbols are UTF-8 bytes. */
+  tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  readonly vocabSize: number;
+}
+
+export interface BpeOptions {
+  /** Seed of the dropout PRNG (only used when the model has `dropout`). */
+  dropoutSeed?: number;
+}
+
+const CACHE_MAX = 50_000;
+const SCAN_MAX = 24;
+
+export class BpeModel implements TokenModel {
+  readonly vocab: Map<string, number>;
+  readonly vocabR: string[];
+  private readonly merges: PairMap;
+  private readonly unkToken: string | null;
+  private readonly prefix: string | null;
+  private readonly suffix: string | null;
+  private readonly fuseUnk: boolean;
+  private readonly byteFallback: boolean;
+  private readonly ignoreMerges: boolean;
+  private readonly dropout: number;
+  private readonly rand: () => number;
+  private readonly byteIds: Int32Array;
+  private readonly fallbackIds: Int32Array;
+  private readonly cache = new Map<string, { ids: number[]; lens: number[] }>();
+  readonly vocabSize: number;
+
+  constructor(j: Json, opts: BpeOptions = {}) {
+    const vocabJ = j.vocab as Record<string, number> | undefined;
+    if (!vocabJ || typeof vocabJ !== "object") throw new InvalidArgumentError("tokenizer.json: BPE model without a vocab");
+    this.vocab = new Map();
+    this.vocabR = [];
+    for (const tok in vocabJ) {
+      const id = vocabJ[tok]!;
+      this.vocab.set(tok, id);
+      this.vocabR[id] = tok;
+    }
+    this.vocabSize = this.vocab.size;
+    this.unkToken = (j.unk_token as string | null) ?? null;
+    this.prefix = (j.continuing_subword_prefix as string | null) ?? null;
+    this.suffix = (j.end_of_word_suffix as string | null) ?? null;
+    if (this.prefix === "") this.prefix = null;
+    if (this.suffix === "") this.suffix = null;
+    this.fuseUnk = j.fuse_unk === true;
+    this.byteFallback = j.byte_fallback === true;
+    this.ignoreMerges = j.ignore_merges === true;
+    const d = j.dropout as number | null | undefined;
+    if (d != null && !(d >= 0 && d <= 1)) throw new InvalidArgumentError(`tokenizer.json: BPE dropout must be in [0, 1], got ${d}`);
+    this.dropout = d ?? 0;
+    this.rand = mulberry32(opts.dropoutSeed ?? 0x5eed);
+
+    const mergesJ = (j.merges as unknown[]) ?? [];
+    this.merges = new PairMap(mergesJ.length);
+    const prefixLen = this.prefix?.length ?? 0;
+    for (let r = 0; r < mergesJ.length; r++) {
+      const m = mergesJ[r];
+      let a: string;
+      let b: string;
+      if (typeof m === "string") {
+        const parts = m.split(" ");
+        if (parts.length !== 2) throw new InvalidArgumentError(`tokenizer.json: bad merge ${JSON.stringify(m)} at index ${r}`);
+        [a, b] = parts as [string, string];
+      } else if (Array.isArray(m) && m.length === 2) {
+        [a, b] = m as [string, string];
+      } else throw new InvalidArgumentError(`tokenizer.json: bad merge ${JSON.stringify(m)} at index ${r}`);
+      const ia = this.vocab.get(a);
+      const ib = this.vocab.get(b);
+      const ic = this.vocab.get(a + b.slice(prefixLen));
+      if (ia === undefined || ib === undefined || ic === undefined) {
+        const missing = ia === undefined ? a : ib === undefined ? b : a + b.slice(prefixLen);
+        throw new InvalidArgumentError(`tokenizer.json: merge ${r} (${JSON.stringify(a)}, ${JSON.stringify(b)}) uses ${JSON.stringify(missing)}, which is not in the vocab`);
+      }
+      this.merges.set(ia, ib, r, ic);
+    }
+
+    this.byteIds = new Int32Array(256).fill(-1);
+    for (let b = 0; b < 256; b++) this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]!) ?? -1;
+    this.fallbackIds = new Int32Array(256).fill(-1);
+    if (this.byteFallback) {
+      for (let b = 0; b < 256; b++) {
+        this.fallbackIds[b] = this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`) ?? -1;
+      }
+    }
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.vocabR[id];
+  }
+
+  tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void {
+    if (piece.length === 0) return;
+    const cacheable = this.dropout === 0;
+    if (cacheable) {
+      const hit = this.cache.get(piece);
+      if (hit !== undefined) {
+        emit(hit, out);
+        return;
+      }
+    }
+    const ids: number[] = [];
+    const lens: number[] = [];
+    this.initialSymbols(piece, byteLevel, ids, lens);
+    if (ids.length > 1) {
+      if (this.dropout > 0) this.mergeHeap(ids, lens, true);
+      else if (ids.length <= SCAN_MAX) this.mergeScan(ids, lens);
+      else this.mergeHeap(ids, lens, false);
+    }
+    const res = { ids, lens };
+    if (cacheable) {
+      if (this.cache.size >= CACHE_MAX) this.cache.clear();
+      this.cache.set(piece, res);
+    }
+    emit(res, out);
+  }
+
+  /** HF `merge_word` up to the merge loop; ignore_merges handled first. */
+  private initialSymbols(piece: string, byteLevel: boolean, ids: number[], lens: number[]): void {
+    if (byteLevel) {
+      const bytes = enc.encode(piece);
+      if (this.ignoreMerges) {
+        let s = "";
+        for (let i = 0; i < bytes.length; i++) s += BYTE_TO_CHAR[bytes[i]!];
+        const id = this.vocab.get(s);
+        if (id !== undefined) {
+          ids.push(id);
+          lens.push(bytes.length);
+          return;
+        }
+      }
+      if (this.prefix === null && this.suffix === null) {
+        let ok = true;
+        for (let i = 0; i < bytes.length; i++) {
+          const id = this.byteIds[bytes[i]!]!;
+          if (id < 0) {
+            ok = false;
+            break;
+          }
+          ids.push(id);
+          lens.push(1);
+        }
+        if (ok) return;
+        ids.length = 0;
+        lens.length = 0;
+      }
+      const chars: string[] = [];
+      for (let i = 0; i < bytes.length; i++) chars.push(BYTE_TO_CHAR[bytes[i]!]!);
+      this.symbolsOf(chars, chars.map(() => 1), ids, lens);
+      return;
+    }
+    if (this.ignoreMerges) {
+      const id = this.vocab.get(piece);
+      if (id !== undefined) {
+        ids.push(id);
+        lens.push(utf8Len(piece));
+        return;
+      }
+    }
+    const chars = [...piece];
+    this.symbolsOf(chars, chars.map(utf8LenOfChar), ids, lens);
+  }
+
+  private symbolsOf(chars: string[], byteLens: number[], ids: number[], lens: number[]): void {
+    let unkId = -1;
+    let unkLen = 0;
+    const n = chars.length;
+    for (let k = 0; k < n; k++) {
+      let s = chars[k]!;
+      const byteLen = byteLens[k]!;
+      if (k > 0 && this.prefix !== null) s = this.prefix + s;
+      if (k === n - 1 && this.suffix !== null) s = s + this.suffix;
+      const id = this.vocab.get(s);
+      if (id !== undefined) {
+        if (unkId >= 0) {
+          ids.push(unkId);
+          lens.push(unkLen);
+          unkId = -1;
+        }
+        ids.push(id);
+        lens.push(byteLen);
+        continue;
+      }
+      if (this.byteFallback) {
+        const bytes = enc.encode(s);
+        let all = true;
+        for (let i = 0; i < bytes.length; i++) if (this.fallbackIds[bytes[i]!]! < 0) all = false;
+        if (all) {
+          // As in HF, a pending unk is not flushed here (it is added after these bytes).
+          for (let i = 0; i < bytes.length; i++) {
+            ids.push(this.fallbackIds[bytes[i]!]!);
+            lens.push(1);
+          }
+          continue;
+        }
+      }
+      if (this.unkToken !== null) {
+        const u = this.vocab.get(this.unkToken);
+        if (u === undefined) throw new InvalidArgumentError(`tokenizer.json: unk_token ${JSON.stringify(this.unkToken)} is not in the vocab`);
+        if (unkId >= 0 && this.fuseUnk) {
+          unkLen += byteLen;
+        } else {
+          if (unkId >= 0) {
+            ids.push(unkId);
+            lens.push(unkLen);
+          }
+          unkId = u;
+          unkLen = byteLen;
+        }
+      }
+      // no unk token: the char is dropped, as in HF
+    }
+    if (unkId >= 0) {
+      ids.push(unkId);
+      lens.push(unkLen);
+    }
+  }
+
+  /** Lowest (rank, pos) adjacent pair first, by linear scan; ids/lens compacted in place. */
+  private mergeScan(ids: number[], lens: number[]): void {
+    const m = this.merges;
+    let n = ids.length;
+    for (;;) {
+      let best = -1;
+      let bestRank = 0x7fffffff;
+      let bestId = 0;
+      for (let i = 0; i + 1 < n; i++) {
+        const slot = m.find(ids[i]!, ids[i + 1]!);
+        if (slot >= 0) {
+          const r = m.rankAt(slot);
+          if (r < bestRank) {
+            bestRank = r;
+            best = i;
+            bestId = m.idAt(slot);
+          }
+        }
+      }
+      if (best < 0) break;
+      ids[best] = bestId;
+      lens[best] = lens[best]! + lens[best + 1]!;
+      ids.splice(best + 1, 1);
+      lens.splice(best + 1, 1);
+      n--;
+    }
+  }
+
+  /** HF `Word::merge_all` with a binary min-heap on (rank, pos). */
+  private mergeHeap(ids: number[], lens: number[], dropout: boolean): void {
+    const n = ids.length;
+    const m = this.merges;
+    const c = Int32Array.from(ids);
+    const len = Int32Array.from(lens);
+    const prev = new Int32Array(n);
+    const next = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      prev[i] = i - 1;
+      next[i] = i + 1 < n ? i + 1 : -1;
+    }
+    // heap entries: rank, pos, newId in parallel arrays
+    let hr = new Int32Array(n);
+    let hp = new Int32Array(n);
+    let hi = new Int32Array(n);
+    let size = 0;
+    const less = (a: number, b: number): boolean => hr[a]! < hr[b]! || (hr[a] === hr[b] && hp[a]! < hp[b]!);
+    const swap = (a: number, b: number): void => {
+      let t = hr[a]!;
+      hr[a] = hr[b]!;
+      hr[b] = t;
+      t = hp[a]!;
+      hp[a] = hp[b]!;
+      hp[b] = t;
+      t = hi[a]!;
+      hi[a] = hi[b]!;
+      hi[b] = t;
+    };
+    const push = (rank: number, pos: number, id: number): void => {
+      if (size === hr.length) {
+        const grow = (x: Int32Array) => {
+          const y = new Int32Array(x.length * 2 + 4);
+          y.set(x);
+          return y;
+        };
+        hr = grow(hr);
+        hp = grow(hp);
+        hi = grow(hi);
+      }
+      let k = size++;
+      hr[k] = rank;
+      hp[k] = pos;
+      hi[k] = id;
+      while (k > 0) {
+        const p = (k - 1) >> 1;
+        if (!less(k, p)) break;
+        swap(k, p);
+        k = p;
+      }
+    };
+    const pop = (): [number, number, number] => {
+      const top: [number, number, number] = [hr[0]!, hp[0]!, hi[0]!];
+      size--;
+      if (size > 0) {
+        hr[0] = hr[size]!;
+        hp[0] = hp[size]!;
+        hi[0] = hi[size]!;
+        let k = 0;
+        for (;;) {
+          const l = 2 * k + 1;
+          if (l >= size) break;
+          const r = l + 1;
+          const s = r < size && less(r, l) ? r : l;
+          if (!less(s, k)) break;
+          swap(s, k);
+          k = s;
+        }
+      }
+      return top;
+    };
+    for (let i = 0; i + 1 < n; i++) {
+      const slot = m.find(c[i]!, c[i + 1]!);
+      if (slot >= 0) push(m.rankAt(slot), i, m.idAt(slot));
+    }
+    const skip: Array<[number, number, number]> = [];
+    while (size > 0) {
+      const [rank, pos, newId] = pop();
+      if (dropout && this.rand() < this.dropout) {
+        skip.push([rank, pos, newId]);
+        continue;
+      }
+      for (const s of skip) push(s[0], s[1], s[2]);
+      skip.length = 0;
+      if (len[pos] === 0) continue;
+      const nx = next[pos]!;
+      if (nx === -1) continue;
+      const slot = m.find(c[pos]!, c[nx]!);
+      if (slot < 0 || m.idAt(slot) !== newId) continue;
+      void rank;
+      c[pos] = newId;
+      len[pos] = len[pos]! + len[nx]!;
+      next[pos] = next[nx]!;
+      len[nx] = 0;
+      const nn = next[pos]!;
+      if (nn !== -1) prev[nn] = pos;
+      const pv = prev[pos]!;
+      if (pv >= 0) {
+        const s2 = m.find(c[pv]!, c[pos]!);
+        if (s2 >= 0) push(m.rankAt(s2), pv, m.idAt(s2));
+      }
+      if (nn !== -1) {
+        const s3 = m.find(c[pos]!, c[nn]!);
+        if (s3 >= 0) push(m.rankAt(s3), pos, m.idAt(s3));
+      }
+    }
+    ids.length = 0;
+    lens.length = 0;
+    for (let i = 0; i < n; i++) {
+      if (len[i] !== 0) {
+        ids.push(c[i]!);
+        lens.push(len[i]!);
+      }
+    }
+  }
+}
+
+function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput): void {
+  let pos = 0;
+  const { ids, lens } = r;
+  for (let k = 0; k < ids.length; k++) {
+    out.ids.push(ids[k]!);
+    out.offs.push(pos, (pos += lens[k]!));
+  }
+}
+
+export function utf8Len(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function utf8LenOfChar(ch: string): number {
+  return utf8Len(ch);
+}
+
+export function checkModelType(j: Json): void {
+  if (j.type !== "BPE" && j.type !== "WordPiece" && j.type !== "Unigram" && j.type !== "WordLevel") {
+    throw new UnsupportedComponentError(`model ${JSON.stringify(j.type)}`);
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Normalizers of tokenizer.json (tokenizers/src/normalizers/*), each an in-place transform of
+ * an NStr that keeps HF's alignment semantics.
+ */
+import { UnsupportedComponentError } from "../errors.js";
+import { NStr } from "./normalized.js";
+import { parsePattern } from "./pattern.js";
+import { PrecompiledCharsmap } from "./precompiled.js";
+
+export type Normalizer = (n: NStr) => void;
+
+type Json = Record<string, unknown>;
+
+export function buildNormalizer(j: Json | null | undefined): Normalizer | null {
+  if (j == null) return null;
+  const type = j.type;
+  switch (type) {
+    case "Sequence": {
+      const parts = ((j.normalizers as Json[]) ?? []).map(buildNormalizer).filter((x): x is Normalizer => x !== null);
+      if (parts.length === 0) return null;
+      if (parts.length === 1) return parts[0]!;
+      return (n) => {
+        for (const p of parts) p(n);
+      };
+    }
+    case "NFC":
+    case "NFD":
+    case "NFKC":
+    case "NFKD":
+      return (n) => unicodeNormalize(n, type);
+    case "Lowercase":
+      return lowercase;
+    case "Strip":
+      return strip(j.strip_left !== false, j.strip_right !== false);
+    case "StripAccents":
+      return stripAccents;
+    case "Replace": {
+      const pat = parsePattern(j.pattern, "Replace normalizer");
+      const content = String(j.content ?? "");
+      return (n) => n.replaceMatches(pat.find(n.s), content);
+    }
+    case "Prepend": {
+      const p = String(j.prepend ?? "");
+      return (n) => n.prepend(p);
+    }
+    case "BertNormalizer":
+      return bertNormalizer(j);
+    case "Precompiled": {
+      const cm = j.precompiled_charsmap;
+      if (cm == null || cm === "") return null; // HF: an empty charsmap is the identity
+      const map = PrecompiledCharsmap.fromBase64(String(cm));
+      return (n) => map.normalize(n);
+    }
+    case "Nmt":
+      return nmt;
+    default:
+      throw new UnsupportedComponentError(`normalizer ${JSON.stringify(type)}`);
+  }
+}
+
+// ---- unicode normalization with alignments ----
+
+const MARK = /\p{M}/u;
+
+function isContinuation(cp: number): boolean {
+  // Chars that a composition can absorb into the char before them: combining marks and Hangul
+  // medial / final jamo.
+  return (cp >= 0x1160 && cp <= 0x11ff) || MARK.test(String.fromCodePoint(cp));
+}
+
+export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD"): void {
+  const s = n.s;
+  // Below U+00C0 (U+00A0 for the compatibility forms) every form is the identity.
+  const limit = form === "NFKC" || form === "NFKD" ? 0xa0 : 0xc0;
+  let plain = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= limit) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return;
+  const chars = [...s];
+  const decomp = form === "NFC" || form === "NFD" ? "NFD" : "NFKD";
+  // 1. Per-char decomposition: (code point, starts its source char?).
+  const dc: string[] = [];
+  const first: boolean[] = [];
+  for (const ch of chars) {
+    const d = [...ch.normalize(decomp)];
+    d.forEach((c, k) => {
+      dc.push(c);
+      first.push(k === 0);
+    });
+  }
+  const target = [...s.normalize(form)];
+  const cps: number[] = [];
+  const changes: number[] = [];
+  if (form === "NFD" || form === "NFKD") {
+    if (dc.join("") !== target.join("")) return segmentFallback(n, chars, form);
+    for (let k = 0; k < dc.length; k++) {
+      cps.push(dc[k]!.codePointAt(0)!);
+      changes.push(first[k] ? 0 : 1);
+    }
+    n.transform(cps, changes, 0);
+    return;
+  }
+  // 2. Composition: each target char is the shortest run of decomposed chars that composes to it.
+  if (dc.join("").normalize(form) !== target.join("")) return segmentFallback(n, chars, form);
+  let p = 0;
+  for (const t of target) {
+    let q = p + 1;
+    while (q <= dc.length && dc.slice(p, q).join("").normalize(form) !== t) q++;
+    if (q > dc.length) return segmentFallback(n, chars, form);
+    let firsts = 0;
+    for (let k = p + 1; k < q; k++) if (first[k]) firsts++;
+    cps.push(t.codePointAt(0)!);
+    changes.push(first[p] ? -firsts : 1);
+    p = q;
+  }
+  if (p !== dc.length) return segmentFallback(n, chars, form);
+  n.transform(cps, changes, 0);
+}
+
+/** Alignment by segments (a char and its following marks) when the exact walk does not apply. */
+function segmentFallback(n: NStr, chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): void {
+  const cps: number[] = [];
+  const changes: number[] = [];
+  let i = 0;
+  while (i < chars.length) {
+    let j = i + 1;
+    while (j < chars.length && isContinuation(chars[j]!.codePointAt(0)!)) j++;
+    const out = [...chars.slice(i, j).join("").normalize(form)];
+    segmentChanges(out, j - i, cps, changes);
+    i = j;
+  }
+  n.transform(cps, changes, 0);
+}
+
+function segmentChanges(out: string[], nIn: number, cps: number[], changes: number[]): void {
+  const k = out.length;
+  for (let t = 0; t < k; t++) {
+    cps.push(out[t]!.codePointAt(0)!);
+    if (t < nIn - 1 && t < k - 1) changes.push(0);
+    else if (t === k - 1 && k <= nIn) changes.push(-(nIn - k));
+    else changes.push(t < nIn ? 0 : 1);
+  }
+}
+
+// ---- simple normalizers ----
+
+function lowercase(n: NStr): void {
+  const s = n.s;
+  const lower = s.toLowerCase();
+  if (lower === s) return;
+  const cps: number[] = [];
+  const changes: number[] = [];
+  for (const ch of s) {
+    // Rust's char::to_lowercase is the full (unconditional) lowercase mapping, like JS's
+    // per-char toLowerCase except for the context-dependent final sigma, which Rust lacks.
+    const cp = ch.codePointAt(0)!;
+    const l = cp === 0x3a3 ? "\u03c3" : ch.toLowerCase();
+    let k = 0;
+    for (const c of l) {
+      cps.push(c.codePointAt(0)!);
+      changes.push(k++ > 0 ? 1 : 0);
+    }
+  }
+  n.transform(cps, changes, 0);
+}
+
+const WS = /^\s$/u;
+/** Rust `char::is_whitespace`: the White_Space property. JS `\s` adds U+FEFF and lacks U+0085. */
+export function isWhitespace(cp: number): boolean {
+  if (cp === 0xfeff) return false;
+  if (cp === 0x85) return true;
+  if (cp < 0x80) return cp === 0x20 || (cp >= 9 && cp <= 13);
+  return WS.test(String.fromCodePoint(cp));
+}
+
+function strip(left: boolean, right: boolean): Normalizer {
+  return (n) => {
+    const cps = [...n.s].map((c) => c.codePointAt(0)!);
+    let a = 0;
+    let b = cps.length;
+    if (left) while (a < b && isWhitespace(cps[a]!)) a++;
+    if (right) while (b > a && isWhitespace(cps[b - 1]!)) b--;
+    if (a === 0 && b === cps.length) return;
+    // HF: transform of the kept chars with `initial_offset = leading_spaces` and the last one
+    // carrying -trailing_spaces.
+    const keep = cps.slice(a, b);
+    const ch = keep.map(() => 0);
+    if (ch.length > 0) ch[ch.length - 1] = -(cps.length - b);
+    n.transform(keep, ch, a);
+  };
+}
+
+function stripAccents(n: NStr): void {
+  n.filter((cp) => !MARK_NONSPACING.test(String.fromCodePoint(cp)));
+}
+const MARK_NONSPACING = /^\p{Mn}$/u;
+
+function nmt(n: NStr): void {
+  n.filter((cp) => !((cp >= 1 && cp <= 8) || cp === 0xb || (cp >= 0xe && cp <= 0x1f) || cp === 0x7f || cp === 0x8f || cp === 0x9f));
+  n.mapChars((cp) =>
+    cp === 0x9 || cp === 0xa || cp === 0xc || cp === 0xd || cp === 0x1680 || (cp >= 0x200b && cp <= 0x200f) ||
+    cp === 0x2028 || cp === 0x2029 || cp === 0x2581 || cp === 0xfeff || cp === 0xfffd
+      ? 0x20
+      : cp,
+  );
+}
+
+// ---- BERT ----
+
+const CONTROL = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}]$/u;
+
+/** HF `is_control` (bert.rs): Cc/Cf/Cn/Co except \t \n \r. */
+export function isControl(cp: number): boolean {
+  if (cp === 9 || cp === 10 || cp === 13) return false;
+  return CONTROL.test(String.fromCodePoint(cp));
+}
+
+/** HF `is_chinese_char` (bert.rs). */
+export function isChineseChar(cp: number): boolean {
+  return (
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x20000 && cp <= 0x2a6df) ||
+    (cp >= 0x2a700 && cp <= 0x2b73f) ||
+    (cp >= 0x2b740 && cp <= 0x2b81f) ||
+    (cp >= 0x2b920 && cp <= 0x2ceaf) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x2f800 && cp <= 0x2fa1f)
+  );
+}
+
+function bertNormalizer(j: Json): Normalizer {
+  const cleanText = j.clean_text !== false;
+  const chinese = j.handle_chinese_chars !== false;
+  const lower = j.lowercase !== false;
+  const accents = j.strip_accents == null ? lower : j.strip_accents === true;
+  return (n) => {
+    if (cleanText) {
+      n.filter((cp) => !(cp === 0 || cp === 0xfffd || isControl(cp)));
+      n.mapChars((cp) => (isWhitespace(cp) ? 0x20 : cp));
+    }
+    if (chinese) {
+      let any = false;
+      for (const ch of n.s) if (isChineseChar(ch.codePointAt(0)!)) any = true;
+      if (any) {
+        const cps: number[] = [];
+        const changes: number[] = [];
+        for (const ch of n.s) {
+          const cp = ch.codePointAt(0)!;
+          if (isChineseChar(cp)) {
+            cps.push(0x20, cp, 0x20);
+            changes.push(0, 1, 1);
+          } else {
+            cps.push(cp);
+            changes.push(0);
+          }
+        }
+        n.transform(cps, changes, 0);
+      }
+    }
+    if (accents) {
+      unicodeNormalize(n, "NFD");
+      stripAccents(n);
+    }
+    if (lower) lowercase(n);
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * Pre-tokenizers of tokenizer.json (tokenizers/src/pre_tokenizers/*). Each one maps one piece
+ * (an NStr with no token assigned yet) to its sub-pieces, exactly as HF's
+ * `PreTokenizedString::split` does (empty pieces are dropped).
+ *
+ * ByteLevel is special: besides its optional prefix space and regex split, it switches the
+ * model to byte symbols (the GPT-2 byte→char transform is not materialized: the model reads
+ * the UTF-8 bytes of each piece). It must therefore come last.
+ */
+import { UnsupportedComponentError } from "../errors.js";
+import { GPT2_PATTERN } from "./byte-level.js";
+import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
+import { isWhitespace } from "./normalizers.js";
+import { parsePattern, translateHfRegex, type HfPattern } from "./pattern.js";
+
+export type PreTokenizer = (n: NStr, out: NStr[]) => void;
+
+export interface PreTokenizerSpec {
+  run: PreTokenizer | null;
+  /** The pipeline ends with ByteLevel: the model works on bytes. */
+  byteLevel: boolean;
+}
+
+type Json = Record<string, unknown>;
+
+const BEHAVIORS = new Set(["Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous"]);
+
+function behaviorOf(v: unknown, where: string, dflt: SplitBehavior): SplitBehavior {
+  if (v == null) return dflt;
+  const b = String(v);
+  if (!BEHAVIORS.has(b)) throw new UnsupportedComponentError(`${where} behavior ${JSON.stringify(v)}`);
+  return b as SplitBehavior;
+}
+
+/** Splits n by match ranges with a behavior; appends non-empty pieces to out. */
+function splitBy(n: NStr, matches: Array<[number, number]>, behavior: SplitBehavior, invert: boolean, out: NStr[]): void {
+  const segs = segmentsOf(matches, n.length);
+  if (invert) for (const s of segs) s[2] = !s[2];
+  const keep = applyBehavior(segs, behavior);
+  if (keep.length === 1 && keep[0]![0] === 0 && keep[0]![1] === n.length) {
+    out.push(n);
+    return;
+  }
+  for (const [a, b] of keep) out.push(n.slice(a, b));
+}
+
+/** Per-char matches of a predicate (HF's `impl Pattern for Fn(char) -> bool`). */
+function charMatches(s: string, pred: (cp: number) => boolean): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < s.length; ) {
+    const cp = s.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    if (pred(cp)) out.push([i, i + w]);
+    i += w;
+  }
+  return out;
+}
+
+const PUNCT = /^\p{P}$/u;
+/** HF `is_bert_punc`: ASCII punctuation or Unicode P*. */
+export function isPunctuation(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x21 && cp <= 0x2f) || (cp >= 0x3a && cp <= 0x40) || (cp >= 0x5b && cp <= 0x60) || (cp >= 0x7b && cp <= 0x7e);
+  return PUNCT.test(String.fromCodePoint(cp));
+}
+const NUMERIC = /^\p{N}$/u;
+function isNumeric(cp: number): boolean {
+  if (cp < 0x80) return cp >= 0x30 && cp <= 0x39;
+  return NUMERIC.test(String.fromCodePoint(cp));
+}
+
+function regexSplitter(re: RegExp): (s: string) => Array<[number, number]> {
+  return (s) => {
+    const out: Array<[number, number]> = [];
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(s)) !== null) {
+      const a = m.index;
+      const b = a + m[0].length;
+      if (b === a) {
+        re.lastIndex = a + (s.codePointAt(a)! > 0xffff ? 2 : 1);
+        continue;
+      }
+      out.push([a, b]);
+    }
+    return out;
+  };
+}
+
+export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec {
+  if (j == null) return { run: null, byteLevel: false };
+  if (j.type === "Sequence") {
+    const list = (j.pretokenizers as Json[]) ?? [];
+    const specs = list.map((p) => buildPreTokenizer(p));
+    specs.forEach((s, k) => {
+      if (s.byteLevel && k !== specs.length - 1) {
+        throw new UnsupportedComponentError("pre-tokenizer ByteLevel before another pre-tokenizer in a Sequence");
+      }
+    });
+    const runs = specs.map((s) => s.run).filter((r): r is PreTokenizer => r !== null);
+    const byteLevel = specs.length > 0 && specs[specs.length - 1]!.byteLevel;
+    if (runs.length === 0) return { run: null, byteLevel };
+    if (runs.length === 1) return { run: runs[0]!, byteLevel };
+    return {
+      byteLevel,
+      run: (n, out) => {
+        let cur = [n];
+        for (const r of runs) {
+          const next: NStr[] = [];
+          for (const p of cur) r(p, next);
+          cur = next;
+        }
+        for (const p of cur) out.push(p);
+      },
+    };
+  }
+  return { run: single(j), byteLevel: j.type === "ByteLevel" };
+}
+
+function single(j: Json): PreTokenizer | null {
+  switch (j.type) {
+    case "ByteLevel": {
+      const prefix = j.add_prefix_space === true;
+      const useRegex = j.use_regex !== false;
+      const split = useRegex ? regexSplitter(translateHfRegex(GPT2_PATTERN, "ByteLevel")) : null;
+      if (!prefix && !split) return null;
+      return (n, out) => {
+        if (prefix && !n.s.startsWith(" ")) n.prepend(" ");
+        if (split) splitBy(n, split(n.s), "Isolated", false, out);
+        else if (n.length > 0) out.push(n);
+      };
+    }
+    case "Split": {
+      const pat: HfPattern = parsePattern(j.pattern, "Split pre-tokenizer");
+      const behavior = behaviorOf(j.behavior, "Split pre-tokenizer", "Isolated");
+      const invert = j.invert === true;
+      return (n, out) => splitBy(n, pat.find(n.s), behavior, invert, out);
+    }
+    case "Metaspace": {
+      const rep = String(j.replacement ?? "\u2581");
+      let scheme = j.prepend_scheme as string | undefined;
+      if (scheme == null) scheme = j.add_prefix_space === false ? "never" : "always";
+      if (scheme !== "always" && scheme !== "first" && scheme !== "never") {
+        throw new UnsupportedComponentError(`Metaspace prepend_scheme ${JSON.stringify(scheme)}`);
+      }
+      const doSplit = j.split !== false;
+      return (n, out) => {
+        n.replaceMatches(charMatches(n.s, (c) => c === 0x20), rep);
+        if (n.length > 0 && !n.s.startsWith(rep)) {
+          if (scheme === "always" || (scheme === "first" && n.origStart(0) === 0)) n.prepend(rep);
+        }
+        if (doSplit) {
+          const m: Array<[number, number]> = [];
+          for (let i = n.s.indexOf(rep); i >= 0; i = n.s.indexOf(rep, i + rep.length)) m.push([i, i + rep.length]);
+          splitBy(n, m, "MergedWithNext", false, out);
+        } else if (n.length > 0) out.push(n);
+      };
+    }
+    case "Whitespace": {
+      const re = regexSplitter(translateHfRegex("\\w+|[^\\w\\s]+", "Whitespace"));
+      return (n, out) => splitBy(n, re(n.s), "Removed", true, out);
+    }
+    case "WhitespaceSplit":
+      return (n, out) => splitBy(n, charMatches(n.s, isWhitespace), "Removed", false, out);
+    case "BertPreTokenizer":
+      return (n, out) => {
+        const tmp: NStr[] = [];
+        splitBy(n, charMatches(n.s, isWhitespace), "Removed", false, tmp);
+        for (const p of tmp) splitBy(p, charMatches(p.s, isPunctuation), "Isolated", false, out);
+      };
+    case "Punctuation": {
+      const behavior = behaviorOf(j.behavior, "Punctuation pre-tokenizer", "Isolated");
+      return (n, out) => splitBy(n, charMatches(n.s, isPunctuation), behavior, false, out);
+    }
+    case "Digits": {
+      const individual = j.individual_digits === true;
+      return (n, out) => splitBy(n, charMatches(n.s, isNumeric), individual ? "Isolated" : "Contiguous", false, out);
+    }
+    case "CharDelimiterSplit": {
+      const d = String(j.delimiter ?? "");
+      const cp = d.codePointAt(0);
+      return (n, out) => splitBy(n, charMatches(n.s, (c) => c === cp), "Removed", false, out);
+    }
+    default:
+      throw new UnsupportedComponentError(`pre-tokenizer ${JSON.stringify(j.type)}`);
+  }
+}
