@@ -102,7 +102,7 @@ function mergeShort(p: usize, n: u32, out: usize): u32 {
 // a two-level bitmap over ranks finds the next non-empty bucket. O(n) merges + O(k log k) to
 // order each bucket. If a vocabulary breaks the rank order (a merge creates a pair of lower or
 // equal rank), this returns NONE and the heap below, which assumes nothing, does the piece.
-let bucketHeads: usize = 0; // u32[nTokens], NONE = empty; all empty between pieces
+let bucketHeads: usize = 0; // u32[nTokens]: first entry + 1, 0 = empty; all empty between pieces
 let rankBits: usize = 0; // u64[ceil(nTokens / 64)]
 let rankSummary: usize = 0; // u64[ceil(nTokens / 4096)]: bit w set iff rankBits[w] != 0
 let entPos: usize = 0;
@@ -118,8 +118,8 @@ export function initBuckets(at: usize): usize {
   rankSummary = rankBits + (words << 3);
   let end = rankSummary + (((words + 63) >>> 6) << 3);
   ensureMemory(end);
-  memory.fill(bucketHeads, 0xff, (<usize>nTokens + 1) << 2);
-  memory.fill(rankBits, 0, end - rankBits);
+  // Fresh memory is zero: every bucket empty, every bit clear. Pages stay non-resident until a
+  // long piece uses them.
   return end;
 }
 
@@ -128,7 +128,7 @@ function bucketPush(pos: u32, rank: u32): void {
   let e = entCount++;
   s(entPos, e, pos);
   s(entLink, e, g(bucketHeads, rank));
-  s(bucketHeads, rank, e);
+  s(bucketHeads, rank, e + 1);
   let w = <usize>(rank >>> 6);
   let word = load<u64>(rankBits + (w << 3));
   if (word == 0) {
@@ -163,11 +163,11 @@ function nextRank(from: u32): u32 {
 function bucketTake(rank: u32, tmp: usize): u32 {
   let k: u32 = 0;
   let e = g(bucketHeads, rank);
-  while (e != NONE) {
-    s(tmp, k++, g(entPos, e));
-    e = g(entLink, e);
+  while (e != 0) {
+    s(tmp, k++, g(entPos, e - 1));
+    e = g(entLink, e - 1);
   }
-  s(bucketHeads, rank, NONE);
+  s(bucketHeads, rank, 0);
   let w = <usize>(rank >>> 6);
   let word = load<u64>(rankBits + (w << 3)) & ~(<u64>1 << <u64>(rank & 63));
   store<u64>(rankBits + (w << 3), word);

@@ -201,3 +201,8 @@ export function decodedAscii(): bool {
 export function decodedLength(): u32 {
   return decodedLen;
 }
+
+/** Length in bytes of ordinary token `id`; 0 if `id` is not one (out of range, or a hole). */
+export function tokenLength(id: u32): u32 {
+  return id < nTokens ? tokenLen(id) : 0;
+}

@@ -120,7 +120,8 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   let end = pairRanksPtr + 65536 * 4;
   ensureMemory(end);
   memory.fill(pairRanksPtr, 0xff, 65536 * 4);
-  memory.fill(tablePtr, 0, <usize>cap << 4);
+  // No fill: the table lies in memory never written before, which WebAssembly zeroes, and pages
+  // left untouched cost no resident memory.
   memory.fill(byteRanksPtr, 0xff, 256 * 4);
 
   for (let r: u32 = 0; r < nTokens; r++) {

@@ -36,14 +36,18 @@ export class Encoding {
   readonly engine: "wasm" | "js";
 
   private readonly core: Engine;
-  private readonly vocab: Vocab;
+  /** Kept only for engines that cannot decode themselves (the JS engine): the WASM engine
+   * has its own copy, and a second one would cost 2 MB of memory for o200k_base. */
+  private readonly vocab?: Vocab;
+  private readonly nTokens: number;
   private readonly specialBytes = new Map<number, Uint8Array>();
   private readonly allSpecials: SpecialMatcher;
 
   /** @internal use getEncoding / createEncoding */
   constructor(name: string, vocab: Vocab, specialTokens: Record<string, number>, core: Engine, nVocab?: number) {
     this.name = name;
-    this.vocab = vocab;
+    this.nTokens = vocab.nTokens;
+    this.vocab = core.decodeInto && core.tokenLength ? undefined : vocab;
     this.core = core;
     this.engine = core.kind;
     this.specialTokens = Object.freeze({ ...specialTokens });
@@ -213,7 +217,7 @@ export class Encoding {
       });
       return out.subarray(0, size);
     }
-    const { offsets, bytes, nTokens } = this.vocab;
+    const { offsets, bytes, nTokens } = this.vocab!;
     let size = 0;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
@@ -262,7 +266,8 @@ export class Encoding {
   /** True if `id` names a token of this encoding (ordinary or special). */
   isValidId(id: number): boolean {
     if (!Number.isInteger(id) || id < 0) return false;
-    const { offsets, nTokens } = this.vocab;
+    if (this.core.tokenLength) return this.core.tokenLength(id) > 0 || this.specialBytes.has(id);
+    const { offsets, nTokens } = this.vocab!;
     return (id < nTokens && offsets[id + 1]! > offsets[id]!) || this.specialBytes.has(id);
   }
 

@@ -3,6 +3,8 @@
 
 export interface Engine {
   readonly kind: "wasm" | "js";
+  /** Length of ordinary token `id`, 0 if it is none; engines that keep the vocabulary themselves. */
+  tokenLength?(id: number): number;
   /** Bytes of WebAssembly memory the engine holds, if any. */
   readonly memoryBytes?: number;
   /** Token ids of `text`, no special tokens recognised. */

@@ -22,6 +22,7 @@ interface Exports {
   decodeChunk(n: number): number;
   decodedLength(): number;
   decodedAscii(): number;
+  tokenLength(id: number): number;
 }
 
 interface NodeBuffer {
@@ -97,6 +98,10 @@ export class WasmEngine implements Engine {
     }
     if (rc !== 0) throw new TokenmillError("VOCAB_FORMAT", "the WebAssembly engine rejected the vocabulary file");
     this.refresh();
+  }
+
+  tokenLength(id: number): number {
+    return id === id >>> 0 ? this.ex.tokenLength(id) : 0;
   }
 
   get memoryBytes(): number {
