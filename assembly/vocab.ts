@@ -112,7 +112,10 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   bytesPtr = offsetsPtr + ((<usize>nTokens + 1) << 2);
 
   let cap: u32 = 1024;
-  while (cap < nTokens * 2 + 2) cap <<= 1;
+  // Load factor up to 0.8: measured side by side, a table of 2^18 slots for o200k_base (4 MB,
+  // load 0.76) encodes as fast as 2^19 (8 MB, load 0.38) or faster — linear probes stay
+  // within one or two cache lines, and the smaller table caches better.
+  while (cap < nTokens + (nTokens >>> 2)) cap <<= 1;
   tableMask = cap - 1;
   tablePtr = (tableAt + 7) & ~<usize>7;
   byteRanksPtr = tablePtr + (<usize>cap << 4);
