@@ -20,6 +20,13 @@ export let byteRanksPtr: usize = 0;
  * first round looks up every adjacent byte pair; this keeps those lookups in cache.
  */
 let pairRanksPtr: usize = 0;
+/**
+ * One bit per 2^21 hash values (256 KB): set for every token. Most lookups of the merge loop
+ * are for spans that are not tokens; the filter answers those from cache instead of probing a
+ * random line of the 4 MB table (measured: ~1 M lookups per MB of multilingual text).
+ */
+let filterPtr: usize = 0;
+const FILTER_BITS: u32 = 21;
 
 const HEADER_SIZE: usize = 44;
 const EMPTY: u32 = 0xffffffff;
@@ -88,6 +95,8 @@ export function rankOf(p: usize, n: u32): u32 {
 /** rankOf with the key and hash already computed (n <= the longest token). */
 @inline
 export function rankOfHashed(p: usize, n: u32, key: u64, hash: u32): u32 {
+  let bit = hash >>> (32 - FILTER_BITS);
+  if ((load<u8>(filterPtr + (bit >>> 3)) & (1 << (bit & 7))) == 0) return EMPTY;
   let i = hash & tableMask;
   while (true) {
     let slot = tablePtr + (<usize>i << 4);
@@ -120,7 +129,8 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   tablePtr = (tableAt + 7) & ~<usize>7;
   byteRanksPtr = tablePtr + (<usize>cap << 4);
   pairRanksPtr = byteRanksPtr + 256 * 4;
-  let end = pairRanksPtr + 65536 * 4;
+  filterPtr = pairRanksPtr + 65536 * 4;
+  let end = filterPtr + (1 << (FILTER_BITS - 3));
   ensureMemory(end);
   memory.fill(pairRanksPtr, 0xff, 65536 * 4);
   // No fill: the table lies in memory never written before, which WebAssembly zeroes, and pages
@@ -135,7 +145,11 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
     if (n == 1) store<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2), r);
     if (n == 2) store<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2), r);
     let key = prefixKey(p, n);
-    let i = hashKey(p, n, key) & tableMask;
+    let hash = hashKey(p, n, key);
+    let bit = hash >>> (32 - FILTER_BITS);
+    let at = filterPtr + (bit >>> 3);
+    store<u8>(at, <u8>(<u32>load<u8>(at) | (1 << (bit & 7))));
+    let i = hash & tableMask;
     while (load<u32>(tablePtr + (<usize>i << 4), 8) != 0) i = (i + 1) & tableMask;
     let slot = tablePtr + (<usize>i << 4);
     store<u64>(slot, key);
