@@ -29,6 +29,17 @@ export function listEncodings(): string[] {
 }
 import { ENCODING_NAMES as ENCODING_NAMES_LIST } from "./models.js";
 export {
+  fromTokenizerJson,
+  fromTokenizerJsonSync,
+  HfTokenizer,
+  type TokenizerJsonSource,
+  type TokenizerJsonOptions,
+  type HfEncodeOptions,
+  type HfDecodeOptions,
+  type EncodingWithOffsets,
+} from "./hf/index.js";
+export { UnsupportedComponentError } from "./errors.js";
+export {
   createTokenizerPool,
   encodeBatch,
   countBatch,

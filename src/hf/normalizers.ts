@@ -80,6 +80,8 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
     }
   }
   if (plain) return;
+  const target = s.normalize(form);
+  if (target === s) return; // already normalized: identity alignment
   const chars = [...s];
   const decomp = form === "NFC" || form === "NFD" ? "NFD" : "NFKD";
   // 1. Per-char decomposition: (code point, starts its source char?).
@@ -92,11 +94,11 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
       first.push(k === 0);
     });
   }
-  const target = [...s.normalize(form)];
+  const targetChars = [...target];
   const cps: number[] = [];
   const changes: number[] = [];
   if (form === "NFD" || form === "NFKD") {
-    if (dc.join("") !== target.join("")) return segmentFallback(n, chars, form);
+    if (dc.join("") !== target) return segmentFallback(n, chars, form);
     for (let k = 0; k < dc.length; k++) {
       cps.push(dc[k]!.codePointAt(0)!);
       changes.push(first[k] ? 0 : 1);
@@ -105,12 +107,13 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
     return;
   }
   // 2. Composition: each target char is the shortest run of decomposed chars that composes to it.
-  if (dc.join("").normalize(form) !== target.join("")) return segmentFallback(n, chars, form);
+  if (dc.join("").normalize(form) !== target) return segmentFallback(n, chars, form);
   let p = 0;
-  for (const t of target) {
+  for (const t of targetChars) {
     let q = p + 1;
-    while (q <= dc.length && dc.slice(p, q).join("").normalize(form) !== t) q++;
-    if (q > dc.length) return segmentFallback(n, chars, form);
+    // a composed char absorbs at most a few marks; longer runs go to the segment rule
+    while (q <= dc.length && q - p <= 32 && dc.slice(p, q).join("").normalize(form) !== t) q++;
+    if (q > dc.length || q - p > 32) return segmentFallback(n, chars, form);
     let firsts = 0;
     for (let k = p + 1; k < q; k++) if (first[k]) firsts++;
     cps.push(t.codePointAt(0)!);

