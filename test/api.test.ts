@@ -221,3 +221,18 @@ describe("custom encodings", () => {
     expect(() => createEncoding({ name: "", patStr: "x", mergeableRanks: ranks })).toThrow(InvalidArgumentError);
   });
 });
+
+describe("o200k_harmony", () => {
+  it("has the same special tokens as gpt-tokenizer's o200k_harmony (an independent registry copy of tiktoken's)", async () => {
+    const harmony = (await import("gpt-tokenizer/encoding/o200k_harmony")).default as unknown as {
+      specialTokensEncoder: Map<string, number>;
+      vocabularySize: number;
+    };
+    const mine = getEncodingSync("o200k_harmony");
+    expect(Object.entries(mine.specialTokens).sort()).toEqual([...harmony.specialTokensEncoder.entries()].sort());
+    expect(mine.nVocab).toBe(201088);
+    // same ranks as o200k_base for ordinary text
+    const text = "Harmony uses o200k_base's ranks: 日本語 and code() {}";
+    expect(Array.from(mine.encodeOrdinary(text))).toEqual(Array.from(getEncodingSync("o200k_base").encodeOrdinary(text)));
+  });
+});
