@@ -47,7 +47,7 @@ export class Encoding {
   constructor(name: string, vocab: Vocab, specialTokens: Record<string, number>, core: Engine, nVocab?: number) {
     this.name = name;
     this.nTokens = vocab.nTokens;
-    this.vocab = core.decodeInto && core.tokenLength ? undefined : vocab;
+    this.vocab = core.decodeBytes && core.tokenLength ? undefined : vocab;
     this.core = core;
     this.engine = core.kind;
     this.specialTokens = Object.freeze({ ...specialTokens });
@@ -203,20 +203,7 @@ export class Encoding {
   /** The bytes of `ids`, possibly a view of a larger buffer. */
   private bytesOf(ids: ArrayLike<number>): Uint8Array {
     checkIds(ids);
-    if (this.core.decodeInto) {
-      let out = new Uint8Array(Math.max(64, ids.length * 8));
-      let size = 0;
-      this.core.decodeInto(ids, this.nonOrdinary, (bytes) => {
-        if (size + bytes.length > out.length) {
-          const bigger = new Uint8Array(Math.max(out.length * 2, size + bytes.length));
-          bigger.set(out.subarray(0, size));
-          out = bigger;
-        }
-        out.set(bytes, size);
-        size += bytes.length;
-      });
-      return out.subarray(0, size);
-    }
+    if (this.core.decodeBytes) return this.core.decodeBytes(ids, this.nonOrdinary).bytes;
     const { offsets, bytes, nTokens } = this.vocab!;
     let size = 0;
     for (let i = 0; i < ids.length; i++) {

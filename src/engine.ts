@@ -11,11 +11,8 @@ export interface Engine {
   encode(text: string): Uint32Array;
   /** Number of tokens of `text`; may stop counting once the count exceeds `limit`. */
   count(text: string, limit?: number): number;
-  /**
-   * Optional fast path for decoding: token bytes in chunks, handed to `sink` as views valid
-   * only during the call; ids that are not ordinary tokens go through `other`.
-   */
-  decodeInto?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array, sink: (bytes: Uint8Array) => void): void;
+  /** Optional fast path for decoding: all the bytes of `ids` (a view) and whether they are ASCII. */
+  decodeBytes?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): { bytes: Uint8Array; ascii: boolean };
   /** Optional fast path for decode(): the text of `ids`. */
   decodeText?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): string;
 }
