@@ -62,8 +62,10 @@ export default [
     },
     plugins: [prepare(), stripLineComments()],
     output: [
-      { dir: "dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunk-[name]-[hash].js" },
-      { dir: "dist", format: "cjs", exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunk-[name]-[hash].cjs" },
+      // hoistTransitiveImports: false: no bare `import "./chunk-…"` lines in the entries; with
+      // "sideEffects" listing only worker-main, esbuild warns about each of them in users' builds.
+      { dir: "dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunk-[name]-[hash].js", hoistTransitiveImports: false },
+      { dir: "dist", format: "cjs", exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunk-[name]-[hash].cjs", hoistTransitiveImports: false },
     ],
   },
   {

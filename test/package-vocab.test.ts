@@ -22,18 +22,22 @@ describe("damaged packed files", () => {
     const tkv = new Uint8Array(readFileSync("vocab/r50k_base.tkv"));
     expect(unpackVocab(tkv)).toBe(tkv);
   });
-  it("refuses truncation, trailing bytes and forward references", () => {
+  it("refuses truncation, trailing bytes, damage and forward references", () => {
     expect(() => unpackVocab(tkp.subarray(0, tkp.length - 1))).toThrow(VocabFormatError);
     expect(() => unpackVocab(tkp.subarray(0, 40))).toThrow(VocabFormatError);
     const longer = new Uint8Array(tkp.length + 1);
     longer.set(tkp);
     expect(() => unpackVocab(longer)).toThrow(VocabFormatError);
-    const forward = tkp.slice();
-    // The first pair entry of the head stream (after the 256 literals) made to point at itself.
-    let h = 48;
-    for (let r = 0; r < 256; r++) h += 2 + forward[h + 1]!;
-    forward[h] = 0x80 | 1; // rank 256 → a = (0x01 | x << 7) - 1: at least 256 itself
-    forward[h + 1] = 0x02;
-    expect(() => unpackVocab(forward)).toThrow(VocabFormatError);
+    // A damaged byte in the range-coded stream: the decoder goes astray and must notice.
+    for (const at of [60, 1000, tkp.length >> 1, tkp.length - 3]) {
+      const damaged = tkp.slice();
+      damaged[at] ^= 0x10;
+      expect(() => unpackVocab(damaged)).toThrow(VocabFormatError);
+    }
+    // A stream of ones: rank 0 decodes as a pair whose left half is the largest rank.
+    const forward = new Uint8Array(48 + 64).fill(0xff);
+    forward.set(tkp.subarray(0, 44));
+    forward[48] = 0;
+    expect(() => unpackVocab(forward)).toThrow(/refers forward/);
   });
 });
