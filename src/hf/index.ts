@@ -3,7 +3,8 @@
  * See docs/HF.md.
  */
 import { InvalidArgumentError } from "../errors.js";
-import { HfTokenizer, type TokenizerJsonOptions } from "./tokenizer.js";
+import { HfTokenizer, wantsWasm, type TokenizerJsonOptions } from "./tokenizer.js";
+import { compileHfWasm } from "./wasm-bpe.js";
 
 export {
   HfTokenizer,
@@ -41,7 +42,10 @@ export async function fromTokenizerJson(
   options?: TokenizerJsonOptions,
 ): Promise<HfTokenizer> {
   if (typeof Response !== "undefined" && json instanceof Response) json = await json.text();
-  return new HfTokenizer(parse(json as TokenizerJsonSource), options);
+  const opts: TokenizerJsonOptions = { ...options };
+  // compile the WASM core asynchronously (browsers refuse large synchronous compiles on the main thread)
+  if (opts.wasmModule === undefined && wantsWasm(opts)) opts.wasmModule = await compileHfWasm();
+  return new HfTokenizer(parse(json as TokenizerJsonSource), opts);
 }
 
 /** Synchronous `fromTokenizerJson` (no `Response`). */

@@ -19,10 +19,15 @@ export class NStr {
     public al: Int32Array | null,
     /** Original position of this piece's start (HF's `original_shift`). */
     public base: number,
+    /**
+     * Keep alignments through transforms. false (encode without offsets, when nothing in the
+     * pipeline reads alignments): transforms only rewrite `s`, and origStart/origEnd are void.
+     */
+    public track = true,
   ) {}
 
-  static of(text: string, base = 0): NStr {
-    return new NStr(text, null, base);
+  static of(text: string, base = 0, track = true): NStr {
+    return new NStr(text, null, base, track);
   }
 
   get length(): number {
@@ -31,9 +36,9 @@ export class NStr {
 
   /** The sub-piece of normalized units [i, j) (i < j, code point boundaries). */
   slice(i: number, j: number): NStr {
-    if (this.al === null) return new NStr(this.s.slice(i, j), null, this.base + i);
+    if (this.al === null) return new NStr(this.s.slice(i, j), null, this.base + i, this.track);
     const al = this.al.subarray(2 * i, 2 * j);
-    return new NStr(this.s.slice(i, j), al, al.length > 0 ? al[0]! : this.base);
+    return new NStr(this.s.slice(i, j), al, al.length > 0 ? al[0]! : this.base, this.track);
   }
 
   /** Original range of the normalized units [i, j), j > i. */
@@ -75,6 +80,12 @@ export class NStr {
    * dropping `initialOffset` code points at the start of the range.
    */
   transformRange(start: number, end: number, dest: ArrayLike<number>, changes: ArrayLike<number>, initialOffset: number): void {
+    if (!this.track) {
+      let mid = "";
+      for (let t = 0; t < dest.length; t++) mid += String.fromCodePoint(dest[t]!);
+      this.s = this.s.slice(0, start) + mid + this.s.slice(end);
+      return;
+    }
     const old = this.ensureAl();
     const s = this.s;
     let offset = start;
@@ -109,6 +120,65 @@ export class NStr {
     next.set(old.subarray(2 * end), 2 * start + al.length);
     this.al = next;
     this.s = s.slice(0, start) + out + s.slice(end);
+  }
+
+  /**
+   * Several transformRange calls (initial offset 0) on disjoint ranges given in increasing order,
+   * in one pass over the string and alignments.
+   */
+  transformRegions(regs: Array<{ a: number; b: number; cps: number[]; changes: number[] }>): void {
+    if (regs.length === 0) return;
+    if (!this.track) {
+      for (let r = regs.length - 1; r >= 0; r--) this.transformRange(regs[r]!.a, regs[r]!.b, regs[r]!.cps, regs[r]!.changes, 0);
+      return;
+    }
+    const old = this.ensureAl();
+    const s = this.s;
+    let extra = 0;
+    for (const r of regs) extra += 2 * r.cps.length - (r.b - r.a);
+    const al = new Int32Array(2 * (s.length + Math.max(0, extra)));
+    let o = 0;
+    let out = "";
+    let prev = 0;
+    for (const r of regs) {
+      al.set(old.subarray(2 * prev, 2 * r.a), 2 * o);
+      o += r.a - prev;
+      out += s.slice(prev, r.a);
+      let offset = r.a;
+      for (let t = 0; t < r.cps.length; t++) {
+        const change = r.changes[t]!;
+        let a0: number;
+        let a1: number;
+        if (change > 0) {
+          if (offset < 1) a0 = a1 = this.base;
+          else {
+            a0 = old[2 * (offset - 1)]!;
+            a1 = old[2 * (offset - 1) + 1]!;
+          }
+        } else {
+          a0 = old[2 * offset]!;
+          a1 = old[2 * offset + 1]!;
+          offset += unitLen(s, offset);
+          for (let k = 0; k < -change && offset < r.b; k++) offset += unitLen(s, offset);
+        }
+        const c = r.cps[t]!;
+        out += String.fromCodePoint(c);
+        al[2 * o] = a0;
+        al[2 * o + 1] = a1;
+        o++;
+        if (c > 0xffff) {
+          al[2 * o] = a0;
+          al[2 * o + 1] = a1;
+          o++;
+        }
+      }
+      prev = r.b;
+    }
+    al.set(old.subarray(2 * prev), 2 * o);
+    o += s.length - prev;
+    out += s.slice(prev);
+    this.al = al.subarray(0, 2 * o);
+    this.s = out;
   }
 
   /** Whole-string transform (HF `transform`). */
@@ -182,6 +252,16 @@ export class NStr {
    */
   replaceMatches(matches: Array<[number, number]>, content: string): void {
     if (matches.length === 0) return;
+    if (!this.track) {
+      let out = "";
+      let prev = 0;
+      for (const [a, b] of matches) {
+        out += this.s.slice(prev, a) + content;
+        prev = b;
+      }
+      this.s = out + this.s.slice(prev);
+      return;
+    }
     const old = this.ensureAl();
     const s = this.s;
     const n = s.length + matches.length * content.length;

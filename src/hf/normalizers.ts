@@ -3,7 +3,7 @@
  * an NStr that keeps HF's alignment semantics.
  */
 import { UnsupportedComponentError } from "../errors.js";
-import { NStr } from "./normalized.js";
+import { NStr, unitLen } from "./normalized.js";
 import { parsePattern } from "./pattern.js";
 import { PrecompiledCharsmap } from "./precompiled.js";
 
@@ -82,7 +82,65 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
   if (plain) return;
   const target = s.normalize(form);
   if (target === s) return; // already normalized: identity alignment
-  const chars = [...s];
+  if (!n.track) {
+    n.s = target; // no alignments wanted: the native normalization is all there is to do
+    return;
+  }
+  // Only the segments (a starter and the continuations after it) that change are realigned.
+  const regs: Array<{ a: number; b: number; cps: number[]; changes: number[] }> = [];
+  const L = s.length;
+  let i = 0;
+  while (i < L) {
+    if (s.charCodeAt(i) < limit) {
+      i++;
+      continue;
+    }
+    let a = i;
+    while (a > 0 && isContinuation(s.codePointAt(a)!)) a = prevStart(s, a);
+    let b = i + unitLen(s, i);
+    while (b < L && isContinuation(s.codePointAt(b)!)) b += unitLen(s, b);
+    const seg = s.slice(a, b);
+    if (seg.normalize(form) !== seg) {
+      const r = alignedForm([...seg], form);
+      const last = regs[regs.length - 1];
+      if (last !== undefined && last.b > a) {
+        // overlapping segment (cannot happen with starters; be safe): do the whole string
+        regs.length = 0;
+        break;
+      }
+      regs.push({ a, b, cps: r.cps, changes: r.changes });
+    }
+    i = b;
+  }
+  let assembled = "";
+  let prev = 0;
+  for (const r of regs) {
+    assembled += s.slice(prev, r.a);
+    for (const c of r.cps) assembled += String.fromCodePoint(c);
+    prev = r.b;
+  }
+  assembled += s.slice(prev);
+  if (regs.length > 0 && assembled === target) {
+    n.transformRegions(regs);
+    return;
+  }
+  // segments interact (e.g. a compatibility char composing with the one before): whole string
+  const r = alignedForm([...s], form);
+  n.transform(r.cps, r.changes, 0);
+}
+
+function prevStart(s: string, i: number): number {
+  const lo = s.charCodeAt(i - 1);
+  if (lo >= 0xdc00 && lo <= 0xdfff && i >= 2) {
+    const hi = s.charCodeAt(i - 2);
+    if (hi >= 0xd800 && hi <= 0xdbff) return i - 2;
+  }
+  return i - 1;
+}
+
+/** Code points of the normalized `chars` with HF's change per code point. */
+function alignedForm(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { cps: number[]; changes: number[] } {
+  const target = chars.join("").normalize(form);
   const decomp = form === "NFC" || form === "NFD" ? "NFD" : "NFKD";
   // 1. Per-char decomposition: (code point, starts its source char?).
   const dc: string[] = [];
@@ -98,34 +156,33 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
   const cps: number[] = [];
   const changes: number[] = [];
   if (form === "NFD" || form === "NFKD") {
-    if (dc.join("") !== target) return segmentFallback(n, chars, form);
+    if (dc.join("") !== target) return segmentFallback(chars, form);
     for (let k = 0; k < dc.length; k++) {
       cps.push(dc[k]!.codePointAt(0)!);
       changes.push(first[k] ? 0 : 1);
     }
-    n.transform(cps, changes, 0);
-    return;
+    return { cps, changes };
   }
   // 2. Composition: each target char is the shortest run of decomposed chars that composes to it.
-  if (dc.join("").normalize(form) !== target) return segmentFallback(n, chars, form);
+  if (dc.join("").normalize(form) !== target) return segmentFallback(chars, form);
   let p = 0;
   for (const t of targetChars) {
     let q = p + 1;
     // a composed char absorbs at most a few marks; longer runs go to the segment rule
     while (q <= dc.length && q - p <= 32 && dc.slice(p, q).join("").normalize(form) !== t) q++;
-    if (q > dc.length || q - p > 32) return segmentFallback(n, chars, form);
+    if (q > dc.length || q - p > 32) return segmentFallback(chars, form);
     let firsts = 0;
     for (let k = p + 1; k < q; k++) if (first[k]) firsts++;
     cps.push(t.codePointAt(0)!);
     changes.push(first[p] ? -firsts : 1);
     p = q;
   }
-  if (p !== dc.length) return segmentFallback(n, chars, form);
-  n.transform(cps, changes, 0);
+  if (p !== dc.length) return segmentFallback(chars, form);
+  return { cps, changes };
 }
 
 /** Alignment by segments (a char and its following marks) when the exact walk does not apply. */
-function segmentFallback(n: NStr, chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): void {
+function segmentFallback(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { cps: number[]; changes: number[] } {
   const cps: number[] = [];
   const changes: number[] = [];
   let i = 0;
@@ -136,7 +193,7 @@ function segmentFallback(n: NStr, chars: string[], form: "NFC" | "NFD" | "NFKC" 
     segmentChanges(out, j - i, cps, changes);
     i = j;
   }
-  n.transform(cps, changes, 0);
+  return { cps, changes };
 }
 
 function segmentChanges(out: string[], nIn: number, cps: number[], changes: number[]): void {

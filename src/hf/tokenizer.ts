@@ -8,7 +8,7 @@
  * `String.prototype.slice` takes). Both are computed from the same alignments, so converting
  * one to the other is a pure index translation (see test/hf-helpers.ts).
  */
-import { InvalidArgumentError, InvalidTokenIdError, UnsupportedComponentError } from "../errors.js";
+import { InvalidArgumentError, InvalidTokenIdError, TokenmillError, UnsupportedComponentError } from "../errors.js";
 import { BYTE_TO_CHAR, CHAR_TO_BYTE } from "./byte-level.js";
 import { buildDecoder, type Decoder } from "./decoders.js";
 import { BpeModel, type BpeOptions, type ModelOutput, type TokenModel } from "./models/bpe.js";
@@ -17,10 +17,38 @@ import { WordPieceModel } from "./models/wordpiece.js";
 import { NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
+import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe } from "./wasm-bpe.js";
 
 type Json = Record<string, unknown>;
 
-export interface TokenizerJsonOptions extends BpeOptions {}
+export interface TokenizerJsonOptions extends BpeOptions {
+  /**
+   * Where BPE's byte-level encoding and merge loop run: "wasm" (the WebAssembly core), "js"
+   * (pure TypeScript) or "auto" (default: wasm where WebAssembly exists). Same ids either way.
+   * WordPiece, Unigram, and BPE with dropout or continuing_subword_prefix/end_of_word_suffix
+   * always run in TypeScript; `tokenizer.engine` says which one a tokenizer got.
+   */
+  engine?: "auto" | "wasm" | "js";
+  /** @internal a compiled build/tokenmill-hf.wasm (the async loader compiles it off the sync path). */
+  wasmModule?: WebAssembly.Module;
+}
+
+function wasmAvailable(): boolean {
+  return typeof WebAssembly === "object" && typeof WebAssembly.Instance === "function";
+}
+
+/** Checks options.engine; whether to try the WASM core. */
+export function wantsWasm(opts: TokenizerJsonOptions): boolean {
+  const engine = opts.engine ?? "auto";
+  if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
+    throw new InvalidArgumentError(`engine must be "auto", "wasm" or "js", got ${JSON.stringify(engine)}`);
+  }
+  if (engine === "js") return false;
+  if (engine === "wasm" && !wasmAvailable()) {
+    throw new TokenmillError("NO_WASM", 'engine "wasm" was requested but WebAssembly is not available here');
+  }
+  return wasmAvailable();
+}
 
 export interface HfEncodeOptions {
   /** Apply the post-processor's special tokens (BOS, [CLS]/[SEP], ...). Default true, as in HF. */
@@ -151,6 +179,13 @@ export class HfTokenizer {
   private readonly rawMatcher: AddedMatcher;
   private readonly normMatcher: AddedMatcher;
   private readonly hasNormAdded: boolean;
+  private readonly wasm: HfWasmBpe | null = null;
+  private readonly onPiece: (p: NStr, out: ModelOutput) => void;
+  private curEnc: Enc | null = null;
+  /** Something besides offsets reads alignments (Metaspace prepend_scheme "first"). */
+  private readonly alignDependent: boolean;
+  /** Core scanner that replaces normalizer + pre-tokenizer when no offsets are wanted, or -1. */
+  private readonly scanner: number = -1;
 
   constructor(json: Json, opts: TokenizerJsonOptions = {}) {
     const m = json.model as Json | undefined;
@@ -170,6 +205,15 @@ export class HfTokenizer {
     this.byteLevel = pre.byteLevel;
     this.post = buildPost(json.post_processor as Json | null);
     this.decoder = buildDecoder(json.decoder as Json | null);
+    if (this.model instanceof BpeModel && wantsWasm(opts)) {
+      const blob = serializeBpe(this.model, this.byteLevel);
+      if (blob !== null) {
+        this.wasm = new HfWasmBpe(opts.wasmModule ?? compileHfWasmSync(), blob);
+        this.scanner = this.byteLevel ? scannerFor(json) : -1;
+      }
+    }
+    this.onPiece = (p, out) => pushWithOffsets(p, out, this.curEnc!);
+    this.alignDependent = /"prepend_scheme"\s*:\s*"first"/.test(JSON.stringify(json.pre_tokenizer ?? null));
 
     for (const a of (json.added_tokens as Json[] | undefined) ?? []) {
       const content = String(a.content);
@@ -201,6 +245,11 @@ export class HfTokenizer {
     this.hasNormAdded = normed.length > 0;
   }
 
+  /** Where the model runs: "wasm" (merge-list BPE in the WebAssembly core) or "js". */
+  get engine(): "wasm" | "js" {
+    return this.wasm !== null ? "wasm" : "js";
+  }
+
   // ---- encode ----
 
   private run(text: string, addSpecial: boolean, wantOffsets = true): Enc {
@@ -212,7 +261,7 @@ export class HfTokenizer {
     const splits: Split[] = [];
     for (const [id, a, b] of this.rawMatcher.find(text)) {
       if (b <= a && id < 0) continue;
-      const n = NStr.of(text.slice(a, b), a);
+      const n = NStr.of(text.slice(a, b), a, wantOffsets || this.alignDependent);
       if (id >= 0) {
         splits.push({ n, id });
         continue;
@@ -234,9 +283,23 @@ export class HfTokenizer {
         e.offs.push(sp.n.origStart(0), sp.n.origEnd(sp.n.length));
         continue;
       }
+      if (!wantOffsets && this.scanner >= 0) {
+        // pre-tokenization and merges in one call into the core
+        this.wasm!.encodeScanned(sp.n.s, this.scanner, e.ids);
+        continue;
+      }
       pieces.length = 0;
       if (this.preTokenizer) this.preTokenizer(sp.n, pieces);
       else pieces.push(sp.n);
+      if (this.wasm !== null) {
+        // one call into the core for all pre-tokens of this split
+        if (wantOffsets) {
+          this.curEnc = e;
+          this.wasm.encodePieces(pieces, e.ids, this.onPiece);
+          this.curEnc = null;
+        } else this.wasm.encodePieces(pieces, e.ids);
+        continue;
+      }
       for (const p of pieces) {
         out.ids.length = 0;
         out.offs.length = 0;

@@ -118,14 +118,16 @@ const SCAN_MAX = 24;
 export class BpeModel implements TokenModel {
   readonly vocab: Map<string, number>;
   readonly vocabR: string[];
-  private readonly merges: PairMap;
-  private readonly unkToken: string | null;
-  private readonly prefix: string | null;
-  private readonly suffix: string | null;
-  private readonly fuseUnk: boolean;
-  private readonly byteFallback: boolean;
-  private readonly ignoreMerges: boolean;
-  private readonly dropout: number;
+  /** (a, b, newId) per merge, in rank order (the WASM core builds its table from these). */
+  readonly mergeTriples: Uint32Array;
+  private pairMap: PairMap | null = null;
+  readonly unkToken: string | null;
+  readonly prefix: string | null;
+  readonly suffix: string | null;
+  readonly fuseUnk: boolean;
+  readonly byteFallback: boolean;
+  readonly ignoreMerges: boolean;
+  readonly dropout: number;
   private readonly rand: () => number;
   private readonly byteIds: Int32Array;
   private readonly fallbackIds: Int32Array;
@@ -157,7 +159,7 @@ export class BpeModel implements TokenModel {
     this.rand = mulberry32(opts.dropoutSeed ?? 0x5eed);
 
     const mergesJ = (j.merges as unknown[]) ?? [];
-    this.merges = new PairMap(mergesJ.length);
+    const triples = new Uint32Array(mergesJ.length * 3);
     const prefixLen = this.prefix?.length ?? 0;
     for (let r = 0; r < mergesJ.length; r++) {
       const m = mergesJ[r];
@@ -177,8 +179,11 @@ export class BpeModel implements TokenModel {
         const missing = ia === undefined ? a : ib === undefined ? b : a + b.slice(prefixLen);
         throw new InvalidArgumentError(`tokenizer.json: merge ${r} (${JSON.stringify(a)}, ${JSON.stringify(b)}) uses ${JSON.stringify(missing)}, which is not in the vocab`);
       }
-      this.merges.set(ia, ib, r, ic);
+      triples[3 * r] = ia;
+      triples[3 * r + 1] = ib;
+      triples[3 * r + 2] = ic;
     }
+    this.mergeTriples = triples;
 
     this.byteIds = new Int32Array(256).fill(-1);
     for (let b = 0; b < 256; b++) this.byteIds[b] = this.vocab.get(BYTE_TO_CHAR[b]!) ?? -1;
@@ -188,6 +193,22 @@ export class BpeModel implements TokenModel {
         this.fallbackIds[b] = this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`) ?? -1;
       }
     }
+  }
+
+  /** The merge table of the TS merge loop, built on first use (the WASM engine has its own). */
+  private get merges(): PairMap {
+    if (this.pairMap === null) {
+      const t = this.mergeTriples;
+      const m = new PairMap(t.length / 3);
+      for (let r = 0; r < t.length / 3; r++) m.set(t[3 * r]!, t[3 * r + 1]!, r, t[3 * r + 2]!);
+      this.pairMap = m;
+    }
+    return this.pairMap;
+  }
+
+  /** Id of each byte's ByteLevel char (-1 if missing) and of each `<0xXX>` (-1 if missing). */
+  get byteTables(): { byteIds: Int32Array; fallbackIds: Int32Array } {
+    return { byteIds: this.byteIds, fallbackIds: this.fallbackIds };
   }
 
   tokenToId(token: string): number | undefined {
