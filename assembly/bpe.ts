@@ -7,6 +7,7 @@
 // quadratic loop on every piece, which is why 100 KB of "a" takes it 20 s.
 
 import { rankOf, byteRanksPtr, ensureMemory, nTokens } from "./vocab";
+import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake } from "./rank-buckets";
 
 const NONE: u32 = 0xffffffff;
 export const SHORT_PIECE: u32 = 64;
@@ -102,123 +103,12 @@ function mergeShort(p: usize, n: u32, out: usize): u32 {
 // a two-level bitmap over ranks finds the next non-empty bucket. O(n) merges + O(k log k) to
 // order each bucket. If a vocabulary breaks the rank order (a merge creates a pair of lower or
 // equal rank), this returns NONE and the heap below, which assumes nothing, does the piece.
-let bucketHeads: usize = 0; // u32[nTokens]: first entry + 1, 0 = empty; all empty between pieces
-let rankBits: usize = 0; // u64[ceil(nTokens / 64)]
-let rankSummary: usize = 0; // u64[ceil(nTokens / 4096)]: bit w set iff rankBits[w] != 0
-let entPos: usize = 0;
-let entLink: usize = 0;
-let entCount: u32 = 0;
-
 /** Reserves the per-rank tables after `at`; returns the end. Called once, after the vocab. */
 export function initBuckets(at: usize): usize {
-  bucketHeads = (at + 7) & ~<usize>7;
-  rankBits = bucketHeads + ((<usize>nTokens + 1) << 2);
-  rankBits = (rankBits + 7) & ~<usize>7;
-  let words = (<usize>nTokens + 64) >>> 6;
-  rankSummary = rankBits + (words << 3);
-  let end = rankSummary + (((words + 63) >>> 6) << 3);
+  // Fresh memory is zero: every bucket empty. Pages stay non-resident until a long piece uses them.
+  let end = initRankBuckets(at, nTokens);
   ensureMemory(end);
-  // Fresh memory is zero: every bucket empty, every bit clear. Pages stay non-resident until a
-  // long piece uses them.
   return end;
-}
-
-@inline
-function bucketPush(pos: u32, rank: u32): void {
-  let e = entCount++;
-  s(entPos, e, pos);
-  s(entLink, e, g(bucketHeads, rank));
-  s(bucketHeads, rank, e + 1);
-  let w = <usize>(rank >>> 6);
-  let word = load<u64>(rankBits + (w << 3));
-  if (word == 0) {
-    let sp = rankSummary + ((w >>> 6) << 3);
-    store<u64>(sp, load<u64>(sp) | (<u64>1 << <u64>(w & 63)));
-  }
-  store<u64>(rankBits + (w << 3), word | (<u64>1 << <u64>(rank & 63)));
-}
-
-/** Smallest non-empty rank >= from, or NONE. */
-function nextRank(from: u32): u32 {
-  if (from >= nTokens) return NONE;
-  let w = <usize>(from >>> 6);
-  let word = load<u64>(rankBits + (w << 3)) & (<u64>-1 << <u64>(from & 63));
-  if (word != 0) return <u32>((w << 6) + <usize>ctz(word));
-  let words = (<usize>nTokens + 64) >>> 6;
-  let next = w + 1;
-  if (next >= words) return NONE;
-  let sw = next >>> 6;
-  let sword = load<u64>(rankSummary + (sw << 3)) & (<u64>-1 << <u64>(next & 63));
-  let swords = (words + 63) >>> 6;
-  while (sword == 0) {
-    sw++;
-    if (sw >= swords) return NONE;
-    sword = load<u64>(rankSummary + (sw << 3));
-  }
-  w = (sw << 6) + <usize>ctz(sword);
-  return <u32>((w << 6) + <usize>ctz(load<u64>(rankBits + (w << 3))));
-}
-
-/** Empties bucket `rank` into `tmp`, in push order reversed; returns the number of entries. */
-function bucketTake(rank: u32, tmp: usize): u32 {
-  let k: u32 = 0;
-  let e = g(bucketHeads, rank);
-  while (e != 0) {
-    s(tmp, k++, g(entPos, e - 1));
-    e = g(entLink, e - 1);
-  }
-  s(bucketHeads, rank, 0);
-  let w = <usize>(rank >>> 6);
-  let word = load<u64>(rankBits + (w << 3)) & ~(<u64>1 << <u64>(rank & 63));
-  store<u64>(rankBits + (w << 3), word);
-  if (word == 0) {
-    let sp = rankSummary + ((w >>> 6) << 3);
-    store<u64>(sp, load<u64>(sp) & ~(<u64>1 << <u64>(w & 63)));
-  }
-  return k;
-}
-
-/** Sorts tmp[0, k) ascending. Entries usually arrive in descending order (lists are LIFO). */
-function sortPositions(tmp: usize, k: u32): void {
-  let asc = true;
-  let desc = true;
-  for (let i: u32 = 1; i < k && (asc || desc); i++) {
-    let a = g(tmp, i - 1);
-    let b = g(tmp, i);
-    if (a > b) asc = false;
-    if (a < b) desc = false;
-  }
-  if (asc) return;
-  if (desc) {
-    for (let i: u32 = 0, j = k - 1; i < j; i++, j--) {
-      let t = g(tmp, i);
-      s(tmp, i, g(tmp, j));
-      s(tmp, j, t);
-    }
-    return;
-  }
-  // heapsort: no recursion, no extra memory
-  for (let i: i32 = <i32>(k >>> 1) - 1; i >= 0; i--) siftPositions(tmp, <u32>i, k);
-  for (let end = k - 1; end > 0; end--) {
-    let t = g(tmp, 0);
-    s(tmp, 0, g(tmp, end));
-    s(tmp, end, t);
-    siftPositions(tmp, 0, end);
-  }
-}
-
-function siftPositions(tmp: usize, i: u32, k: u32): void {
-  let x = g(tmp, i);
-  while (true) {
-    let c: u32 = 2 * i + 1;
-    if (c >= k) break;
-    if (c + 1 < k && g(tmp, c + 1) > g(tmp, c)) c++;
-    let y = g(tmp, c);
-    if (y <= x) break;
-    s(tmp, i, y);
-    i = c;
-  }
-  s(tmp, i, x);
 }
 
 function mergeByRank(p: usize, n: u32, out: usize): u32 {
@@ -228,10 +118,10 @@ function mergeByRank(p: usize, n: u32, out: usize): u32 {
   nextA = scratchPtr;
   prevA = nextA + stride;
   pairA = prevA + stride;
-  entPos = pairA + stride;
-  entLink = entPos + entries;
+  let entPos = pairA + stride;
+  let entLink = entPos + entries;
   let tmp = entLink + entries;
-  entCount = 0;
+  resetEntries(entPos, entLink);
   for (let k: u32 = 0; k < n; k++) {
     s(nextA, k, k + 1);
     s(prevA, k, k == 0 ? NONE : k - 1);
@@ -244,7 +134,6 @@ function mergeByRank(p: usize, n: u32, out: usize): u32 {
   while (rank != NONE) {
     let k = bucketTake(rank, tmp);
     if (!broken) {
-      sortPositions(tmp, k);
       for (let i: u32 = 0; i < k; i++) {
         let x = g(tmp, i);
         if (g(pairA, x) != rank) continue; // stale: x was absorbed or its pair changed

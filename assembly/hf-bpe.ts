@@ -25,6 +25,7 @@
 // at lensPtr, and boundsPtr[w] becomes the cumulative token end of word w.
 
 import { setInput, pieceEnd } from "./scan";
+import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake } from "./rank-buckets";
 import { classOf, CLASS_NUMBER } from "./unicode-table";
 
 /** hfEncodeScan pattern: cl100k's scanner with every \p{N} run cut into single code points (Qwen 2/3). */
@@ -144,7 +145,7 @@ export function hfInit(initialInputCap: u32): u32 {
   wordTable = at;
   at += <usize>(wordMask + 1) << 4;
   at = initCache(at);
-  at = initBuckets(at, nMerges);
+  at = initRankBuckets(at, nMerges);
   ensureMemory(at);
   memory.fill(pairTable, 0xff, <usize>(pairMask + 1) << 4);
   memory.fill(asciiIds, 0xff, 512);
@@ -549,119 +550,6 @@ function mergeHeap(c: usize, len: usize, n: u32, prev: usize, next: usize): u32 
 // pairs a merge creates rank after it: ranks to process only go up, and all pairs of one rank
 // are merged left to right — the order of HF's (rank, pos) heap. If a list breaks that (a merge
 // creates a pair of lower or equal rank), this gives up and the heap redoes the word.
-let bucketHeads: usize = 0; // u32[nMerges]: first entry + 1, 0 = empty; all empty between words
-let rankBits: usize = 0; // u64 per 64 ranks
-let rankSummary: usize = 0; // u64 per 4096 ranks: bit w set iff rankBits[w] != 0
-let nRanks: u32 = 0;
-let entPos: usize = 0;
-let entLink: usize = 0;
-let entCount: u32 = 0;
-
-function initBuckets(at: usize, n: u32): usize {
-  nRanks = n;
-  bucketHeads = (at + 7) & ~<usize>7;
-  rankBits = (bucketHeads + ((<usize>n + 1) << 2) + 7) & ~<usize>7;
-  let words = (<usize>n + 64) >>> 6;
-  rankSummary = rankBits + (words << 3);
-  return rankSummary + (((words + 63) >>> 6) << 3);
-}
-
-@inline
-function bucketPush(pos: u32, rank: u32): void {
-  let e = entCount++;
-  s(entPos, e, pos);
-  s(entLink, e, g(bucketHeads, rank));
-  s(bucketHeads, rank, e + 1);
-  let w = <usize>(rank >>> 6);
-  let word = load<u64>(rankBits + (w << 3));
-  if (word == 0) {
-    let sp = rankSummary + ((w >>> 6) << 3);
-    store<u64>(sp, load<u64>(sp) | (<u64>1 << <u64>(w & 63)));
-  }
-  store<u64>(rankBits + (w << 3), word | (<u64>1 << <u64>(rank & 63)));
-}
-
-/** Smallest non-empty rank >= from, or NONE. */
-function nextRank(from: u32): u32 {
-  if (from >= nRanks) return NONE;
-  let w = <usize>(from >>> 6);
-  let word = load<u64>(rankBits + (w << 3)) & (<u64>-1 << <u64>(from & 63));
-  if (word != 0) return <u32>((w << 6) + <usize>ctz(word));
-  let words = (<usize>nRanks + 64) >>> 6;
-  let next = w + 1;
-  if (next >= words) return NONE;
-  let sw = next >>> 6;
-  let sword = load<u64>(rankSummary + (sw << 3)) & (<u64>-1 << <u64>(next & 63));
-  let swords = (words + 63) >>> 6;
-  while (sword == 0) {
-    sw++;
-    if (sw >= swords) return NONE;
-    sword = load<u64>(rankSummary + (sw << 3));
-  }
-  w = (sw << 6) + <usize>ctz(sword);
-  return <u32>((w << 6) + <usize>ctz(load<u64>(rankBits + (w << 3))));
-}
-
-function bucketTake(rank: u32, tmp: usize): u32 {
-  let k: u32 = 0;
-  let e = g(bucketHeads, rank);
-  while (e != 0) {
-    s(tmp, k++, g(entPos, e - 1));
-    e = g(entLink, e - 1);
-  }
-  s(bucketHeads, rank, 0);
-  let w = <usize>(rank >>> 6);
-  let word = load<u64>(rankBits + (w << 3)) & ~(<u64>1 << <u64>(rank & 63));
-  store<u64>(rankBits + (w << 3), word);
-  if (word == 0) {
-    let sp = rankSummary + ((w >>> 6) << 3);
-    store<u64>(sp, load<u64>(sp) & ~(<u64>1 << <u64>(w & 63)));
-  }
-  return k;
-}
-
-/** Sorts tmp[0, k) ascending. Entries usually arrive in descending order (lists are LIFO). */
-function sortPositions(tmp: usize, k: u32): void {
-  let asc = true;
-  let desc = true;
-  for (let i: u32 = 1; i < k && (asc || desc); i++) {
-    let a = g(tmp, i - 1);
-    let b = g(tmp, i);
-    if (a > b) asc = false;
-    if (a < b) desc = false;
-  }
-  if (asc) return;
-  if (desc) {
-    for (let i: u32 = 0, j = k - 1; i < j; i++, j--) {
-      let t = g(tmp, i);
-      s(tmp, i, g(tmp, j));
-      s(tmp, j, t);
-    }
-    return;
-  }
-  for (let i: i32 = <i32>(k >>> 1) - 1; i >= 0; i--) siftPositions(tmp, <u32>i, k);
-  for (let end = k - 1; end > 0; end--) {
-    let t = g(tmp, 0);
-    s(tmp, 0, g(tmp, end));
-    s(tmp, end, t);
-    siftPositions(tmp, 0, end);
-  }
-}
-
-function siftPositions(tmp: usize, i: u32, k: u32): void {
-  let x = g(tmp, i);
-  while (true) {
-    let c: u32 = 2 * i + 1;
-    if (c >= k) break;
-    if (c + 1 < k && g(tmp, c + 1) > g(tmp, c)) c++;
-    let y = g(tmp, c);
-    if (y <= x) break;
-    s(tmp, i, y);
-    i = c;
-  }
-  s(tmp, i, x);
-}
-
 /**
  * Bucket merge of c/len[0, n) (next/prev/pairR/pairN and the entry lists in `work`, 8 u32 per
  * symbol). Returns the compacted count, or NONE if the merge list is not rank-monotone here
@@ -674,10 +562,10 @@ function mergeBuckets(c: usize, len: usize, n: u32, work: usize): u32 {
   let pairR = prev + stride;
   let pairN = pairR + stride;
   let ents = (<usize>n * 3 + 3) << 2;
-  entPos = pairN + stride;
-  entLink = entPos + ents;
+  let entPos = pairN + stride;
+  let entLink = entPos + ents;
   let tmp = entLink + ents;
-  entCount = 0;
+  resetEntries(entPos, entLink);
   for (let k: u32 = 0; k < n; k++) {
     s(next, k, k + 1 < n ? k + 1 : NONE);
     s(prev, k, k == 0 ? NONE : k - 1);
@@ -697,7 +585,6 @@ function mergeBuckets(c: usize, len: usize, n: u32, work: usize): u32 {
   while (rank != NONE) {
     let k = bucketTake(rank, tmp);
     if (!broken) {
-      sortPositions(tmp, k);
       for (let i: u32 = 0; i < k; i++) {
         let x = g(tmp, i);
         if (g(pairR, x) != rank) continue; // stale: x was absorbed or its pair changed
