@@ -158,7 +158,9 @@ export class WasmEngine implements Engine {
     const trusted = ids instanceof Uint32Array;
     let i = 0;
     while (i < n) {
-      const batch = Math.min(n - i, this.inCap);
+      // Ids average ~4 bytes of output and the output shares the arena's size: copying more ids
+      // than a call can decode would only be copied again on the next round.
+      const batch = Math.min(n - i, this.inCap >>> 2);
       const at = this.outIndex;
       let k = 0;
       if (trusted) {
