@@ -155,18 +155,7 @@ export class JsEngine implements Engine {
   /** Token ids of `text` (ordinary text only). */
   encode(text: string): Uint32Array {
     const n = this.utf8.write(text);
-    const buf = this.utf8.buf;
-    const bpe = this.bpe;
-    bpe.outLen = 0;
-    const pattern = this.pattern;
-    for (let i = 0; i < n; ) {
-      const e = pattern === 2 ? o200kPieceEnd(buf, i, n) : pattern === 1 ? cl100kPieceEnd(buf, i, n) : r50kPieceEnd(buf, i, n);
-      bpe.encodePiece(buf, i, e);
-      i = e;
-    }
-    const out = bpe.out.slice(0, bpe.outLen);
-    bpe.outLen = 0;
-    return out;
+    return this.encodeBytes(this.utf8.buf, n);
   }
 
   /** Token ids of UTF-8 bytes buf[0..n) (valid UTF-8), appended to nothing; for callers with bytes. */

@@ -172,6 +172,22 @@ export function r50kPieceEnd(buf: Uint8Array, i: number, end: number): number {
   }
 }
 
+/** `\p{N}{1,3}` after the first number, which ends at n: up to two more numbers. */
+function upToThreeNumbers(buf: Uint8Array, n: number, end: number): number {
+  let j = n;
+  for (let k = 1; k < 3 && j < end; k++) {
+    const bj = buf[j]!;
+    if (bj < 0x80) {
+      if (ASCII_CLASS[bj] !== NUMBER) break;
+      j++;
+    } else {
+      if (classOf(codePointAt(buf, j)) !== NUMBER) break;
+      j += seqLen(bj);
+    }
+  }
+  return j;
+}
+
 /** cl100k: end of the piece starting at i (i < end). */
 export function cl100kPieceEnd(buf: Uint8Array, i: number, end: number): number {
   const b = buf[i]!;
@@ -191,18 +207,7 @@ export function cl100kPieceEnd(buf: Uint8Array, i: number, end: number): number 
   }
   // 3. up to three numbers
   if (c === NUMBER) {
-    let j = n;
-    for (let k = 1; k < 3 && j < end; k++) {
-      const bj = buf[j]!;
-      if (bj < 0x80) {
-        if (ASCII_CLASS[bj] !== NUMBER) break;
-        j++;
-      } else {
-        if (classOf(codePointAt(buf, j)) !== NUMBER) break;
-        j += seqLen(bj);
-      }
-    }
-    return j;
+    return upToThreeNumbers(buf, n, end);
   }
   // 4. punctuation run (optionally after one space), then \r/\n run
   if (c !== SPACE) return runNewlines(buf, run(buf, n, end, M_P), end, false);
@@ -275,18 +280,7 @@ export function o200kPieceEnd(buf: Uint8Array, i: number, end: number): number {
   }
   // 2. up to three numbers
   if (c === NUMBER) {
-    let j = n;
-    for (let k = 1; k < 3 && j < end; k++) {
-      const bj = buf[j]!;
-      if (bj < 0x80) {
-        if (ASCII_CLASS[bj] !== NUMBER) break;
-        j++;
-      } else {
-        if (classOf(codePointAt(buf, j)) !== NUMBER) break;
-        j += seqLen(bj);
-      }
-    }
-    return j;
+    return upToThreeNumbers(buf, n, end);
   }
   // 3. punctuation run (optionally after one space), then [\r\n/] run
   if (c !== SPACE) return runNewlines(buf, run(buf, n, end, M_P), end, true);
