@@ -57,24 +57,24 @@ export function translateHfRegex(src: string, where: string): RegExp {
   return new RegExp(js, "gu");
 }
 
+/** The [start, end) of every non-empty match of global regex `re` in `s` (empty matches skipped). */
+export function matchSpans(re: RegExp, s: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    const a = m.index;
+    const b = a + m[0].length;
+    if (b === a) {
+      re.lastIndex = a + (s.codePointAt(a)! > 0xffff ? 2 : 1);
+      continue;
+    }
+    out.push([a, b]);
+  }
+  return out;
+}
+
 function regexPattern(src: string, where: string): HfPattern {
   const re = translateHfRegex(src, where);
-  return {
-    source: src,
-    find(s: string) {
-      const out: Array<[number, number]> = [];
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(s)) !== null) {
-        const a = m.index;
-        const b = a + m[0].length;
-        if (b === a) {
-          re.lastIndex = a + (s.codePointAt(a)! > 0xffff ? 2 : 1);
-          continue;
-        }
-        out.push([a, b]);
-      }
-      return out;
-    },
-  };
+  return { source: src, find: (s: string) => matchSpans(re, s) };
 }

@@ -11,7 +11,7 @@ import { UnsupportedComponentError } from "../errors.js";
 import { GPT2_PATTERN } from "./byte-level.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
 import { isWhitespace } from "./normalizers.js";
-import { parsePattern, translateHfRegex, type HfPattern } from "./pattern.js";
+import { matchSpans, parsePattern, translateHfRegex, type HfPattern } from "./pattern.js";
 
 export type PreTokenizer = (n: NStr, out: NStr[]) => void;
 
@@ -80,21 +80,7 @@ function isNumeric(cp: number): boolean {
 }
 
 function regexSplitter(re: RegExp): (s: string) => Array<[number, number]> {
-  return (s) => {
-    const out: Array<[number, number]> = [];
-    re.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(s)) !== null) {
-      const a = m.index;
-      const b = a + m[0].length;
-      if (b === a) {
-        re.lastIndex = a + (s.codePointAt(a)! > 0xffff ? 2 : 1);
-        continue;
-      }
-      out.push([a, b]);
-    }
-    return out;
-  };
+  return (s) => matchSpans(re, s);
 }
 
 export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec {
