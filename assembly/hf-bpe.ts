@@ -532,6 +532,12 @@ function mergeHeap(c: usize, len: usize, n: u32, prev: usize, next: usize): u32 
       if (s3) heapPush(load<u32>(s3, 8), pos, load<u32>(s3, 12));
     }
   }
+  return compactSymbols(c, len, n);
+}
+
+
+/** Drops the merged-away symbols (length 0) from c/len[0, n); returns how many remain. */
+function compactSymbols(c: usize, len: usize, n: u32): u32 {
   let k: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     let l = g(len, i);
@@ -543,7 +549,6 @@ function mergeHeap(c: usize, len: usize, n: u32, prev: usize, next: usize): u32 
   }
   return k;
 }
-
 
 // Long words, first choice: merge rank by rank (a bucket queue), as assembly/bpe.ts does for
 // tiktoken. In a trained merge list a merge's result only takes part in later merges, so the
@@ -631,16 +636,7 @@ function mergeBuckets(c: usize, len: usize, n: u32, work: usize): u32 {
     rank = nextRank(broken ? 0 : rank + 1);
   }
   if (broken) return NONE;
-  let k: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    let l = g(len, i);
-    if (l != 0) {
-      s(c, k, g(c, i));
-      s(len, k, l);
-      k++;
-    }
-  }
-  return k;
+  return compactSymbols(c, len, n);
 }
 
 /** Encodes one word; writes its ids/lens at out/outLens; returns the count. */
