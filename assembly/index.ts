@@ -8,7 +8,7 @@
 // longer than any seen before, which grows the BPE scratch).
 
 import { buildVocab, rankOfHashed, prefixKey, hashKey, maxLen, byteRanksPtr, ensureMemory, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
-import { initCache, cacheGet, cachePut, MAX_KEY, MAX_IDS } from "./cache";
+import { initCache, cacheGet, cachePut, cacheClear, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "./scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
 
@@ -116,6 +116,11 @@ export function encodeChunk(len: u32, final: bool, limit: u32): u32 {
     if (count > limit) return count;
   }
   return count;
+}
+
+/** Empties the piece cache; encoding results never depend on it. */
+export function clearCache(): void {
+  cacheClear();
 }
 
 /**

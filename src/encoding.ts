@@ -68,6 +68,15 @@ export class Encoding {
     return this.core.memoryBytes ?? 0;
   }
 
+  /**
+   * Forgets the pieces the engine has memoized (the WASM engine keeps the ids of recently merged
+   * words). Results never depend on it; use it to measure cold-cache speed, as benchmarks should.
+   * @example enc.clearCache()
+   */
+  clearCache(): void {
+    this.core.clearCache?.();
+  }
+
   // ---- Encoding ---------------------------------------------------------------------------
 
   /**

@@ -7,6 +7,8 @@ export interface Engine {
   tokenLength?(id: number): number;
   /** Bytes of WebAssembly memory the engine holds, if any. */
   readonly memoryBytes?: number;
+  /** Empties any memo of merged pieces (results never depend on it). */
+  clearCache?(): void;
   /** Token ids of `text`, no special tokens recognised. */
   encode(text: string): Uint32Array;
   /** Number of tokens of `text`; may stop counting once the count exceeds `limit`. */

@@ -23,6 +23,7 @@ interface Exports {
   decodedLength(): number;
   decodedAscii(): number;
   tokenLength(id: number): number;
+  clearCache(): void;
 }
 
 interface NodeBuffer {
@@ -102,6 +103,10 @@ export class WasmEngine implements Engine {
 
   tokenLength(id: number): number {
     return id === id >>> 0 ? this.ex.tokenLength(id) : 0;
+  }
+
+  clearCache(): void {
+    this.ex.clearCache();
   }
 
   get memoryBytes(): number {

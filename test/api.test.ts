@@ -143,6 +143,18 @@ describe.each(ENGINES)("%s engine", (engine) => {
     expect(Buffer.from(enc.tokenBytes(100257)).toString()).toBe("<|endoftext|>");
     expect(() => enc.tokenBytes(100256)).toThrow(InvalidTokenIdError);
   });
+
+  it("clearCache forgets memoized pieces without changing any result", () => {
+    // Words that need merging (the WASM engine caches those), repeated, so a second pass would
+    // be served from the cache: after clearCache it must merge again and agree with tiktoken.
+    const words = "Здравствуйте, δοκιμή, テスト, quizzically unbelievable überraschend ".repeat(50);
+    const expected = Array.from(ref.encode_ordinary(words));
+    for (let round = 0; round < 3; round++) {
+      expect(Array.from(enc.encodeOrdinary(words))).toEqual(expected);
+      expect(enc.count(words, { disallowedSpecial: [] })).toBe(expected.length);
+      enc.clearCache();
+    }
+  });
 });
 
 describe("loading", () => {

@@ -32,7 +32,10 @@ export function tokenmillMissingMessage() {
 
 /**
  * Loads one tokenizer for one encoding. Returns
- * { lib, version, encode(text) → ids, decode(ids) → string, count?(text) → number }.
+ * { lib, version, encode(text) → ids, decode(ids) → string, count?(text) → number,
+ *   clearCache() } — clearCache() empties whatever memo of pieces the library keeps (a no-op
+ * for those without one), so that a timed run sees text as new, like text a server has not
+ * encoded before, and not the cache hits of the previous run over the same corpus.
  * Every encode treats special-token text as ordinary text (as tiktoken's encode(text, [], [])).
  */
 export async function loadLib(lib, encName) {
@@ -48,6 +51,7 @@ export async function loadLib(lib, encName) {
         encode: (t) => enc.encodeOrdinary(t),
         decode: (ids) => enc.decode(ids),
         count: (t) => enc.count(t, opts),
+        clearCache: () => enc.clearCache(),
       };
     }
     case "tiktoken": {
@@ -58,6 +62,7 @@ export async function loadLib(lib, encName) {
         version: depVersion("tiktoken"),
         encode: (t) => enc.encode(t, [], []),
         decode: (ids) => td.decode(enc.decode(ids)),
+        clearCache: () => {}, // no piece cache
       };
     }
     case "js-tiktoken": {
@@ -68,6 +73,7 @@ export async function loadLib(lib, encName) {
         version: depVersion("js-tiktoken"),
         encode: (t) => enc.encode(t, [], []),
         decode: (ids) => enc.decode(ids),
+        clearCache: () => {}, // no piece cache
       };
     }
     case "gpt-tokenizer": {
@@ -79,6 +85,7 @@ export async function loadLib(lib, encName) {
         encode: (t) => m.encode(t, opts),
         decode: (ids) => m.decode(ids),
         count: (t) => m.countTokens(t, opts),
+        clearCache: () => m.clearMergeCache(),
       };
     }
     case "ai-tokenizer": {
@@ -90,6 +97,7 @@ export async function loadLib(lib, encName) {
         version: depVersion("ai-tokenizer"),
         encode: (t) => tok.encode(t, [], []),
         decode: (ids) => tok.decode(ids),
+        clearCache: () => tok.mergeCache.clear(), // its LRU of pieces (a Map); no public method
       };
     }
     default:
