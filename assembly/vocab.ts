@@ -110,11 +110,11 @@ export function rankOfHashed(p: usize, n: u32, key: u64, hash: u32): u32 {
 }
 
 /**
- * Parses the vocab file at `filePtr` and builds the table at `tableAt`.
- * Returns the first free address after the table, or 0 if the file is unusable
+ * Parses the vocab file at `filePtr` and lays out the tables from `tableAt`; insertTokens then
+ * fills them. Returns the first free address after the tables, or 0 if the file is unusable
  * (JS validates the file first; this is a second line of defence, not the error path).
  */
-export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize {
+export function beginVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize {
   if (fileSize < <u32>HEADER_SIZE || load<u32>(filePtr) != 0x31564b54 /* "TKV1" */) return 0;
   nTokens = load<u32>(filePtr, 4);
   offsetsPtr = filePtr + HEADER_SIZE;
@@ -126,6 +126,7 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   // within one or two cache lines, and the smaller table caches better.
   while (cap < nTokens + (nTokens >>> 2)) cap <<= 1;
   tableMask = cap - 1;
+  maxLen = 0;
   tablePtr = (tableAt + 7) & ~<usize>7;
   byteRanksPtr = tablePtr + (<usize>cap << 4);
   pairRanksPtr = byteRanksPtr + 256 * 4;
@@ -136,8 +137,12 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   // No fill: the table lies in memory never written before, which WebAssembly zeroes, and pages
   // left untouched cost no resident memory.
   memory.fill(byteRanksPtr, 0xff, 256 * 4);
+  return end;
+}
 
-  for (let r: u32 = 0; r < nTokens; r++) {
+/** Inserts the tokens of ranks [from, to) into the tables laid out by beginVocab. */
+export function insertTokens(from: u32, to: u32): void {
+  for (let r: u32 = from; r < to; r++) {
     let n = tokenLen(r);
     if (n == 0) continue;
     if (n > maxLen) maxLen = n;
@@ -156,7 +161,6 @@ export function buildVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
     store<u32>(slot, r + 1, 8);
     store<u32>(slot, n, 12);
   }
-  return end;
 }
 
 /** Grows linear memory so that [0, end) is addressable. */

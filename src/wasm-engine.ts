@@ -12,7 +12,7 @@ import { WASM_BASE64 } from "./generated/wasm.js";
 interface Exports {
   memory: WebAssembly.Memory;
   vocabAlloc(size: number): number;
-  init(pattern: number, inputCap: number): number;
+  init(pattern: number, inputCap: number, budget: number): number;
   inputPtr(): number;
   inputCap(): number;
   outputPtr(): number;
@@ -39,6 +39,10 @@ const utf8Decoder = new TextDecoder("utf-8");
 export type NonOrdinaryId = (id: number, position: number) => Uint8Array;
 
 const INITIAL_INPUT_CAP = 1 << 17;
+// init() builds the hash table in steps of this many tokens, so that V8 can swap in optimized
+// code for the later steps (assembly/index.ts, init); returns INIT_MORE until done.
+const INIT_STEP_TOKENS = 16384;
+const INIT_MORE = 3;
 const NO_LIMIT = 0xffffffff;
 const encoder = new TextEncoder();
 
@@ -93,7 +97,9 @@ export class WasmEngine implements Engine {
     this.ex = instance.exports as unknown as Exports;
     const at = this.ex.vocabAlloc(vocabFile.length);
     new Uint8Array(this.ex.memory.buffer).set(vocabFile, at);
-    const rc = this.ex.init(pattern, INITIAL_INPUT_CAP);
+    let rc: number;
+    do rc = this.ex.init(pattern, INITIAL_INPUT_CAP, INIT_STEP_TOKENS);
+    while (rc === INIT_MORE);
     if (rc === 2) {
       throw new TokenmillError("VOCAB_INCOMPLETE", "vocabulary lacks a token for some single byte; byte-level BPE needs all 256");
     }
