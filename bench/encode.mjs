@@ -121,7 +121,8 @@ for (const encName of ENCODINGS) {
         const L = loaded[lib];
         const r = (row.res[lib] = { ok: true });
         try {
-          const ids = texts.map((t) => L.encode(t));
+          const ids = [];
+          for (const t of texts) ids.push(L.async ? await L.encode(t) : L.encode(t));
           ownIds[lib] = ids;
           for (let d = 0; d < texts.length; d++) {
             const i = firstDiff(ids[d], refIds[d]);
@@ -141,7 +142,7 @@ for (const encName of ENCODINGS) {
           }
           // decode round trip (texts are whole lines, so valid UTF-8 after TextEncoder)
           for (let d = 0; d < texts.length; d++) {
-            const s = L.decode(ids[d]);
+            const s = L.async ? await L.decode(ids[d]) : L.decode(ids[d]);
             if (s !== texts[d].toWellFormed()) {
               r.decodeOk = false;
               break;
@@ -162,20 +163,28 @@ for (const encName of ENCODINGS) {
         tasks.push({
           key: `enc:${lib}`,
           beforeEach,
-          fn: many
-            ? () => {
-                for (let d = 0; d < texts.length; d++) sink += L.encode(texts[d]).length;
+          fn: L.async
+            ? async () => {
+                for (let d = 0; d < texts.length; d++) sink += (await L.encode(texts[d])).length;
               }
-            : () => {
-                sink += L.encode(texts[0]).length;
-              },
+            : many
+              ? () => {
+                  for (let d = 0; d < texts.length; d++) sink += L.encode(texts[d]).length;
+                }
+              : () => {
+                  sink += L.encode(texts[0]).length;
+                },
         });
         const ids = ownIds[lib];
         tasks.push({
           key: `dec:${lib}`,
-          fn: () => {
-            for (let d = 0; d < ids.length; d++) sink += L.decode(ids[d]).length;
-          },
+          fn: L.async
+            ? async () => {
+                for (let d = 0; d < ids.length; d++) sink += (await L.decode(ids[d])).length;
+              }
+            : () => {
+                for (let d = 0; d < ids.length; d++) sink += L.decode(ids[d]).length;
+              },
         });
         if (L.count && (lib === "tokenmill" || lib === "gpt-tokenizer")) {
           tasks.push({
@@ -290,10 +299,10 @@ const md = [
   machineMd(m),
   `- corpora: ${CORPORA.map((c) => `${c} ${(corpus.manifest.corpora[c].bytes / 1e6).toFixed(2)} MB (sha256 ${corpus.manifest.corpora[c].sha256.slice(0, 12)})`).join(", ")}; docs ≈ 2 KB each, split at line boundaries`,
   `- method: tinybench ${CFG.time} ms / ≥ ${CFG.iterations} iterations per task (warm-up ${CFG.warmupTime} ms / ${CFG.warmupIterations}), ${CFG.rounds} round(s), tasks of a row interleaved in rotated order; figure = median over rounds of the median latency. "docs" = one call per document, all documents per iteration. Run took ${elapsed} s.`,
-  `- calls: tokenmill \`encodeOrdinary(text)\`, \`count(text, { disallowedSpecial: [] })\`, \`decode(ids)\`; tiktoken \`encode(text, [], [])\`, \`decode\` + TextDecoder; js-tiktoken \`encode(text, [], [])\`; gpt-tokenizer \`encode(text, { disallowedSpecial: new Set() })\`, \`countTokens\`; ai-tokenizer \`new Tokenizer(encoding).encode(text, [], [])\`. Each decodes its own ids.`,
+  `- calls: tokenmill \`encodeOrdinary(text)\`, \`count(text, { disallowedSpecial: [] })\`, \`decode(ids)\`; tiktoken \`encode(text, [], [])\`, \`decode\` + TextDecoder; js-tiktoken \`encode(text, [], [])\`; gpt-tokenizer \`encode(text, { disallowedSpecial: new Set() })\`, \`countTokens\`; ai-tokenizer \`new Tokenizer(encoding).encode(text, [], [])\`; tokenizers (HF's Rust core, native binding) \`await encode(text)\` and @huggingface/tokenizers (pure JS) \`encode(text, { add_special_tokens: false })\` on a tokenizer.json converted from the same ranks (\`bench/lib/openai-as-hf.mjs\`, built from the pinned vocab, no download; their ids are checked like everyone's). Each decodes its own ids.`,
   WARM_CACHE
     ? `- caches: kept between iterations (\`--warm-cache\`): each iteration re-encodes text the library has just seen, so the libraries with a cache of pieces (tokenmill, gpt-tokenizer, ai-tokenizer) time mostly cache hits.`
-    : `- caches: emptied before every timed encode/count iteration, for every library that keeps one (tokenmill \`clearCache()\`, gpt-tokenizer \`clearMergeCache()\`, ai-tokenizer's \`mergeCache\`; tiktoken and js-tiktoken keep none), untimed: each iteration sees its corpus as new text, and caching helps only within it. \`--warm-cache\` measures the other way.`,
+    : `- caches: emptied before every timed encode/count iteration, for every library that keeps one (tokenmill \`clearCache()\`, gpt-tokenizer \`clearMergeCache()\`, ai-tokenizer's \`mergeCache\`, @huggingface/tokenizers \`model.clear_cache()\`; tiktoken and js-tiktoken keep none; the native tokenizers binding cannot clear its BPE cache of 10,000 words, so it stays warm, which can only favour it), untimed: each iteration sees its corpus as new text, and caching helps only within it. \`--warm-cache\` measures the other way.`,
   `- ✗ = output differs from tiktoken's (such a library is not ranked); — = not measured${HAS_TM ? "" : "; **tokenmill was not built for this run (peers only)**"}.`,
   "",
   opTables("enc", "Encode"),

@@ -12,7 +12,7 @@ if (lib !== "node") {
   const L = await loadLib(lib, encName);
   tLoaded = performance.now();
   rssLoaded = process.memoryUsage().rss;
-  ids = L.encode(text);
+  ids = await L.encode(text);
 }
 const tFirst = performance.now();
 const mem = process.memoryUsage();

@@ -10,7 +10,7 @@ export const ROOT = path.resolve(BENCH_DIR, "..");
 export const RESULTS_MD = path.join(BENCH_DIR, "RESULTS.md");
 export const TOKENMILL_DIST = path.join(ROOT, "dist", "index.js");
 
-export const LIBS = ["tokenmill", "tiktoken", "js-tiktoken", "gpt-tokenizer", "ai-tokenizer"];
+export const LIBS = ["tokenmill", "tiktoken", "js-tiktoken", "gpt-tokenizer", "ai-tokenizer", "tokenizers", "@huggingface/tokenizers"];
 export const PEERS = LIBS.filter((l) => l !== "tokenmill");
 export const REFERENCE = "tiktoken";
 
@@ -33,7 +33,8 @@ export function tokenmillMissingMessage() {
 /**
  * Loads one tokenizer for one encoding. Returns
  * { lib, version, encode(text) → ids, decode(ids) → string, count?(text) → number,
- *   clearCache() } — clearCache() empties whatever memo of pieces the library keeps (a no-op
+ *   clearCache(), async? } — with `async: true`, encode and decode return promises (the native
+ * binding of HF tokenizers has only asynchronous ones). clearCache() empties whatever memo of pieces the library keeps (a no-op
  * for those without one), so that a timed run sees text as new, like text a server has not
  * encoded before, and not the cache hits of the previous run over the same corpus.
  * Every encode treats special-token text as ordinary text (as tiktoken's encode(text, [], [])).
@@ -98,6 +99,35 @@ export async function loadLib(lib, encName) {
         encode: (t) => tok.encode(t, [], []),
         decode: (ids) => tok.decode(ids),
         clearCache: () => tok.mergeCache.clear(), // its LRU of pieces (a Map); no public method
+      };
+    }
+    // HF's tokenizers on the same encoding, as a tokenizer.json converted from the same ranks
+    // (bench/lib/openai-as-hf.mjs); no added tokens, so special-token text is ordinary text.
+    case "tokenizers": {
+      const { openaiTokenizerJson } = await import("./openai-as-hf.mjs");
+      const tok = require("tokenizers").Tokenizer.fromString(openaiTokenizerJson(encName));
+      return {
+        lib,
+        version: depVersion("tokenizers"),
+        async: true,
+        encode: async (t) => (await tok.encode(t)).getIds(),
+        decode: (ids) => tok.decode(Array.from(ids), false),
+        // Its BPE model keeps a cache of 10,000 words that the binding cannot clear (a new model
+        // takes 1.5 s to build): it is left warm, which can only favour it.
+        clearCache: () => {},
+      };
+    }
+    case "@huggingface/tokenizers": {
+      const { openaiTokenizerJson } = await import("./openai-as-hf.mjs");
+      const { Tokenizer } = await import("@huggingface/tokenizers");
+      const tok = new Tokenizer(JSON.parse(openaiTokenizerJson(encName)), {});
+      const opts = { add_special_tokens: false };
+      return {
+        lib,
+        version: depVersion("@huggingface/tokenizers"),
+        encode: (t) => tok.encode(t, opts).ids,
+        decode: (ids) => (ids.length ? tok.decode(Array.from(ids), { clean_up_tokenization_spaces: false }) : ""),
+        clearCache: () => tok.model.clear_cache(), // its LRU of 10,000 words
       };
     }
     default:
