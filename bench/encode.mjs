@@ -14,7 +14,9 @@
 // (200 KB corpora, 1 round, short timings; < 2 min) only prints unless --write is given.
 // Without dist/index.js the run stops with an error unless --peers-only.
 import path from "node:path";
+import fs from "node:fs";
 import { Bench } from "tinybench";
+import { ratioChartSvg } from "./lib/ratio-chart.mjs";
 import { loadCorpus, DEFAULT_OUT_DIR } from "../scripts/corpus.mjs";
 import {
   LIBS, PEERS, REFERENCE, loadLib, TokenmillMissing, tokenmillAvailable, tokenmillMissingMessage,
@@ -324,12 +326,37 @@ const md = [
   `### Ranking by encode MB/s (equal ids only)\n`,
   mdTable(["encoding · corpus · form", "fastest → slowest"], rankings(), ["---", "---"]),
   "",
+  HAS_TM ? `![tokenmill encode speed ÷ each peer's](encode-ratios.svg)\n` : "",
   `### Correctness against tiktoken ${rows[0]?.res.tiktoken ? "" : ""}\n`,
   correctness(),
 ].join("\n");
 
 console.log(`\nsink ${sink % 10}; took ${elapsed} s`);
+const CHART = path.join(path.dirname(new URL(import.meta.url).pathname), "encode-ratios.svg");
+
+function chart() {
+  const series = peersShown.filter((p) => rows.some((r) => r.res[p]?.enc));
+  return ratioChartSvg({
+    title: "tokenmill encode speed ÷ each peer's, measured side by side",
+    subtitle: `${m.date}, ${m.cpu} (${m.cores} cores), node ${m.node}; caches ${WARM_CACHE ? "warm" : "cleared per iteration"}; guides at 1×, 10×, 20×`,
+    series,
+    groups: rows.map((r) => ({
+      label: label(r),
+      bars: series.map((p) => {
+        const a = r.res.tokenmill?.enc;
+        const b = r.res[p]?.enc;
+        const ok = r.res[p]?.ok && r.res.tokenmill?.ok;
+        return { series: p, value: a && b && ok ? a.mbs / b.mbs : null };
+      }),
+    })),
+  });
+}
+
 if (WRITE) {
   updateSection("results", md);
+  if (HAS_TM) {
+    fs.writeFileSync(CHART, chart());
+    console.log(`wrote ${path.relative(process.cwd(), CHART)}`);
+  }
   console.log(`wrote the results section of ${path.relative(process.cwd(), path.resolve("bench/RESULTS.md"))}`);
 }
