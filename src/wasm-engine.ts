@@ -162,8 +162,7 @@ export class WasmEngine implements Engine {
   private decodeInto(
     ids: ArrayLike<number>,
     other: NonOrdinaryId,
-    sink: (bytes: Uint8Array) => void,
-    nonAscii?: () => void,
+    sink: (bytes: Uint8Array, ascii: boolean) => void,
   ): void {
     const n = ids.length;
     const trusted = ids instanceof Uint32Array;
@@ -186,18 +185,14 @@ export class WasmEngine implements Engine {
         }
       }
       const done = this.ex.decodeChunk(k);
-      if (done > 0) {
-        sink(this.u8.subarray(this.inPtr, this.inPtr + this.ex.decodedLength()));
-        if (nonAscii && !this.ex.decodedAscii()) nonAscii();
-      }
+      if (done > 0) sink(this.u8.subarray(this.inPtr, this.inPtr + this.ex.decodedLength()), this.ex.decodedAscii() !== 0);
       i += done;
       // The core stops early at an id that is not an ordinary token, or when the arena is full.
       // An empty arena fits any token, so stopping after 0 ids, or at an id that could not
       // even be copied (not a u32), means ids[i] is the caller's to handle.
       if (done === 0 || (done === k && k < batch)) {
         const bytes = other(ids[i]!, i);
-        if (nonAscii && bytes.some((b) => b >= 0x80)) nonAscii();
-        sink(bytes);
+        sink(bytes, bytes.every((b) => b < 0x80));
         i++;
       }
     }
@@ -214,7 +209,8 @@ export class WasmEngine implements Engine {
     this.decodeInto(
       ids,
       other,
-      (bytes) => {
+      (bytes, bytesAscii) => {
+        if (!bytesAscii) ascii = false;
         if (size + bytes.length > out.length) {
           const bigger = new Uint8Array(Math.max(out.length * 2, size + bytes.length));
           bigger.set(out.subarray(0, size));
@@ -223,21 +219,33 @@ export class WasmEngine implements Engine {
         out.set(bytes, size);
         size += bytes.length;
       },
-      () => {
-        ascii = false;
-      },
     );
     return { bytes: out.subarray(0, size), ascii };
   }
 
   /**
-   * The text of `ids`. All-ASCII output (most English and code) is turned into a string by
-   * Node's latin1 path, several times faster than TextDecoder there.
+   * The text of `ids`, converted a chunk at a time straight from WASM memory (no buffer of all
+   * the bytes). While the output is all ASCII (most English and code) each chunk becomes a
+   * string through Node's latin1 path, several times faster than TextDecoder there; from the
+   * first non-ASCII chunk on, a streaming TextDecoder takes every chunk, so characters split
+   * between chunks decode whole.
    */
   decodeText(ids: ArrayLike<number>, other: NonOrdinaryId): string {
-    const { bytes, ascii } = this.decodeBytes(ids, other);
-    if (ascii && NodeBuffer) return NodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-    return utf8Decoder.decode(bytes);
+    let text = "";
+    let stream: TextDecoder | undefined;
+    this.decodeInto(
+      ids,
+      other,
+      (bytes, ascii) => {
+        if (!stream && ascii && NodeBuffer) {
+          text += NodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+        } else {
+          stream ??= new TextDecoder("utf-8");
+          text += stream.decode(bytes, { stream: true });
+        }
+      },
+    );
+    return stream ? text + stream.decode() : text;
   }
 
   // Long texts go through the arena in chunks. The core holds back the pieces that might

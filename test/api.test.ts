@@ -138,6 +138,25 @@ describe.each(ENGINES)("%s engine", (engine) => {
     expect(Array.from(enc.decodeBytes(emoji.subarray(0, 1)))).toEqual(Array.from(Buffer.from("🦜").subarray(0, enc.tokenBytes(emoji[0]!).length)));
   });
 
+  it("decode equals TextDecoder over decodeBytes for any ids, across chunk boundaries", () => {
+    // Random ordinary ids make arbitrary bytes: characters split between tokens and between the
+    // chunks decode converts one at a time, invalid sequences, long ASCII runs before the first
+    // non-ASCII byte. Sequences up to 200 K ids span many chunks of the engine's arena.
+    const utf8 = new TextDecoder();
+    let seed = 12345;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const asciiIds = Array.from(enc.encodeOrdinary("the quick brown fox jumps over the lazy dog, "));
+    for (const [length, asciiLead] of [[10, 0], [1000, 500], [70000, 60000], [200000, 0], [150000, 149990]]) {
+      const ids = new Uint32Array(length);
+      for (let i = 0; i < length; i++) {
+        ids[i] = i < asciiLead ? asciiIds[i % asciiIds.length]! : Math.floor(rand() * 100256);
+      }
+      const expected = utf8.decode(enc.decodeBytes(ids));
+      expect(enc.decode(ids)).toBe(expected);
+      expect(enc.decode(Array.from(ids))).toBe(expected);
+    }
+  });
+
   it("tokenBytes returns each token's bytes", () => {
     expect(new TextDecoder().decode(enc.tokenBytes(9906))).toBe("Hello");
     expect(Buffer.from(enc.tokenBytes(100257)).toString()).toBe("<|endoftext|>");
