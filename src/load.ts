@@ -10,6 +10,7 @@ import { ENCODING_SPECS, EXPLICIT_N_VOCAB, type EncodingSpec } from "./registry.
 import { parseVocabFile, serializeVocab, type Vocab } from "./vocab-file.js";
 import { checkedVocab, fetchVocab, nodeFs, resolveVocabUrl, toBytes, useWasm, type LoadOptions } from "./vocab-load.js";
 import { WasmEngine, compileWasm, compileWasmSync } from "./wasm-engine.js";
+import { loadFromLocalTkv } from "./local-vocab.js";
 
 export type { LoadOptions } from "./vocab-load.js";
 
@@ -50,18 +51,19 @@ export function getEncodingSync(name: string, options?: LoadOptions): Encoding {
   const key = cacheKey(name, options);
   const hit = key && cache.get(key);
   if (hit) return hit;
-  let file: Uint8Array;
+  const module = useWasm(options) ? compileWasmSync(options?.wasm) : undefined;
+  let enc: Encoding | undefined;
   if (options?.vocab) {
-    file = toBytes(options.vocab);
+    enc = build(name, spec, toBytes(options.vocab), module);
   } else {
     const fs = nodeFs();
     if (!fs) {
       throw new TokenmillError("NO_SYNC_LOAD", "getEncodingSync needs Node's fs (or options.vocab); use getEncoding in browsers");
     }
-    file = fs.readFileSync(vocabUrlFor(spec, options, false));
+    const url = vocabUrlFor(spec, options, false);
+    if (module) enc = loadFromLocalTkv(name, spec, url, module);
+    enc ??= build(name, spec, fs.readFileSync(url), module);
   }
-  const module = useWasm(options) ? compileWasmSync(options?.wasm) : undefined;
-  const enc = build(name, spec, file, module);
   if (key) cache.set(key, enc);
   return enc;
 }
@@ -78,15 +80,11 @@ export async function getEncoding(name: string, options?: LoadOptions): Promise<
     if (hit) return hit;
   }
   const loading = (async () => {
-    let file: Uint8Array;
-    if (options?.vocab) {
-      file = toBytes(options.vocab);
-    } else {
-      const local = new URL(".", import.meta.url).protocol === "file:";
-      file = await fetchVocab(name, vocabUrlFor(spec, options, !local));
-    }
     const module = useWasm(options) ? await compileWasm(options?.wasm) : undefined;
-    return build(name, spec, file, module);
+    if (options?.vocab) return build(name, spec, toBytes(options.vocab), module);
+    const local = new URL(".", import.meta.url).protocol === "file:";
+    const url = vocabUrlFor(spec, options, !local);
+    return (module && loadFromLocalTkv(name, spec, url, module)) || build(name, spec, await fetchVocab(name, url), module);
   })();
   if (!key) return loading;
   pending.set(key, loading);

@@ -38,9 +38,13 @@ export function useWasm(options: LoadOptions | undefined): boolean {
   return wasmAvailable();
 }
 
-interface NodeFs {
+export interface NodeFs {
   readFileSync(path: URL): Uint8Array;
   promises: { readFile(path: URL): Promise<Uint8Array> };
+  openSync(path: URL, flags: string): number;
+  fstatSync(fd: number): { size: number };
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  closeSync(fd: number): void;
 }
 
 export function nodeFs(): NodeFs | undefined {

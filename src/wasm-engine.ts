@@ -57,6 +57,12 @@ function decodeBase64(text: string): Uint8Array {
 
 export type WasmSource = BufferSource | WebAssembly.Module;
 
+/** A vocab file of known size that can write itself into a buffer (a local file in Node). */
+export interface VocabReader {
+  readonly size: number;
+  readInto(dest: Uint8Array): void;
+}
+
 const imports = {
   env: {
     abort() {
@@ -92,11 +98,20 @@ export class WasmEngine implements Engine {
   private outIndex = 0;
   private arena!: Uint8Array;
 
-  constructor(module: WebAssembly.Module, vocabFile: Uint8Array, pattern: PatternId) {
+  /**
+   * `vocabFile`: the .tkv bytes, or a reader that writes them straight into the engine's memory
+   * (Node reads the file there: no 2 MB buffer in between, which would stay resident until a
+   * GC). `check` sees the bytes in place before the tables are built and may throw.
+   */
+  constructor(module: WebAssembly.Module, vocabFile: Uint8Array | VocabReader, pattern: PatternId, check?: (file: Uint8Array) => void) {
     const instance = new WebAssembly.Instance(module, imports);
     this.ex = instance.exports as unknown as Exports;
-    const at = this.ex.vocabAlloc(vocabFile.length);
-    new Uint8Array(this.ex.memory.buffer).set(vocabFile, at);
+    const size = vocabFile instanceof Uint8Array ? vocabFile.length : vocabFile.size;
+    const at = this.ex.vocabAlloc(size);
+    const inPlace = new Uint8Array(this.ex.memory.buffer, at, size);
+    if (vocabFile instanceof Uint8Array) inPlace.set(vocabFile);
+    else vocabFile.readInto(inPlace);
+    check?.(inPlace);
     let rc: number;
     do rc = this.ex.init(pattern, INITIAL_INPUT_CAP, INIT_STEP_TOKENS);
     while (rc === INIT_MORE);

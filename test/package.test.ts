@@ -3,7 +3,7 @@
 // process (ESM and CommonJS) and must print exactly the expected output and nothing on stderr.
 // Needs `npm run build` (npm test does it).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,5 +88,28 @@ load().then(async (enc) => {
   it("exports only what package.json lists", () => {
     const r = run("private.mjs", `import("tokenmill/dist/index.js").then(() => console.log("open"), (e) => console.log(e.code));`);
     expect(r.stdout).toBe("ERR_PACKAGE_PATH_NOT_EXPORTED\n");
+  });
+
+  it("a damaged vocab file on disk is a VocabFormatError from every loader (it is read straight into WASM memory)", () => {
+    // A copy of the package whose o200k_base.tkv lost its last bytes, as a broken install might.
+    const pkg = join(dir, "node_modules/tokenmill-damaged");
+    mkdirSync(join(pkg, "vocab"), { recursive: true });
+    cpSync(join(ROOT, "dist"), join(pkg, "dist"), { recursive: true });
+    cpSync(join(ROOT, "package.json"), join(pkg, "package.json"));
+    const tkv = readFileSync(join(ROOT, "vocab/o200k_base.tkv"));
+    writeFileSync(join(pkg, "vocab/o200k_base.tkv"), tkv.subarray(0, tkv.length - 1000));
+    cpSync(join(ROOT, "vocab/cl100k_base.tkv"), join(pkg, "vocab/cl100k_base.tkv"));
+    const r = run(
+      "damaged.mjs",
+      `const m = await import("./node_modules/tokenmill-damaged/dist/index.js");
+const entry = await import("./node_modules/tokenmill-damaged/dist/o200k_base.js");
+for (const f of [() => m.getEncodingSync("o200k_base"), () => m.getEncoding("o200k_base"), () => entry.load()]) {
+  try { await f(); console.log("loaded"); } catch (e) { console.log(e.name, e.code, /truncated or corrupt/.test(e.message)); }
+}
+console.log(m.getEncodingSync("cl100k_base").count("still fine"));
+`,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("VocabFormatError VOCAB_FORMAT true\n".repeat(3) + "2\n");
   });
 });

@@ -4,6 +4,22 @@ const tBoot = performance.now();
 const lib = process.argv[2];
 const encName = process.argv[3] ?? "o200k_base";
 const text = "Hello, world! The quick brown fox jumps over the lazy dog. 1234567 — ça va? 你好";
+if (lib === "tokenmill:init") {
+  // the engine's own init alone (bench/coldstart.mjs): vocab bytes already read
+  const fs = await import("node:fs");
+  const { ROOT } = await import("./common.mjs");
+  const path = await import("node:path");
+  const { getEncodingSync } = await import(path.join(ROOT, "dist", "index.js"));
+  const vocab = new Uint8Array(fs.readFileSync(path.join(ROOT, "vocab", `${encName}.tkv`)));
+  const wasm = fs.readFileSync(path.join(ROOT, "build", "tokenmill.wasm"));
+  const t0 = performance.now();
+  const module = new WebAssembly.Module(wasm);
+  const t1 = performance.now();
+  getEncodingSync(encName, { vocab, wasm: module });
+  const t2 = performance.now();
+  process.stdout.write(JSON.stringify({ initMs: t2 - t0, compileMs: t1 - t0 }) + "\n");
+  process.exit(0);
+}
 let ids = [];
 let tLoaded = tBoot;
 let rssLoaded = process.memoryUsage().rss;

@@ -40,6 +40,21 @@ export function tokenmillMissingMessage() {
  * Every encode treats special-token text as ordinary text (as tiktoken's encode(text, [], [])).
  */
 export async function loadLib(lib, encName) {
+  if (lib === `tokenmill/${encName}`) {
+    // the per-encoding entry (what browsers and size-conscious apps import): same engine, a
+    // smaller module graph than the whole API
+    if (!tokenmillAvailable()) throw new TokenmillMissing(tokenmillMissingMessage());
+    const { load } = await import(pathToFileURL(path.join(ROOT, "dist", `${encName}.js`)).href);
+    const enc = await load();
+    return {
+      lib,
+      version: pkgVersion(path.join(ROOT, "package.json")),
+      encode: (t) => enc.encodeOrdinary(t),
+      decode: (ids) => enc.decode(ids),
+      count: (t) => enc.count(t, { disallowedSpecial: [] }),
+      clearCache: () => enc.clearCache(),
+    };
+  }
   switch (lib) {
     case "tokenmill": {
       if (!tokenmillAvailable()) throw new TokenmillMissing(tokenmillMissingMessage());

@@ -9,6 +9,7 @@ import type { EncodingName } from "../models.js";
 import { ENCODING_SPECS, EXPLICIT_N_VOCAB } from "../registry.js";
 import { checkedVocab, fetchVocab, resolveVocabUrl, toBytes, useWasm, type LoadOptions } from "../vocab-load.js";
 import { WasmEngine, compileWasm } from "../wasm-engine.js";
+import { loadFromLocalTkv } from "../local-vocab.js";
 
 const loaded = new Map<string, Promise<Encoding>>();
 
@@ -25,6 +26,12 @@ export function loadBuiltin(name: EncodingName, defaultUrl: () => URL, options?:
   if (hit) return hit;
   const loading = (async () => {
     const spec = ENCODING_SPECS[name]();
+    if (wasm && !options?.vocab) {
+      // Node, unbundled: the .tkv next to the .tkp, read straight into the engine's memory
+      const url = options?.vocabUrl ? resolveVocabUrl(options.vocabUrl) : defaultUrl();
+      const enc = loadFromLocalTkv(name, spec, url, await compileWasm(options?.wasm));
+      if (enc) return enc;
+    }
     const data = options?.vocab
       ? toBytes(options.vocab)
       : await fetchVocab(name, options?.vocabUrl ? resolveVocabUrl(options.vocabUrl) : defaultUrl());
