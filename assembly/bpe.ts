@@ -6,7 +6,7 @@
 // of parts: O(n log n) with 20 bytes of scratch per input byte. tiktoken's own binding runs the
 // quadratic loop on every piece, which is why 100 KB of "a" takes it 20 s.
 
-import { rankOf, byteRanksPtr, ensureMemory, nTokens, tokenLen } from "./vocab";
+import { rankOf, byteRanksPtr, pairRanksPtr, ensureMemory, nTokens, tokenLen } from "./vocab";
 import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake, bucketClear } from "./rank-buckets";
 
 const NONE: u32 = 0xffffffff;
@@ -75,15 +75,34 @@ function mergeSpan(p: usize, n: u32, out: usize): u32 {
 // work linear, and each window is a short call (V8 tiers a WebAssembly function up only
 // between calls).
 const WINDOW: u32 = 8192;
-const OVERLAP: u32 = 512;
+const OVERLAP: u32 = 256;
 
 @inline
 function idAt(a: usize, i: u32): u32 {
   return load<u32>(a + (<usize>i << 2));
 }
 
+@inline
+function sameBytes(a: usize, b: usize, n: u32): bool {
+  let end = a + n;
+  while (a + 8 <= end) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+  }
+  while (a < end) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+  }
+  return true;
+}
+
 function mergeWindowed(p: usize, n: u32, out: usize): u32 {
   let ids = scratchPtr;
+  let memoAt: u32 = 0;
+  let memoLen: u32 = 0; // no window encoded into ids yet
+  let memoK: u32 = 0;
   workPtr = scratchPtr + ((<usize>WINDOW + 2) << 2);
   reserveScratch(0);
   let count = mergeSpan(p, WINDOW, out);
@@ -97,7 +116,16 @@ function mergeWindowed(p: usize, n: u32, out: usize): u32 {
       s -= tokenLen(idAt(out, j));
     }
     let end2 = min(n, s + WINDOW);
-    let k = mergeSpan(p + s, end2 - s, ids);
+    let len2 = end2 - s;
+    // Same bytes as the window encoded last (a run of one character, or any text whose period
+    // the token starts follow): same encoding, still in ids.
+    let k = memoK;
+    if (len2 != memoLen || !sameBytes(p + s, p + memoAt, len2)) {
+      k = mergeSpan(p + s, len2, ids);
+      memoAt = s;
+      memoLen = len2;
+      memoK = k;
+    }
     // walk both encodings from s, by token start, until a token with the same start and length
     let a = j;
     let b: u32 = 0;
@@ -261,7 +289,7 @@ function mergeByRank(p: usize, n: u32, out: usize): u32 {
 
 @inline
 function pairRank(p: usize): u32 {
-  return rankOf(p, 2);
+  return load<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2));
 }
 
 /** Part records [from, to) of the piece as single bytes, and their pairs in the buckets. */
