@@ -2,28 +2,35 @@
 // concatenated bytes have the lowest rank, the leftmost on ties, until no pair is a token.
 //
 // Short pieces (the vast majority) use tiktoken's array + min-scan: O(n^2) but tiny constants.
-// Long pieces use an indexed binary min-heap keyed by (pair rank, position) over a linked list
-// of parts: O(n log n) with 20 bytes of scratch per input byte. tiktoken's own binding runs the
-// quadratic loop on every piece, which is why 100 KB of "a" takes it 20 s.
+// Longer ones merge rank by rank with a bucket queue (O(n) merges), falling back to an indexed
+// binary heap (O(n log n)) if the vocabulary breaks rank order. Pieces over 8 KB go through
+// both a window at a time (mergeWindowed), so the work stays linear and in cache. tiktoken's
+// own binding runs the quadratic loop on every piece, which is why 100 KB of "a" takes it 20 s.
 
-import { rankOf, byteRanksPtr, ensureMemory, nTokens } from "./vocab";
-import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake } from "./rank-buckets";
+import { rankOf, byteRanksPtr, pairRanksPtr, ensureMemory, nTokens, tokenLen } from "./vocab";
+import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake, bucketClear } from "./rank-buckets";
 
 const NONE: u32 = 0xffffffff;
 export const SHORT_PIECE: u32 = 64;
 
 let scratchPtr: usize = 0;
-let scratchCap: usize = 0;
+let scratchEnd: usize = 0;
+// Where the merge routines put their arrays: scratchPtr, or after the window's ids while
+// mergeWindowed runs.
+let workPtr: usize = 0;
 
 export function setScratch(ptr: usize): void {
   scratchPtr = (ptr + 7) & ~<usize>7;
-  scratchCap = 0;
+  workPtr = scratchPtr;
+  scratchEnd = 0;
 }
 
+/** Makes [workPtr, workPtr + bytes) addressable. */
 function reserveScratch(bytes: usize): void {
-  if (bytes > scratchCap) {
-    ensureMemory(scratchPtr + bytes);
-    scratchCap = bytes;
+  let end = workPtr + bytes;
+  if (end > scratchEnd) {
+    ensureMemory(end);
+    scratchEnd = end;
   }
 }
 
@@ -38,15 +45,134 @@ function byteRank(b: u32): u32 {
  */
 export function mergePiece(p: usize, n: u32, out: usize): u32 {
   if (n <= SHORT_PIECE) return mergeShort(p, n, out);
+  if (n > WINDOW) {
+    let count = mergeWindowed(p, n, out);
+    if (count != NONE) return count;
+  }
+  return mergeSpan(p, n, out);
+}
+
+function mergeSpan(p: usize, n: u32, out: usize): u32 {
   let count = mergeByRank(p, n, out);
   return count != NONE ? count : mergeLong(p, n, out);
+}
+
+// Pieces longer than WINDOW bytes are encoded a window at a time and the windows joined where
+// their encodings share a token. This is exact for any vocabulary, by two properties of BPE
+// with tiktoken's rule (merge the lowest-ranked adjacent pair, leftmost on ties), for which the
+// rust-gems `bpe` crate's README gives arguments (corollaries II and III there):
+//  (II)  any run of consecutive tokens of the encoding of a text is the encoding of its bytes;
+//  (III) if e_0..e_i is the encoding of X and e_i..e_m the encoding of Y, where X ends and Y
+//        begins with the bytes of the shared token e_i (one occurrence at one position), then
+//        e_0..e_i..e_m is the encoding of the text X and Y make together (X minus e_i, then Y).
+// (III) holds because, until a merge crosses one of e_i's two edges, the merges on the three
+// sides of them run exactly as they do alone; the first crossing one would then also be the
+// lowest pair in X alone or in Y alone, whose encodings do not cross those edges.
+// So: Q = encoding of [0, E); the next window starts at a token start s of Q about OVERLAP bytes
+// before E and P = encoding of [s, s + WINDOW). If some token of Q after s has the same start
+// and end as a token of P, Q up to it and P from it is the encoding of [0, s + WINDOW). If none
+// (never seen on real or generated text; the join usually happens at s itself), the caller
+// encodes the whole piece at once. Windows keep the merge's scratch small and hot in cache, the
+// work linear, and each window is a short call (V8 tiers a WebAssembly function up only
+// between calls).
+const WINDOW: u32 = 8192;
+const OVERLAP: u32 = 256;
+
+@inline
+function idAt(a: usize, i: u32): u32 {
+  return load<u32>(a + (<usize>i << 2));
+}
+
+@inline
+function sameBytes(a: usize, b: usize, n: u32): bool {
+  let end = a + n;
+  while (a + 8 <= end) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+  }
+  while (a < end) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+  }
+  return true;
+}
+
+function mergeWindowed(p: usize, n: u32, out: usize): u32 {
+  let ids = scratchPtr;
+  let memoAt: u32 = 0;
+  let memoLen: u32 = 0; // no window encoded into ids yet
+  let memoK: u32 = 0;
+  workPtr = scratchPtr + ((<usize>WINDOW + 2) << 2);
+  reserveScratch(0);
+  let count = mergeSpan(p, WINDOW, out);
+  let end: u32 = WINDOW;
+  while (end < n) {
+    // s: start of Q's token j, the first token to start at or after end - OVERLAP
+    let j = count;
+    let s = end;
+    while (j > 0 && s > end - OVERLAP) {
+      j--;
+      s -= tokenLen(idAt(out, j));
+    }
+    let end2 = min(n, s + WINDOW);
+    let len2 = end2 - s;
+    // Same bytes as the window encoded last (a run of one character, or any text whose period
+    // the token starts follow): same encoding, still in ids.
+    let k = memoK;
+    if (len2 != memoLen || !sameBytes(p + s, p + memoAt, len2)) {
+      k = mergeSpan(p + s, len2, ids);
+      memoAt = s;
+      memoLen = len2;
+      memoK = k;
+    }
+    // walk both encodings from s, by token start, until a token with the same start and length
+    let a = j;
+    let b: u32 = 0;
+    let qa = s;
+    let pb = s;
+    let joined = false;
+    while (a < count && b < k) {
+      let la = tokenLen(idAt(out, a));
+      let lb = tokenLen(idAt(ids, b));
+      if (qa == pb) {
+        if (la == lb) {
+          joined = true;
+          break;
+        }
+        if (la < lb) {
+          qa += la;
+          a++;
+        } else {
+          pb += lb;
+          b++;
+        }
+      } else if (qa < pb) {
+        qa += la;
+        a++;
+      } else {
+        pb += lb;
+        b++;
+      }
+    }
+    if (!joined) {
+      workPtr = scratchPtr;
+      return NONE;
+    }
+    for (let i = b; i < k; i++) store<u32>(out + (<usize>(a + i - b) << 2), idAt(ids, i));
+    count = a + k - b;
+    end = end2;
+  }
+  workPtr = scratchPtr;
+  return count;
 }
 
 // parts: starts[k] (byte offset of part k), pairs[k] (rank of part k + part k+1), ranks[k]
 // (rank of part k itself, known without a lookup because it is the pair that was merged).
 function mergeShort(p: usize, n: u32, out: usize): u32 {
   reserveScratch(<usize>(SHORT_PIECE + 2) * 12);
-  let starts = scratchPtr;
+  let starts = workPtr;
   let pairs = starts + <usize>(SHORT_PIECE + 2) * 4;
   let ranks = pairs + <usize>(SHORT_PIECE + 2) * 4;
   for (let k: u32 = 0; k < n; k++) {
@@ -111,68 +237,117 @@ export function initBuckets(at: usize): usize {
   return end;
 }
 
+// Part records of the bucket merge, 16 bytes per byte of the piece, so that one merge touches
+// a few adjacent cache lines instead of one line in each of several arrays:
+//   +0 next part's start (n at the end)   +4 previous part's start (NONE at the start)
+//   +8 rank of this part + the next one (NONE if not a token, or no next part)
+//   +12 rank of this part itself (valid for parts made by a merge)
+let partsA: usize = 0;
+@inline function rec(x: u32): usize { return partsA + (<usize>x << 4); }
+
+/** Most entries handed to one mergeRun call: bounded calls let V8 switch a long piece to
+ *  optimized code mid-piece (a running WebAssembly call never changes tier). */
+const RUN_SLICE: u32 = 4096;
+
 function mergeByRank(p: usize, n: u32, out: usize): u32 {
-  let stride = (<usize>n + 1) << 2;
-  let entries = (<usize>n * 3 + 3) << 2;
-  reserveScratch(stride * 3 + entries * 3);
-  nextA = scratchPtr;
-  prevA = nextA + stride;
-  pairA = prevA + stride;
-  let entPos = pairA + stride;
-  let entLink = entPos + entries;
-  let tmp = entLink + entries;
-  resetEntries(entPos, entLink);
-  for (let k: u32 = 0; k < n; k++) {
-    s(nextA, k, k + 1);
-    s(prevA, k, k == 0 ? NONE : k - 1);
-    let r = k + 1 < n ? rankOf(p + k, 2) : NONE;
-    s(pairA, k, r);
-    if (r != NONE) bucketPush(k, r);
-  }
+  let parts = (<usize>n + 1) << 4;
+  let entries = (<usize>n * 3 + 3) << 3;
+  reserveScratch(parts + entries + ((<usize>n + 1) << 2));
+  partsA = workPtr;
+  let ent = partsA + parts;
+  let tmp = ent + entries;
+  resetEntries(ent);
+  for (let k: u32 = 0; k < n; k += RUN_SLICE) initParts(p, n, k, min(n, k + RUN_SLICE));
   let rank = nextRank(0);
-  let broken = false;
   while (rank != NONE) {
     let k = bucketTake(rank, tmp);
-    if (!broken) {
-      for (let i: u32 = 0; i < k; i++) {
-        let x = g(tmp, i);
-        if (g(pairA, x) != rank) continue; // stale: x was absorbed or its pair changed
-        let y = g(nextA, x);
-        let z = g(nextA, y);
-        s(pairA, y, NONE);
-        s(nextA, x, z);
-        if (z < n) s(prevA, z, x);
-        let r1 = z < n ? rankOf(p + x, g(nextA, z) - x) : NONE;
-        s(pairA, x, r1);
-        if (r1 != NONE) {
-          if (r1 <= rank) broken = true;
-          else bucketPush(x, r1);
-        }
-        let w = g(prevA, x);
-        if (w != NONE) {
-          let r2 = rankOf(p + w, z - w);
-          s(pairA, w, r2);
-          if (r2 != NONE) {
-            if (r2 <= rank) broken = true;
-            else bucketPush(w, r2);
-          }
-        }
-        if (broken) break;
-      }
+    let broken = false;
+    for (let i: u32 = 0; i < k && !broken; i += RUN_SLICE) {
+      broken = mergeRun(p, n, rank, tmp + (<usize>i << 2), min(k - i, RUN_SLICE));
     }
-    // Once broken, keep draining so every bucket is empty for the next piece.
-    rank = nextRank(broken ? 0 : rank + 1);
+    if (broken) {
+      // Empty every bucket for the next piece; the heap redoes this one.
+      rank = nextRank(0);
+      while (rank != NONE) {
+        bucketClear(rank);
+        rank = nextRank(rank + 1);
+      }
+      return NONE;
+    }
+    rank = nextRank(rank + 1);
   }
-  if (broken) return NONE;
   let count: u32 = 0;
   let x: u32 = 0;
   while (x < n) {
-    let e = g(nextA, x);
-    store<u32>(out + (<usize>count << 2), e - x == 1 ? byteRank(<u32>load<u8>(p + x)) : rankOf(p + x, e - x));
+    let r = rec(x);
+    let e = load<u32>(r);
+    store<u32>(out + (<usize>count << 2), e - x == 1 ? byteRank(<u32>load<u8>(p + x)) : load<u32>(r, 12));
     count++;
     x = e;
   }
   return count;
+}
+
+@inline
+function pairRank(p: usize): u32 {
+  return load<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2));
+}
+
+/** Part records [from, to) of the piece as single bytes, and their pairs in the buckets. */
+function initParts(p: usize, n: u32, from: u32, to: u32): void {
+  for (let k = from; k < to; k++) {
+    let r = rec(k);
+    store<u32>(r, k + 1);
+    store<u32>(r, k == 0 ? NONE : k - 1, 4);
+    let pr = k + 1 < n ? pairRank(p + k) : NONE;
+    store<u32>(r, pr, 8);
+    if (pr != NONE) bucketPush(k, pr);
+  }
+}
+
+/**
+ * Merges the pairs of rank `rank` at the k positions of tmp (ascending; entries whose pair
+ * changed since they were queued are skipped). Returns true if a merge made a pair of rank
+ * <= `rank`: the vocabulary breaks rank order here and the caller gives up on the piece.
+ */
+function mergeRun(p: usize, n: u32, rank: u32, tmp: usize, k: u32): bool {
+  for (let i: u32 = 0; i < k; i++) {
+    let x = load<u32>(tmp + (<usize>i << 2));
+    let rx = rec(x);
+    if (load<u32>(rx, 8) != rank) continue; // stale: x was absorbed or its pair changed
+    let y = load<u32>(rx);
+    let ry = rec(y);
+    let z = load<u32>(ry);
+    store<u32>(ry, NONE, 8);
+    store<u32>(rx, z);
+    store<u32>(rx, rank, 12);
+    let w = load<u32>(rx, 4);
+    let r1 = NONE;
+    let pushX = false;
+    if (z < n) {
+      let rz = rec(z);
+      store<u32>(rz, x, 4);
+      r1 = rankOf(p + x, load<u32>(rz) - x);
+      if (r1 != NONE) {
+        if (r1 <= rank) return true;
+        // If z's pair is of this rank too, z merges next and recomputes x's pair: don't queue
+        // one that is about to change.
+        pushX = load<u32>(rz, 8) != rank;
+      }
+    }
+    store<u32>(rx, r1, 8);
+    // Queue w before x: pushes then arrive in ascending position order in every bucket.
+    if (w != NONE) {
+      let r2 = rankOf(p + w, z - w);
+      store<u32>(rec(w), r2, 8);
+      if (r2 != NONE) {
+        if (r2 <= rank) return true;
+        bucketPush(w, r2);
+      }
+    }
+    if (pushX) bucketPush(x, r1);
+  }
+  return false;
 }
 
 // Long pieces, fallback. Parts are identified by their start byte. For a live part at s:
@@ -263,7 +438,7 @@ function setPair(x: u32, rank: u32): void {
 function mergeLong(p: usize, n: u32, out: usize): u32 {
   let stride = (<usize>n + 1) << 2;
   reserveScratch(stride * 5);
-  nextA = scratchPtr;
+  nextA = workPtr;
   prevA = nextA + stride;
   pairA = prevA + stride;
   slotA = pairA + stride;

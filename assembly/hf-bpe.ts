@@ -568,9 +568,8 @@ function mergeBuckets(c: usize, len: usize, n: u32, work: usize): u32 {
   let pairN = pairR + stride;
   let ents = (<usize>n * 3 + 3) << 2;
   let entPos = pairN + stride;
-  let entLink = entPos + ents;
-  let tmp = entLink + ents;
-  resetEntries(entPos, entLink);
+  let tmp = entPos + ents * 2; // 8-byte bucket entries (rank-buckets.ts), then tmp
+  resetEntries(entPos);
   for (let k: u32 = 0; k < n; k++) {
     s(next, k, k + 1 < n ? k + 1 : NONE);
     s(prev, k, k == 0 ? NONE : k - 1);

@@ -87,6 +87,16 @@ export function grow(cap: u32): void {
   if (cap > inCap) layout(cap);
 }
 
+// Piece-cache bypass. In random text (base64, hex digests, keys) no piece repeats: every
+// lookup misses, and every put costs a cache miss and evicts a line that real text would reuse.
+// When fewer than 1/64 of CACHE_EPOCH lookups hit, the next CACHE_SKIP cacheable pieces are
+// merged without the cache; then it is sampled again. Only speed depends on this.
+const CACHE_EPOCH: u32 = 512;
+const CACHE_SKIP: u32 = 8192;
+let cacheLookups: u32 = 0;
+let cacheHits: u32 = 0;
+let cacheSkip: u32 = 0;
+
 /**
  * Pre-tokenizes and encodes input[0, len). Writes ranks at outputPtr and returns their number.
  * Unless `final`, pieces that may continue past `len` are held back: their bytes are moved to
@@ -96,15 +106,32 @@ export function grow(cap: u32): void {
  */
 export function encodeChunk(len: u32, final: bool, limit: u32): u32 {
   setInput(arenaPtr, len);
-  let count: u32 = 0;
-  let i: u32 = 0;
+  encCount = 0;
+  encStop = false;
   tail = 0;
-  while (i < len) {
+  let i: u32 = 0;
+  while (i < len && !encStop) i = encodeSlice(i, min(len, i + SLICE), len, final, limit);
+  return encCount;
+}
+
+// encodeChunk works through the chunk in calls of about SLICE bytes: V8 swaps a WebAssembly
+// function's baseline code for optimized code only between calls, so one call over a whole
+// large chunk (the first a fresh instance sees) would otherwise run unoptimized to its end.
+const SLICE: u32 = 16384;
+let encCount: u32 = 0;
+let encStop = false;
+
+/** Encodes the pieces that start in [i, stopAt); returns where the next piece starts. */
+function encodeSlice(i: u32, stopAt: u32, len: u32, final: bool, limit: u32): u32 {
+  let count = encCount;
+  while (i < stopAt) {
     let e = pieceEnd(pattern, i);
     if (!final && touchedEnd()) {
       tail = len - i;
       memory.copy(arenaPtr, arenaPtr + i, tail);
-      return count;
+      encCount = count;
+      encStop = true;
+      return len;
     }
     let n = e - i;
     let p = arenaPtr + i;
@@ -121,21 +148,40 @@ export function encodeChunk(len: u32, final: bool, limit: u32): u32 {
       if (r != NONE) {
         store<u32>(out, r);
         count++;
-      } else if (n <= MAX_KEY) {
+      } else if (n == 2) {
+        // not a token, so two bytes
+        store<u32>(out, load<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2)));
+        store<u32>(out, load<u32>(byteRanksPtr + (<usize>load<u8>(p + 1) << 2)), 4);
+        count += 2;
+      } else if (n == 3) {
+        count += mergePiece(p, n, out);
+      } else if (n <= MAX_KEY && cacheSkip == 0) {
         let k = cacheGet(p, n, hash, out);
         if (k == 0) {
           k = mergePiece(p, n, out);
           if (k <= MAX_IDS) cachePut(p, n, hash, out, k);
+        } else {
+          cacheHits++;
+        }
+        if (++cacheLookups == CACHE_EPOCH) {
+          if (cacheHits < CACHE_EPOCH / 64) cacheSkip = CACHE_SKIP;
+          cacheLookups = 0;
+          cacheHits = 0;
         }
         count += k;
       } else {
+        if (cacheSkip > 0) cacheSkip--;
         count += mergePiece(p, n, out);
       }
     }
     i = e;
-    if (count > limit) return count;
+    if (count > limit) {
+      encStop = true;
+      break;
+    }
   }
-  return count;
+  encCount = count;
+  return i;
 }
 
 /** Empties the piece cache; encoding results never depend on it. */

@@ -1,7 +1,8 @@
 // A bucket queue over merge ranks, for merging long pieces rank by rank (assembly/bpe.ts for
 // tiktoken vocabularies, assembly/hf-bpe.ts for HF merge lists; each binary has its own state).
 //
-// Buckets are LIFO lists of positions, entries taken from caller-provided arrays; a two-level
+// Buckets are LIFO lists of positions, entries (8 bytes: position, link) taken from a
+// caller-provided array, one cache line per entry visited; a two-level
 // bitmap over ranks (a u64 per 64 ranks, and a u64 per 4096 ranks saying which of those words
 // are non-zero) finds the next non-empty bucket. Every bucket is empty between pieces: the
 // merge loop drains them all, so no reset is needed.
@@ -12,8 +13,7 @@ let bucketHeads: usize = 0; // u32[nRanks]: first entry + 1, 0 = empty
 let rankBits: usize = 0;
 let rankSummary: usize = 0;
 let nRanks: u32 = 0;
-let entPos: usize = 0;
-let entLink: usize = 0;
+let entries: usize = 0; // 8 bytes per entry: u32 position, u32 next entry + 1 (0 = end)
 let entCount: u32 = 0;
 
 @inline function g(a: usize, i: u32): u32 { return load<u32>(a + (<usize>i << 2)); }
@@ -32,18 +32,18 @@ export function initRankBuckets(at: usize, n: u32): usize {
   return rankSummary + (((words + 63) >>> 6) << 3);
 }
 
-/** Starts a piece: entries go to pos[] and link[], which must hold every push of the piece. */
-export function resetEntries(pos: usize, link: usize): void {
-  entPos = pos;
-  entLink = link;
+/** Starts a piece: entries go to `at`, 8 bytes each, which must hold every push of the piece. */
+export function resetEntries(at: usize): void {
+  entries = at;
   entCount = 0;
 }
 
 @inline
 export function bucketPush(pos: u32, rank: u32): void {
   let e = entCount++;
-  s(entPos, e, pos);
-  s(entLink, e, g(bucketHeads, rank));
+  let ep = entries + (<usize>e << 3);
+  store<u32>(ep, pos);
+  store<u32>(ep, g(bucketHeads, rank), 4);
   s(bucketHeads, rank, e + 1);
   let w = <usize>(rank >>> 6);
   let word = load<u64>(rankBits + (w << 3));
@@ -80,9 +80,17 @@ export function bucketTake(rank: u32, tmp: usize): u32 {
   let k: u32 = 0;
   let e = g(bucketHeads, rank);
   while (e != 0) {
-    s(tmp, k++, g(entPos, e - 1));
-    e = g(entLink, e - 1);
+    let ep = entries + (<usize>(e - 1) << 3);
+    s(tmp, k++, load<u32>(ep));
+    e = load<u32>(ep, 4);
   }
+  bucketClear(rank);
+  sortPositions(tmp, k);
+  return k;
+}
+
+/** Empties bucket `rank` without reading it. */
+export function bucketClear(rank: u32): void {
   s(bucketHeads, rank, 0);
   let w = <usize>(rank >>> 6);
   let word = load<u64>(rankBits + (w << 3)) & ~(<u64>1 << <u64>(rank & 63));
@@ -91,8 +99,6 @@ export function bucketTake(rank: u32, tmp: usize): u32 {
     let sp = rankSummary + ((w >>> 6) << 3);
     store<u64>(sp, load<u64>(sp) & ~(<u64>1 << <u64>(w & 63)));
   }
-  sortPositions(tmp, k);
-  return k;
 }
 
 /** Sorts tmp[0, k) ascending. Entries usually arrive in descending order (lists are LIFO). */

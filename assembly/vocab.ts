@@ -19,7 +19,7 @@ export let byteRanksPtr: usize = 0;
  * rank of each 2-byte string, indexed by its little-endian u16 (256 KB). The merge loop's
  * first round looks up every adjacent byte pair; this keeps those lookups in cache.
  */
-let pairRanksPtr: usize = 0;
+export let pairRanksPtr: usize = 0;
 /**
  * One bit per 2^21 hash values (256 KB): set for every token. Most lookups of the merge loop
  * are for spans that are not tokens; the filter answers those from cache instead of probing a

@@ -11,7 +11,7 @@ function random(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s ^= s >>> 13;
+    s = (s ^ (s >>> 13)) >>> 0; // unsigned: `s ^= …` alone made it negative half the time
     return s / 4294967296;
   };
 }
@@ -24,6 +24,13 @@ function base64Text(n: number): string {
   return s;
 }
 
+function randomText(n: number, alphabet: string, seed: number): string {
+  const rnd = random(seed);
+  const a = new Array<string>(n);
+  for (let i = 0; i < n; i++) a[i] = alphabet[Math.floor(rnd() * alphabet.length)]!;
+  return a.join("");
+}
+
 const HOSTILE: Record<string, () => string> = {
   "one letter": () => "a".repeat(MB),
   "random base64": () => base64Text(MB),
@@ -33,6 +40,11 @@ const HOSTILE: Record<string, () => string> = {
   "one CJK character": () => "字".repeat(MB / 3),
   "emoji ZWJ": () => "👨‍👩‍👧‍👦".repeat(MB / 25),
   "punctuation": () => "-_=+".repeat(MB / 4),
+  // one piece with a varied encoding: the long-piece windows join at non-trivial tokens
+  "random spaces and newlines": () => randomText(MB, "       \n", 3),
+  "random lowercase letters": () => randomText(MB, "abcdefghijklmnopqrstuvwxyz", 4),
+  // windows with the same bytes reuse an encoding; an odd start shifts where they begin
+  "periodic after an odd start": () => "b" + "ab".repeat(MB / 2),
 };
 
 describe.each(ENCODINGS)("%s", (name) => {
@@ -51,6 +63,21 @@ describe.each(ENCODINGS)("%s", (name) => {
   });
 });
 
+describe.each(ENCODINGS)("%s: pieces longer than one merge window (8 KB)", (name) => {
+  const wasm = load(name, "wasm");
+  const LONG: Record<string, () => string> = {
+    "one letter": () => "a".repeat(20_000),
+    "random spaces and newlines": () => randomText(20_000, "       \n", 5),
+    "random lowercase letters": () => randomText(20_000, "abcdefghijklmnopqrstuvwxyz", 6),
+    "random letters a and b": () => randomText(20_000, "aaab", 7),
+    "periodic after an odd start": () => "x" + "abc".repeat(7_000),
+  };
+  it.each(Object.keys(LONG))("%s: matches tiktoken", (kind) => {
+    const text = LONG[kind]!();
+    expect(firstDifference(wasm.encodeOrdinary(text), refOrdinary(name, text))).toBeUndefined();
+  });
+});
+
 describe("chunking in the WASM engine", () => {
   const wasm = load("o200k_base", "wasm");
   const js = load("o200k_base", "js");
@@ -65,6 +92,22 @@ describe("chunking in the WASM engine", () => {
       expect(firstDifference(wasm.encodeOrdinary(s), js.encodeOrdinary(s))).toBeUndefined();
       expect(wasm.count(s, { disallowedSpecial: [] })).toBe(js.encodeOrdinary(s).length);
     }
+  });
+
+  it("gives the same ids when long pieces straddle chunk boundaries", () => {
+    // runs of 20 KB to 300 KB (longer than a merge window, some longer than the initial arena)
+    // of each hostile kind, separated by short text
+    const rnd = random(11);
+    const runs = ["a", "\n  ", " ", "ab", "9"];
+    let s = "";
+    for (let k = 0; k < 12; k++) {
+      const n = 20_000 + Math.floor(rnd() * 280_000);
+      const kind = k % 6;
+      s += kind === 5 ? randomText(n, "      \n\n", k) : runs[kind]!.repeat(Math.ceil(n / runs[kind]!.length));
+      s += " Hello, world 42!\n";
+    }
+    expect(firstDifference(wasm.encodeOrdinary(s), js.encodeOrdinary(s))).toBeUndefined();
+    expect(wasm.count(s, { disallowedSpecial: [] })).toBe(js.encodeOrdinary(s).length);
   });
 
   it("matches tiktoken on a large real-looking text", () => {
