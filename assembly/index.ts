@@ -187,6 +187,10 @@ function encodeSlice(i: u32, stopAt: u32, len: u32, final: bool, limit: u32): u3
 /** Empties the piece cache; encoding results never depend on it. */
 export function clearCache(): void {
   cacheClear();
+  // and the bypass state, so that what follows runs as on a fresh instance
+  cacheLookups = 0;
+  cacheHits = 0;
+  cacheSkip = 0;
 }
 
 /**
