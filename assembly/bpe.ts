@@ -168,57 +168,60 @@ function mergeWindowed(p: usize, n: u32, out: usize): u32 {
   return count;
 }
 
-// parts: starts[k] (byte offset of part k), pairs[k] (rank of part k + part k+1), ranks[k]
-// (rank of part k itself, known without a lookup because it is the pair that was merged).
+// Parts are named by their first byte: bit k of `live` is set when a part starts at byte k
+// (pieces of at most 64 bytes). pairs[k] is the rank of part k + the part after it (NONE if
+// that is not a token, or k is the last part); ranks[k] the rank of part k itself (known
+// without a lookup: it is the pair that was merged). A merge clears one bit: nothing shifts.
 function mergeShort(p: usize, n: u32, out: usize): u32 {
-  reserveScratch(<usize>(SHORT_PIECE + 2) * 12);
-  let starts = workPtr;
-  let pairs = starts + <usize>(SHORT_PIECE + 2) * 4;
-  let ranks = pairs + <usize>(SHORT_PIECE + 2) * 4;
+  reserveScratch(<usize>SHORT_PIECE * 8);
+  let pairs = workPtr;
+  let ranks = pairs + <usize>SHORT_PIECE * 4;
   for (let k: u32 = 0; k < n; k++) {
-    store<u32>(starts + (<usize>k << 2), k);
     store<u32>(ranks + (<usize>k << 2), byteRank(<u32>load<u8>(p + k)));
+    store<u32>(pairs + (<usize>k << 2), k + 1 < n ? rankOf(p + k, 2) : NONE);
   }
-  store<u32>(starts + (<usize>n << 2), n);
-  for (let k: u32 = 0; k + 1 < n; k++) store<u32>(pairs + (<usize>k << 2), rankOf(p + k, 2));
-  let parts = n;
-  while (parts > 1) {
+  let live: u64 = n == 64 ? <u64>-1 : (<u64>1 << <u64>n) - 1;
+  while (true) {
     let best: u32 = NONE;
     let at: u32 = 0;
-    for (let k: u32 = 0; k + 1 < parts; k++) {
+    let m = live;
+    while (m != 0) {
+      let k = <u32>ctz(m);
       let r = load<u32>(pairs + (<usize>k << 2));
       if (r < best) {
         best = r;
         at = k;
       }
+      m &= m - 1;
     }
     if (best == NONE) break;
-    // Part `at` absorbs part at+1: drop index at+1 from all three arrays.
+    // part `at` absorbs the next part y; z is the part after them (n if none)
+    let y = <u32>ctz(live & ~((<u64>2 << <u64>at) - 1));
+    live &= ~(<u64>1 << <u64>y);
     store<u32>(ranks + (<usize>at << 2), best);
-    // Plain loops: the arrays are short, and memory.copy's call overhead dominated here.
-    for (let k = at + 1; k < parts; k++) {
-      store<u32>(starts + (<usize>k << 2), load<u32>(starts + (<usize>(k + 1) << 2)));
-      if (k + 1 < parts) {
-        store<u32>(ranks + (<usize>k << 2), load<u32>(ranks + (<usize>(k + 1) << 2)));
-        store<u32>(pairs + (<usize>k << 2), load<u32>(pairs + (<usize>(k + 1) << 2)));
-      }
-    }
-    parts--;
-    let s = load<u32>(starts + (<usize>at << 2));
-    if (at + 1 < parts) {
-      let e = load<u32>(starts + (<usize>(at + 2) << 2));
-      store<u32>(pairs + (<usize>at << 2), rankOf(p + s, e - s));
+    let afterY = live & ~((<u64>2 << <u64>y) - 1);
+    let z = afterY != 0 ? <u32>ctz(afterY) : n;
+    if (z < n) {
+      let afterZ = afterY & (afterY - 1);
+      let e = afterZ != 0 ? <u32>ctz(afterZ) : n;
+      store<u32>(pairs + (<usize>at << 2), rankOf(p + at, e - at));
     } else {
       store<u32>(pairs + (<usize>at << 2), NONE);
     }
-    if (at > 0) {
-      let ps = load<u32>(starts + (<usize>(at - 1) << 2));
-      let e = load<u32>(starts + (<usize>(at + 1) << 2));
-      store<u32>(pairs + (<usize>(at - 1) << 2), rankOf(p + ps, e - ps));
+    let below = live & ((<u64>1 << <u64>at) - 1);
+    if (below != 0) {
+      let w = 63 - <u32>clz(below);
+      store<u32>(pairs + (<usize>w << 2), rankOf(p + w, z - w));
     }
   }
-  for (let k: u32 = 0; k < parts; k++) store<u32>(out + (<usize>k << 2), load<u32>(ranks + (<usize>k << 2)));
-  return parts;
+  let count: u32 = 0;
+  while (live != 0) {
+    let k = <u32>ctz(live);
+    store<u32>(out + (<usize>count << 2), load<u32>(ranks + (<usize>k << 2)));
+    count++;
+    live &= live - 1;
+  }
+  return count;
 }
 
 // Long pieces, first choice: merge rank by rank (a bucket queue). In a BPE vocabulary a token
