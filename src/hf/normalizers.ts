@@ -3,6 +3,7 @@
  * an NStr that keeps HF's alignment semantics.
  */
 import { UnsupportedComponentError } from "../errors.js";
+import { isCombiningMark, isNonspacingMark, isNormalizationUnknown, isOther } from "./char-classes.js";
 import { NStr, unitLen } from "./normalized.js";
 import { parsePattern } from "./pattern.js";
 import { PrecompiledCharsmap } from "./precompiled.js";
@@ -62,13 +63,51 @@ export function buildNormalizer(j: Json | null | undefined): Normalizer | null {
 
 const MARK = /\p{M}/u;
 
+/** Non-mark chars whose compatibility decomposition starts with a mark (U+FF9E → U+3099), by code point. */
+const markFirstMemo = new Map<number, boolean>();
+
 function isContinuation(cp: number): boolean {
-  // Chars that a composition can absorb into the char before them: combining marks and Hangul
-  // medial / final jamo.
-  return (cp >= 0x1160 && cp <= 0x11ff) || MARK.test(String.fromCodePoint(cp));
+  // Chars that normalization can reorder with or absorb into the char before them: combining
+  // marks, Hangul medial / final jamo, and chars that decompose to a mark first. A char the
+  // reference's normalizer does not know is a starter to it.
+  if (cp >= 0x1160 && cp <= 0x11ff) return true;
+  if (cp < 0x300 || isNormalizationUnknown(cp)) return false;
+  const ch = String.fromCodePoint(cp);
+  if (MARK.test(ch)) return true;
+  let v = markFirstMemo.get(cp);
+  if (v === undefined) {
+    const d = ch.normalize("NFKD");
+    v = d !== ch && MARK.test(String.fromCodePoint(d.codePointAt(0)!));
+    markFirstMemo.set(cp, v);
+  }
+  return v;
 }
 
-export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD"): void {
+type Form = "NFC" | "NFD" | "NFKC" | "NFKD";
+
+/**
+ * `s.normalize(form)` as the reference's Unicode 9.0 normalizer does it: code points it does not
+ * know (assigned since) stay as they are and, being starters to it, cut the text into parts that
+ * normalize independently.
+ */
+export function normalizeLikeHf(s: string, form: Form): string {
+  let out = "";
+  let prev = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x7fd) continue;
+    const cp = s.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    if (isNormalizationUnknown(cp)) {
+      out += s.slice(prev, i).normalize(form) + s.slice(i, i + w);
+      prev = i + w;
+    }
+    i += w - 1;
+  }
+  return prev === 0 ? s.normalize(form) : out + s.slice(prev).normalize(form);
+}
+
+export function unicodeNormalize(n: NStr, form: Form): void {
   const s = n.s;
   // Below U+00C0 (U+00A0 for the compatibility forms) every form is the identity.
   const limit = form === "NFKC" || form === "NFKD" ? 0xa0 : 0xc0;
@@ -80,7 +119,7 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
     }
   }
   if (plain) return;
-  const target = s.normalize(form);
+  const target = normalizeLikeHf(s, form);
   if (target === s) return; // already normalized: identity alignment
   if (!n.track) {
     n.s = target; // no alignments wanted: the native normalization is all there is to do
@@ -100,7 +139,7 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
     let b = i + unitLen(s, i);
     while (b < L && isContinuation(s.codePointAt(b)!)) b += unitLen(s, b);
     const seg = s.slice(a, b);
-    if (seg.normalize(form) !== seg) {
+    if (normalizeLikeHf(seg, form) !== seg) {
       const r = alignedForm([...seg], form);
       const last = regs[regs.length - 1];
       if (last !== undefined && last.b > a) {
@@ -139,14 +178,14 @@ function prevStart(s: string, i: number): number {
 }
 
 /** Code points of the normalized `chars` with HF's change per code point. */
-function alignedForm(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { cps: number[]; changes: number[] } {
-  const target = chars.join("").normalize(form);
+function alignedForm(chars: string[], form: Form): { cps: number[]; changes: number[] } {
+  const target = normalizeLikeHf(chars.join(""), form);
   const decomp = form === "NFC" || form === "NFD" ? "NFD" : "NFKD";
   // 1. Per-char decomposition: (code point, starts its source char?).
   const dc: string[] = [];
   const first: boolean[] = [];
   for (const ch of chars) {
-    const d = [...ch.normalize(decomp)];
+    const d = [...normalizeLikeHf(ch, decomp)];
     d.forEach((c, k) => {
       dc.push(c);
       first.push(k === 0);
@@ -164,12 +203,12 @@ function alignedForm(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { 
     return { cps, changes };
   }
   // 2. Composition: each target char is the shortest run of decomposed chars that composes to it.
-  if (dc.join("").normalize(form) !== target) return segmentFallback(chars, form);
+  if (normalizeLikeHf(dc.join(""), form) !== target) return segmentFallback(chars, form);
   let p = 0;
   for (const t of targetChars) {
     let q = p + 1;
     // a composed char absorbs at most a few marks; longer runs go to the segment rule
-    while (q <= dc.length && q - p <= 32 && dc.slice(p, q).join("").normalize(form) !== t) q++;
+    while (q <= dc.length && q - p <= 32 && normalizeLikeHf(dc.slice(p, q).join(""), form) !== t) q++;
     if (q > dc.length || q - p > 32) return segmentFallback(chars, form);
     let firsts = 0;
     for (let k = p + 1; k < q; k++) if (first[k]) firsts++;
@@ -182,14 +221,14 @@ function alignedForm(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { 
 }
 
 /** Alignment by segments (a char and its following marks) when the exact walk does not apply. */
-function segmentFallback(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { cps: number[]; changes: number[] } {
+function segmentFallback(chars: string[], form: Form): { cps: number[]; changes: number[] } {
   const cps: number[] = [];
   const changes: number[] = [];
   let i = 0;
   while (i < chars.length) {
     let j = i + 1;
     while (j < chars.length && isContinuation(chars[j]!.codePointAt(0)!)) j++;
-    const out = [...chars.slice(i, j).join("").normalize(form)];
+    const out = [...normalizeLikeHf(chars.slice(i, j).join(""), form)];
     segmentChanges(out, j - i, cps, changes);
     i = j;
   }
@@ -254,10 +293,10 @@ function strip(left: boolean, right: boolean): Normalizer {
   };
 }
 
+/** HF StripAccents: removes `is_combining_mark` chars (all marks, not only Mn, of Unicode 9.0). */
 function stripAccents(n: NStr): void {
-  n.filter((cp) => !MARK_NONSPACING.test(String.fromCodePoint(cp)));
+  n.filter((cp) => !isCombiningMark(cp));
 }
-const MARK_NONSPACING = /^\p{Mn}$/u;
 
 function nmt(n: NStr): void {
   n.filter((cp) => !((cp >= 1 && cp <= 8) || cp === 0xb || (cp >= 0xe && cp <= 0x1f) || cp === 0x7f || cp === 0x8f || cp === 0x9f));
@@ -271,12 +310,13 @@ function nmt(n: NStr): void {
 
 // ---- BERT ----
 
-const CONTROL = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}]$/u;
-
-/** HF `is_control` (bert.rs): Cc/Cf/Cn/Co except \t \n \r. */
+/**
+ * HF `is_control` (bert.rs): `is_other` except \t \n \r. Despite bert.rs's comment, that is
+ * Cc/Cf/Co only: unassigned code points are kept (and become [UNK]).
+ */
 export function isControl(cp: number): boolean {
   if (cp === 9 || cp === 10 || cp === 13) return false;
-  return CONTROL.test(String.fromCodePoint(cp));
+  return isOther(cp);
 }
 
 /** HF `is_chinese_char` (bert.rs). */
@@ -323,8 +363,9 @@ function bertNormalizer(j: Json): Normalizer {
       }
     }
     if (accents) {
+      // bert.rs filters `is_mark_nonspacing` (Mn), where StripAccents filters all marks
       unicodeNormalize(n, "NFD");
-      stripAccents(n);
+      n.filter((cp) => !isNonspacingMark(cp));
     }
     if (lower) lowercase(n);
   };
