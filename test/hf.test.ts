@@ -80,6 +80,9 @@ const SAMPLES = [
   "line1\n\n\nline2    \n  ",
   "ａｂｃ１２３ ﾊﾝｶｸ",
   "Ångström café naïve résumé",
+  // unassigned / recently assigned code points; astral chars right after a special token
+  "a\u{2EE5E}b \u0378 \u061D \u{1E95E} \u{F0000}x",
+  "x<|begin_of_text|>\u{F0000}<|begin_of_text|>\u1100\u1161 \u{10000}",
 ];
 
 function toUtf16(text: string, offs: number[][]): Array<[number, number]> {
@@ -148,16 +151,16 @@ for (const [name, load] of Object.entries(TOKENIZERS)) {
       for (const d of DOCS) await check(name, ours, ref, d);
     });
 
-    // Known, engine-independent gaps this fuzz finds (left out here, tracked separately):
-    // bert-base-uncased drops some unassigned code points that HF maps to [UNK] (U+2EE5E), and
-    // gpt2-style trims offsets of prefix-space tokens in UTF-16 units where HF trims bytes
-    // (astral chars: [0,1] for HF's [0,0]).
-    it.skipIf(name === "gpt2-style")("fuzz: arbitrary code points (Llama 3 and Qwen 3 encode with the core's cl100k scanner)", async () => {
+    // Random code points of every plane: unassigned ones (BERT keeps them as [UNK]), ones
+    // assigned after the reference's pinned Unicode tables, astral chars under ByteLevel offset
+    // trimming (gpt2-style).
+    const FUZZ_RUNS: Record<string, number> = { "bert-base-uncased": 1000, "gpt2-style": 1000 };
+    it("fuzz: arbitrary code points (Llama 3 and Qwen 3 encode with the core's cl100k scanner)", async () => {
       await fc.assert(
         fc.asyncProperty(fc.string({ unit: "binary", maxLength: 40 }), async (t) => {
           await check(name, ours, ref, t);
         }),
-        { numRuns: name === "llama3" || name === "qwen3" ? 300 : 40, seed: 777 },
+        { numRuns: FUZZ_RUNS[name] ?? 300, seed: 777 },
       );
     });
 
