@@ -4,6 +4,7 @@
  * in spm's `normalizer.cc` and HF's `spm_precompiled` crate.
  */
 import { UnsupportedComponentError } from "../errors.js";
+import { utf8Len } from "./models/bpe.js";
 import { NStr } from "./normalized.js";
 
 const enc = new TextEncoder();
@@ -31,75 +32,85 @@ export class PrecompiledCharsmap {
     return new PrecompiledCharsmap(trie, bytes.subarray(4 + trieSize));
   }
 
-  /** Longest prefix of `key` in the trie: its value (offset into normalized) or -1, and its length. */
-  private commonPrefix(key: Uint8Array, from: number): [number, number] {
+  /**
+   * spm_precompiled's `transform`: the replacement of the SHORTEST key that prefixes `chunk`
+   * (`common_prefix_search(..)[0]`), or null. A grapheme whose first char alone has a mapping is
+   * thus replaced as a whole by that char's replacement, marks included: HF does exactly that.
+   */
+  private transform(chunk: string): string | null {
+    const key = enc.encode(chunk);
     const a = this.trie;
     let nodePos = 0;
     let unit = a[nodePos]!;
-    nodePos ^= ((unit >>> 10) << ((unit & (1 << 9)) >>> 6)) >>> 0;
-    let best = -1;
-    let bestLen = 0;
-    for (let i = from; i < key.length; i++) {
+    nodePos ^= offsetOf(unit);
+    for (let i = 0; i < key.length; i++) {
       const c = key[i]!;
-      if (c === 0) break;
+      if (c === 0) return null;
       nodePos ^= c;
       unit = a[nodePos]!;
-      if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return [best, bestLen];
-      nodePos ^= ((unit >>> 10) << ((unit & (1 << 9)) >>> 6)) >>> 0;
+      if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return null;
+      nodePos ^= offsetOf(unit);
       if (((unit >>> 8) & 1) === 1) {
-        best = a[nodePos]! & 0x7fffffff;
-        bestLen = i - from + 1;
+        const v = a[nodePos]! & 0x7fffffff;
+        let e = v;
+        while (e < this.normalized.length && this.normalized[e] !== 0) e++;
+        return dec.decode(this.normalized.subarray(v, e));
       }
     }
-    return [best, bestLen];
+    return null;
   }
 
-  private lookup(s: string): string | null {
-    const key = enc.encode(s);
-    const [v, len] = this.commonPrefix(key, 0);
-    if (v < 0 || len !== key.length) return null;
-    let e = v;
-    while (e < this.normalized.length && this.normalized[e] !== 0) e++;
-    return dec.decode(this.normalized.subarray(v, e));
-  }
-
-  /** HF `Precompiled::normalize`: per grapheme if it maps as a whole, else per char. */
+  /**
+   * HF `Precompiled::normalize`: graphemes shorter than 6 UTF-8 bytes are looked up whole, the
+   * others (and those without a mapping) char by char; the (char, change) list is then applied
+   * in one transform. As in HF's `replace`, a shorter replacement puts the difference on the
+   * last entry so far, which for an empty one is the previous char's.
+   */
   normalize(n: NStr): void {
     const cps: number[] = [];
     const changes: number[] = [];
     let modified = false;
-    const seg = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-    const push = (orig: string, rep: string): void => {
-      const oldCount = [...orig].length;
-      const newChars = [...rep];
-      const newCount = newChars.length;
-      newChars.forEach((c, i) => {
+    const replace = (old: string, rep: string): void => {
+      modified = true;
+      let oldCount = 0;
+      for (const _ of old) oldCount++;
+      let newCount = 0;
+      for (const c of rep) {
         cps.push(c.codePointAt(0)!);
-        let change = 0;
-        if (i >= oldCount) change = 1;
-        else if (i === newCount - 1 && newCount < oldCount) change = -(oldCount - newCount);
-        changes.push(change);
-      });
-      if (newCount === 0) modified = true; // removal: handled through initial offsets below
+        changes.push(0);
+        newCount++;
+      }
+      const diff = newCount - oldCount;
+      if (diff > 0) for (let k = changes.length - diff; k < changes.length; k++) changes[k] = 1;
+      else if (diff < 0 && changes.length > 0) changes[changes.length - 1]! += diff;
     };
-    for (const { segment: g } of seg.segment(n.s)) {
-      if (g.length < 6) {
-        const r = this.lookup(g);
+    for (const { segment: g } of graphemes().segment(n.s)) {
+      if (utf8Len(g) < 6) {
+        const r = this.transform(g);
         if (r !== null) {
-          modified = true;
-          push(g, r);
+          replace(g, r);
           continue;
         }
       }
       for (const ch of g) {
-        const r = this.lookup(ch);
-        if (r !== null) {
-          modified = true;
-          push(ch, r);
-        } else push(ch, ch);
+        const r = this.transform(ch);
+        if (r !== null) replace(ch, r);
+        else {
+          cps.push(ch.codePointAt(0)!);
+          changes.push(0);
+        }
       }
     }
-    if (!modified) return;
-    throw new UnsupportedComponentError("Precompiled normalizer", "alignment of rewritten graphemes is not implemented yet");
+    if (modified) n.transform(cps, changes, 0);
   }
+}
+
+function offsetOf(unit: number): number {
+  return ((unit >>> 10) << ((unit & (1 << 9)) >>> 6)) >>> 0;
+}
+
+let segmenter: Intl.Segmenter | null = null;
+/** Extended grapheme clusters (HF: unicode-segmentation's `graphemes(true)`). */
+function graphemes(): Intl.Segmenter {
+  return (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" }));
 }
