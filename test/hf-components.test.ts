@@ -148,6 +148,8 @@ describe("added tokens vs HF tokenizers", () => {
     single_word: [token(256, "hello", { single_word: true }), token(257, "<mask>", { single_word: true, special: true })],
     "normalized (matched after Lowercase)": [token(256, "<mask>", { normalized: true }), token(257, "hello", { normalized: true, lstrip: true })],
     "overlapping contents, longest first": [token(256, "▁▁", {}), token(257, "▁", { special: true }), token(258, "##", { normalized: true })],
+    // HF ignores a file's added-token ids: model id, else the next one after the vocabulary
+    "ids the file gets wrong": [token(5, "hello", {}), token(999, "<mask>", { special: true }), token(3, "[x]", { special: true })],
   };
   let seed = SEED + 300;
   for (const [name, added] of Object.entries(CASES)) {

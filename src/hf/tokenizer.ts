@@ -216,10 +216,20 @@ export class HfTokenizer {
     this.onPiece = (p, out) => pushWithOffsets(p, out, this.curEnc!);
     this.alignDependent = /"prepend_scheme"\s*:\s*"first"/.test(JSON.stringify(json.pre_tokenizer ?? null));
 
+    // HF (AddedVocabulary::add_tokens) does not read the file's ids: a token takes its model id,
+    // else that of an earlier added token with the same content, else the next id after the
+    // model's vocabulary and the added ids so far (files written by HF agree; edited ones may not).
+    let maxAdded = -1;
     for (const a of (json.added_tokens as Json[] | undefined) ?? []) {
       const content = String(a.content);
+      let id = this.model.tokenToId(content) ?? this.addedByContent.get(content)?.id;
+      if (id === undefined) {
+        const size = this.model.vocabSize;
+        id = maxAdded < 0 ? size : maxAdded >= size || size === 0 ? maxAdded + 1 : size;
+      }
+      maxAdded = Math.max(maxAdded, id);
       const t: AddedToken = {
-        id: this.model.tokenToId(content) ?? Number(a.id),
+        id,
         content,
         singleWord: a.single_word === true,
         lstrip: a.lstrip === true,
@@ -393,9 +403,9 @@ export class HfTokenizer {
 
   /** Vocabulary size with the added tokens (HF `get_vocab_size(true)`). */
   get vocabSize(): number {
-    let n = this.model.vocabSize;
-    for (const t of this.added) if (this.model.tokenToId(t.content) === undefined) n++;
-    return n;
+    const extra = new Set<number>();
+    for (const t of this.added) if (this.model.tokenToId(t.content) === undefined) extra.add(t.id);
+    return this.model.vocabSize + extra.size;
   }
 
   /** Special added tokens: content → id. */
