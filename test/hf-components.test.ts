@@ -162,7 +162,7 @@ describe("added tokens vs HF tokenizers", () => {
 
 describe("decoders vs HF tokenizers (random id sequences)", () => {
   // A vocabulary of the tokens decoders treat specially.
-  const TOKENS = ["▁", "▁a", "a▁", "▁▁", "##", "##a", "a", "b", "Ġ", "Ġa", "ĠĠ", "Ã", "©", "<0x41>", "<0xC3>", "<0xA9>", "<0xE6>", "<0x97>", "<0xA5>", "<0xFF>", " ", "  ", ".", ",", "'s", "n't", "?", "!", "</w>", "a</w>", "<s>", "</s>", "\u00a0", "x y"];
+  const TOKENS = ["▁", "▁a", "a▁", "▁▁", "##", "##a", "a", "b", "Ġ", "Ġa", "ĠĠ", "Ã", "©", "<0x41>", "<0xC3>", "<0xA9>", "<0xE6>", "<0x97>", "<0xA5>", "<0xFF>", "<0xc3>", "<0xa9>", "<0x+9>", "<0x-1>", " ", "  ", ".", ",", "'s", "n't", "?", "!", "</w>", "a</w>", "<s>", "</s>", "\u00a0", "x y"];
   const vocab: Array<[string, number]> = TOKENS.map((t) => [t, -1]);
   const DECODERS: Record<string, Json> = {
     "Metaspace always": { type: "Metaspace", replacement: "▁", prepend_scheme: "always", split: true },
