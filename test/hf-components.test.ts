@@ -140,6 +140,18 @@ describe("pre-tokenizers vs HF tokenizers", () => {
   }
 });
 
+describe("Metaspace prepend_scheme first", () => {
+  // "first" means the piece's first char is at original offset 0: not after Strip removed
+  // leading whitespace, nor after an added token
+  it("after a Strip normalizer and an added token", async () => {
+    const added = [{ id: 256, content: "<mask>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }];
+    for (const split of [true, false]) {
+      const pre = [{ type: "Metaspace", replacement: "▁", prepend_scheme: "first", split }];
+      await fuzz("Metaspace first", byteLevelJson({ normalizer: { type: "Strip", strip_left: true, strip_right: true }, pre, added }), 100, SEED + 250);
+    }
+  });
+});
+
 describe("added tokens vs HF tokenizers", () => {
   const token = (id: number, content: string, o: Json) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: false, ...o });
   const CASES: Record<string, Json[]> = {
