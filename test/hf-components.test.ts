@@ -95,6 +95,7 @@ const NORMALIZERS: Record<string, Json> = {
       { type: "Replace", pattern: { Regex: " {2,}" }, content: " " },
     ],
   },
+  Nmt: { type: "Nmt" },
   "Precompiled then NFC": { type: "Sequence", normalizers: [{ type: "Precompiled", precompiled_charsmap: CHARSMAP }, { type: "NFC" }] },
 };
 

@@ -113,6 +113,8 @@ for (const [name, load] of Object.entries(TOKENIZERS)) {
         "x" + "😀".repeat(200) + " " + "ab".repeat(700),
         "https://example.com/" + "abcdefghij0123456789".repeat(40) + "?q=" + "日本語".repeat(100),
         DOCS.join("\n\n").repeat(3).slice(0, 150_000),
+        // graphemes across Precompiled's segmentation windows (flags, ZWJ sequences, mark runs)
+        "x" + "🇫🇷".repeat(99) + "🇫" + "👨‍👩‍👧‍👦".repeat(60) + ("a" + "\u0301".repeat(300)).repeat(2) + ("ｶﾞﬁ\u0308\u0f73\u0f71 e\u0301\u0323").repeat(100),
       ];
       for (const t of long) await check(name, ours, ref, t);
     });
