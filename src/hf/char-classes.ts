@@ -4,7 +4,7 @@
  * with the engine's classes, every code point assigned since then (and, for BERT's "control"
  * test, every unassigned one) would be treated differently from the reference.
  */
-import { MARK, MARK_NONSPACING, NORM_UNKNOWN, OTHER, PUNCT } from "./unicode-hf.js";
+import { MARK, MARK_NONSPACING, NORM_UNKNOWN, OTHER, PUNCT, REGEX_UNASSIGNED } from "./unicode-hf.js";
 
 /** Sorted [start, end] pairs from the generated text form. */
 function decode(text: string): Uint32Array {
@@ -74,4 +74,9 @@ export function isNormalizationUnknown(cp: number): boolean {
     }
   }
   return normUnknownBlocks[cp >> 8] === 1 && inRanges(normUnknown!, cp);
+}
+
+/** Sorted [start, end] pairs of the code points unassigned in Unicode 16.0 (the reference's regex classes). */
+export function regexUnassignedRanges(): Uint32Array {
+  return decode(REGEX_UNASSIGNED);
 }
