@@ -4,6 +4,7 @@
 //
 // Code points go in chunks joined by a separator the component leaves alone, one call per chunk
 // on each side; a differing chunk is bisected down to the code point so a failure names it.
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { NStr } from "../src/hf/normalized.js";
@@ -60,6 +61,12 @@ describe("normalizers on every code point vs HF tokenizers", () => {
     ["NFC", { type: "NFC" }, hf.nfcNormalizer(), (c) => "a\u0345" + c],
     ["NFKC", { type: "NFKC" }, hf.nfkcNormalizer(), (c) => c],
   ];
+  // SentencePiece's nmt_nfkc charsmap (T5, ALBERT, XLM-R): each char alone, and as the start
+  // of a grapheme with a mark (looked up whole, then by its shortest matching prefix)
+  const charsmap = JSON.parse(fs.readFileSync(new URL("./fixtures/hf/spm-nmt-nfkc.json", import.meta.url), "utf8")).normalizer.normalizers[0].precompiled_charsmap as string;
+  const precompiled = hf.precompiled([...Buffer.from(charsmap, "base64")]);
+  CASES.push(["Precompiled", { type: "Precompiled", precompiled_charsmap: charsmap }, precompiled, (c) => c]);
+  CASES.push(["Precompiled, char + U+0308", { type: "Precompiled", precompiled_charsmap: charsmap }, precompiled, (c) => c + "\u0308"]);
   for (const [name, json, ref, wrap] of CASES) {
     it(name, () => {
       const ours = ourNormalizer(json);

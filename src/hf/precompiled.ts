@@ -7,7 +7,6 @@ import { UnsupportedComponentError } from "../errors.js";
 import { utf8Len } from "./models/bpe.js";
 import { NStr } from "./normalized.js";
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function b64(s: string): Uint8Array {
@@ -53,23 +52,48 @@ export class PrecompiledCharsmap {
   }
 
   private lookup(chunk: string): string | null {
-    const key = enc.encode(chunk);
     const a = this.trie;
     let nodePos = 0;
     let unit = a[nodePos]!;
     nodePos ^= offsetOf(unit);
-    for (let i = 0; i < key.length; i++) {
-      const c = key[i]!;
-      if (c === 0) return null;
-      nodePos ^= c;
-      unit = a[nodePos]!;
-      if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return null;
-      nodePos ^= offsetOf(unit);
-      if (((unit >>> 8) & 1) === 1) {
-        const v = a[nodePos]! & 0x7fffffff;
-        let e = v;
-        while (e < this.normalized.length && this.normalized[e] !== 0) e++;
-        return dec.decode(this.normalized.subarray(v, e));
+    // the chunk's UTF-8 bytes, fed to the trie as they are produced
+    const bytes = [0, 0, 0, 0];
+    for (let i = 0; i < chunk.length; i++) {
+      const cp = chunk.codePointAt(i)!;
+      let n: number;
+      if (cp < 0x80) {
+        bytes[0] = cp;
+        n = 1;
+      } else if (cp < 0x800) {
+        bytes[0] = 0xc0 | (cp >> 6);
+        bytes[1] = 0x80 | (cp & 63);
+        n = 2;
+      } else if (cp < 0x10000) {
+        bytes[0] = 0xe0 | (cp >> 12);
+        bytes[1] = 0x80 | ((cp >> 6) & 63);
+        bytes[2] = 0x80 | (cp & 63);
+        n = 3;
+      } else {
+        bytes[0] = 0xf0 | (cp >> 18);
+        bytes[1] = 0x80 | ((cp >> 12) & 63);
+        bytes[2] = 0x80 | ((cp >> 6) & 63);
+        bytes[3] = 0x80 | (cp & 63);
+        n = 4;
+        i++;
+      }
+      for (let k = 0; k < n; k++) {
+        const c = bytes[k]!;
+        if (c === 0) return null;
+        nodePos ^= c;
+        unit = a[nodePos]!;
+        if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return null;
+        nodePos ^= offsetOf(unit);
+        if (((unit >>> 8) & 1) === 1) {
+          const v = a[nodePos]! & 0x7fffffff;
+          let e = v;
+          while (e < this.normalized.length && this.normalized[e] !== 0) e++;
+          return dec.decode(this.normalized.subarray(v, e));
+        }
       }
     }
     return null;
@@ -127,27 +151,50 @@ function offsetOf(unit: number): number {
 let segmenter: Intl.Segmenter | null = null;
 
 /**
- * Extended grapheme clusters of s (HF: unicode-segmentation's `graphemes(true)`). V8's
- * Intl.Segmenter takes time quadratic in the string's length (80 K chars: ~15 s), so it runs
- * over windows: each starts at a grapheme boundary, and its last grapheme, which may go on past
- * the window, starts the next one (a boundary depends only on the chars before it and the one
- * after it).
+ * Extended grapheme clusters of s (HF: unicode-segmentation's `graphemes(true)`). Below U+0300
+ * no char extends the one before it (marks, ZWJ, spacing marks and prepends all lie above), so
+ * a char under U+0300 (except CR, which binds LF) followed by another is a grapheme of its own
+ * and the segmenter only sees the runs between such places.
  */
 function* graphemes(s: string): Generator<string> {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 0x300 && c !== 0x0d && (i + 1 === n || s.charCodeAt(i + 1) < 0x300)) {
+      yield s[i]!;
+      i++;
+      continue;
+    }
+    // a run up to a certain boundary: between two chars under U+0300, the first not CR
+    let j = i + 1;
+    while (j < n && !(s.charCodeAt(j) < 0x300 && s.charCodeAt(j - 1) < 0x300 && s.charCodeAt(j - 1) !== 0x0d)) j++;
+    yield* segmentRun(s.slice(i, j));
+    i = j;
+  }
+}
+
+/**
+ * Intl.Segmenter over t, in windows: V8's segmenter takes time quadratic in the string's length
+ * (80 K chars: ~15 s). Each window starts at a grapheme boundary, and its last grapheme, which
+ * may go on past the window, starts the next one (a boundary depends only on the chars before
+ * it and the one after it).
+ */
+function* segmentRun(t: string): Generator<string> {
   segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   const WINDOW = 128; // fastest in V8 for prose
   let start = 0;
   let w = WINDOW;
-  while (start < s.length) {
-    const end = Math.min(s.length, start + w);
+  while (start < t.length) {
+    const end = Math.min(t.length, start + w);
     let last = "";
     let lastAt = -1;
-    for (const { segment, index } of segmenter.segment(s.slice(start, end))) {
+    for (const { segment, index } of segmenter.segment(t.slice(start, end))) {
       if (lastAt >= 0) yield last;
       last = segment;
       lastAt = index;
     }
-    if (end === s.length) {
+    if (end === t.length) {
       yield last;
       return;
     }
