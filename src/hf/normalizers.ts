@@ -80,6 +80,7 @@ function isContinuation(cp: number): boolean {
     const d = ch.normalize("NFKD");
     const first = d.codePointAt(0)!;
     v = d !== ch && ((first >= 0x1160 && first <= 0x11ff) || MARK.test(String.fromCodePoint(first)));
+    if (leadsWithContinuation.size > 50_000) leadsWithContinuation.clear();
     leadsWithContinuation.set(cp, v);
   }
   return v;
