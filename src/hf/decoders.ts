@@ -128,7 +128,11 @@ function byteLevel(tokens: string[]): string[] {
   return [utf8.decode(Uint8Array.from(bytes))];
 }
 
-const BYTE_TOKEN = /^<0x([0-9A-F]{2})>$/;
+/**
+ * `<0xHH>` as HF's ByteFallback reads it: `u8::from_str_radix` of the two chars after "<0x", so
+ * either case of hex digit, and a leading "+" ("<0x+9>" is byte 9).
+ */
+const BYTE_TOKEN = /^<0x(\+[0-9A-Fa-f]|[0-9A-Fa-f]{2})>$/;
 
 function byteFallback(tokens: string[]): string[] {
   const out: string[] = [];

@@ -374,3 +374,41 @@ export function segmentsOf(matches: Array<[number, number]>, n: number): Array<[
   if (prev < n) out.push([prev, n, false]);
   return out;
 }
+
+/**
+ * UTF-16 ↔ code point positions in one text. HF's offsets are char (code point) offsets by the
+ * time post-processors see them (the binding converts bytes to chars before post-processing),
+ * so offset arithmetic such as ByteLevel's trim (`process_offsets`) counts code points: trimming
+ * one char off [0, 2) of an astral char gives [0, 0), not [0, 1). A cursor walks either way, so
+ * the mostly increasing positions of an encoding cost O(text) in all.
+ */
+export class CodePointPositions {
+  private unit = 0;
+  private cp = 0;
+  constructor(private readonly text: string) {}
+
+  private stepBack(): void {
+    this.unit -= this.unit >= 2 && unitLen(this.text, this.unit - 2) === 2 ? 2 : 1;
+    this.cp--;
+  }
+
+  /** Code point index of UTF-16 offset u (a code point boundary). */
+  toCodePoint(u: number): number {
+    while (this.unit > u) this.stepBack();
+    while (this.unit < u) {
+      this.unit += unitLen(this.text, this.unit);
+      this.cp++;
+    }
+    return this.cp;
+  }
+
+  /** UTF-16 offset of code point index c (clamped to the text). */
+  toUnit(c: number): number {
+    while (this.cp > c) this.stepBack();
+    while (this.cp < c && this.unit < this.text.length) {
+      this.unit += unitLen(this.text, this.unit);
+      this.cp++;
+    }
+    return this.unit;
+  }
+}

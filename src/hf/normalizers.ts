@@ -3,6 +3,8 @@
  * an NStr that keeps HF's alignment semantics.
  */
 import { UnsupportedComponentError } from "../errors.js";
+import { isCombiningMark, isNonspacingMark, isNormalizationUnknown, isOther } from "./char-classes.js";
+import { alignedNormalize, normalizeLikeHf, type Form } from "./normalize-aligned.js";
 import { NStr, unitLen } from "./normalized.js";
 import { parsePattern } from "./pattern.js";
 import { PrecompiledCharsmap } from "./precompiled.js";
@@ -62,13 +64,34 @@ export function buildNormalizer(j: Json | null | undefined): Normalizer | null {
 
 const MARK = /\p{M}/u;
 
+/** Non-mark chars whose compatibility decomposition starts with a mark or a Hangul medial/final (U+FF9E → U+3099). */
+const leadsWithContinuation = new Map<number, boolean>();
+
 function isContinuation(cp: number): boolean {
-  // Chars that a composition can absorb into the char before them: combining marks and Hangul
-  // medial / final jamo.
-  return (cp >= 0x1160 && cp <= 0x11ff) || MARK.test(String.fromCodePoint(cp));
+  // Chars that normalization can reorder with or absorb into the char before them: combining
+  // marks, Hangul medial / final jamo, and chars that decompose to one of those first. A char
+  // the reference's normalizer does not know is a starter to it.
+  if (cp >= 0x1160 && cp <= 0x11ff) return true;
+  if (cp < 0x300 || isNormalizationUnknown(cp)) return false;
+  const ch = String.fromCodePoint(cp);
+  if (MARK.test(ch)) return true;
+  let v = leadsWithContinuation.get(cp);
+  if (v === undefined) {
+    const d = ch.normalize("NFKD");
+    const first = d.codePointAt(0)!;
+    v = d !== ch && ((first >= 0x1160 && first <= 0x11ff) || MARK.test(String.fromCodePoint(first)));
+    if (leadsWithContinuation.size > 50_000) leadsWithContinuation.clear();
+    leadsWithContinuation.set(cp, v);
+  }
+  return v;
 }
 
-export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD"): void {
+/**
+ * HF's `nfd()` / `nfkd()` / `nfc()` / `nfkc()` on a NormalizedString: the crate's (char, change)
+ * stream applied with `transform`. Only the segments (a starter and the continuations after it)
+ * that change go through the port; the whole string does when segments interact.
+ */
+export function unicodeNormalize(n: NStr, form: Form): void {
   const s = n.s;
   // Below U+00C0 (U+00A0 for the compatibility forms) every form is the identity.
   const limit = form === "NFKC" || form === "NFKD" ? 0xa0 : 0xc0;
@@ -80,13 +103,12 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
     }
   }
   if (plain) return;
-  const target = s.normalize(form);
+  const target = normalizeLikeHf(s, form);
   if (target === s) return; // already normalized: identity alignment
   if (!n.track) {
     n.s = target; // no alignments wanted: the native normalization is all there is to do
     return;
   }
-  // Only the segments (a starter and the continuations after it) that change are realigned.
   const regs: Array<{ a: number; b: number; cps: number[]; changes: number[] }> = [];
   const L = s.length;
   let i = 0;
@@ -97,17 +119,12 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
     }
     let a = i;
     while (a > 0 && isContinuation(s.codePointAt(a)!)) a = prevStart(s, a);
+    if (regs.length > 0 && regs[regs.length - 1]!.b > a) a = regs[regs.length - 1]!.b;
     let b = i + unitLen(s, i);
     while (b < L && isContinuation(s.codePointAt(b)!)) b += unitLen(s, b);
     const seg = s.slice(a, b);
-    if (seg.normalize(form) !== seg) {
-      const r = alignedForm([...seg], form);
-      const last = regs[regs.length - 1];
-      if (last !== undefined && last.b > a) {
-        // overlapping segment (cannot happen with starters; be safe): do the whole string
-        regs.length = 0;
-        break;
-      }
+    if (normalizeLikeHf(seg, form) !== seg) {
+      const r = alignedNormalize(codePoints(seg), form);
       regs.push({ a, b, cps: r.cps, changes: r.changes });
     }
     i = b;
@@ -120,13 +137,19 @@ export function unicodeNormalize(n: NStr, form: "NFC" | "NFD" | "NFKC" | "NFKD")
     prev = r.b;
   }
   assembled += s.slice(prev);
-  if (regs.length > 0 && assembled === target) {
+  if (assembled === target) {
     n.transformRegions(regs);
     return;
   }
-  // segments interact (e.g. a compatibility char composing with the one before): whole string
-  const r = alignedForm([...s], form);
+  // segments interact (a halfwidth Hangul vowel composing with the jamo before it): whole string
+  const r = alignedNormalize(codePoints(s), form);
   n.transform(r.cps, r.changes, 0);
+}
+
+function codePoints(s: string): number[] {
+  const out: number[] = [];
+  for (const c of s) out.push(c.codePointAt(0)!);
+  return out;
 }
 
 function prevStart(s: string, i: number): number {
@@ -136,74 +159,6 @@ function prevStart(s: string, i: number): number {
     if (hi >= 0xd800 && hi <= 0xdbff) return i - 2;
   }
   return i - 1;
-}
-
-/** Code points of the normalized `chars` with HF's change per code point. */
-function alignedForm(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { cps: number[]; changes: number[] } {
-  const target = chars.join("").normalize(form);
-  const decomp = form === "NFC" || form === "NFD" ? "NFD" : "NFKD";
-  // 1. Per-char decomposition: (code point, starts its source char?).
-  const dc: string[] = [];
-  const first: boolean[] = [];
-  for (const ch of chars) {
-    const d = [...ch.normalize(decomp)];
-    d.forEach((c, k) => {
-      dc.push(c);
-      first.push(k === 0);
-    });
-  }
-  const targetChars = [...target];
-  const cps: number[] = [];
-  const changes: number[] = [];
-  if (form === "NFD" || form === "NFKD") {
-    if (dc.join("") !== target) return segmentFallback(chars, form);
-    for (let k = 0; k < dc.length; k++) {
-      cps.push(dc[k]!.codePointAt(0)!);
-      changes.push(first[k] ? 0 : 1);
-    }
-    return { cps, changes };
-  }
-  // 2. Composition: each target char is the shortest run of decomposed chars that composes to it.
-  if (dc.join("").normalize(form) !== target) return segmentFallback(chars, form);
-  let p = 0;
-  for (const t of targetChars) {
-    let q = p + 1;
-    // a composed char absorbs at most a few marks; longer runs go to the segment rule
-    while (q <= dc.length && q - p <= 32 && dc.slice(p, q).join("").normalize(form) !== t) q++;
-    if (q > dc.length || q - p > 32) return segmentFallback(chars, form);
-    let firsts = 0;
-    for (let k = p + 1; k < q; k++) if (first[k]) firsts++;
-    cps.push(t.codePointAt(0)!);
-    changes.push(first[p] ? -firsts : 1);
-    p = q;
-  }
-  if (p !== dc.length) return segmentFallback(chars, form);
-  return { cps, changes };
-}
-
-/** Alignment by segments (a char and its following marks) when the exact walk does not apply. */
-function segmentFallback(chars: string[], form: "NFC" | "NFD" | "NFKC" | "NFKD"): { cps: number[]; changes: number[] } {
-  const cps: number[] = [];
-  const changes: number[] = [];
-  let i = 0;
-  while (i < chars.length) {
-    let j = i + 1;
-    while (j < chars.length && isContinuation(chars[j]!.codePointAt(0)!)) j++;
-    const out = [...chars.slice(i, j).join("").normalize(form)];
-    segmentChanges(out, j - i, cps, changes);
-    i = j;
-  }
-  return { cps, changes };
-}
-
-function segmentChanges(out: string[], nIn: number, cps: number[], changes: number[]): void {
-  const k = out.length;
-  for (let t = 0; t < k; t++) {
-    cps.push(out[t]!.codePointAt(0)!);
-    if (t < nIn - 1 && t < k - 1) changes.push(0);
-    else if (t === k - 1 && k <= nIn) changes.push(-(nIn - k));
-    else changes.push(t < nIn ? 0 : 1);
-  }
 }
 
 // ---- simple normalizers ----
@@ -254,10 +209,10 @@ function strip(left: boolean, right: boolean): Normalizer {
   };
 }
 
+/** HF StripAccents: removes `is_combining_mark` chars (all marks, not only Mn, of Unicode 9.0). */
 function stripAccents(n: NStr): void {
-  n.filter((cp) => !MARK_NONSPACING.test(String.fromCodePoint(cp)));
+  n.filter((cp) => !isCombiningMark(cp));
 }
-const MARK_NONSPACING = /^\p{Mn}$/u;
 
 function nmt(n: NStr): void {
   n.filter((cp) => !((cp >= 1 && cp <= 8) || cp === 0xb || (cp >= 0xe && cp <= 0x1f) || cp === 0x7f || cp === 0x8f || cp === 0x9f));
@@ -271,12 +226,13 @@ function nmt(n: NStr): void {
 
 // ---- BERT ----
 
-const CONTROL = /^[\p{Cc}\p{Cf}\p{Co}\p{Cn}]$/u;
-
-/** HF `is_control` (bert.rs): Cc/Cf/Cn/Co except \t \n \r. */
+/**
+ * HF `is_control` (bert.rs): `is_other` except \t \n \r. Despite bert.rs's comment, that is
+ * Cc/Cf/Co only: unassigned code points are kept (and become [UNK]).
+ */
 export function isControl(cp: number): boolean {
   if (cp === 9 || cp === 10 || cp === 13) return false;
-  return CONTROL.test(String.fromCodePoint(cp));
+  return isOther(cp);
 }
 
 /** HF `is_chinese_char` (bert.rs). */
@@ -323,8 +279,9 @@ function bertNormalizer(j: Json): Normalizer {
       }
     }
     if (accents) {
+      // bert.rs filters `is_mark_nonspacing` (Mn), where StripAccents filters all marks
       unicodeNormalize(n, "NFD");
-      stripAccents(n);
+      n.filter((cp) => !isNonspacingMark(cp));
     }
     if (lower) lowercase(n);
   };

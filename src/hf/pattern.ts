@@ -8,6 +8,7 @@
  */
 import { UnsupportedComponentError } from "../errors.js";
 import { translatePattern } from "../js/regex.js";
+import { regexUnassignedRanges } from "./char-classes.js";
 
 export interface HfPattern {
   /** Non-overlapping matches [start, end) in order (empty matches skipped). */
@@ -48,7 +49,7 @@ export function translateHfRegex(src: string, where: string): RegExp {
   let js = regexCache.get(src);
   if (js === undefined) {
     try {
-      js = translatePattern(src);
+      js = pinToReferenceUnicode(translatePattern(src));
     } catch (e) {
       throw new UnsupportedComponentError(`${where} regex ${JSON.stringify(src)}`, e instanceof Error ? e.message : String(e));
     }
@@ -77,4 +78,82 @@ export function matchSpans(re: RegExp, s: string): Array<[number, number]> {
 function regexPattern(src: string, where: string): HfPattern {
   const re = translateHfRegex(src, where);
   return { source: src, find: (s: string) => matchSpans(re, s) };
+}
+
+// ---- Unicode version of the regex classes ----
+//
+// The reference's Oniguruma classes (\p{L}, \w, ...) are Unicode 16.0: code points assigned
+// later are unassigned to it. A JS engine whose \p{..} knows them (Node 20.20's ICU knows
+// 17.0) would class them differently, so when the engine does, every class atom of a
+// translated regex (bracket class or \p escape) is pinned: it excludes those code points, or,
+// if it matches unassigned code points (a negated class), includes them all.
+
+/** Class body of the code points assigned after 16.0 that this engine knows; "" if none. */
+let laterAssigned: string | undefined;
+
+function laterAssignedClass(): string {
+  if (laterAssigned !== undefined) return laterAssigned;
+  const r = regexUnassignedRanges();
+  const known = /\P{Cn}/u;
+  const test = (cp: number) => known.test(String.fromCodePoint(cp));
+  // cheap look first (new blocks start gaps); then every code point, once
+  let any = false;
+  for (let k = 0; k < r.length && !any; k += 2) any = test(r[k]!) || test(r[k + 1]!) || test((r[k]! + r[k + 1]!) >>> 1);
+  let body = "";
+  if (any) {
+    for (let k = 0; k < r.length; k += 2) {
+      let runStart = -1;
+      for (let cp = r[k]!; cp <= r[k + 1]! + 1; cp++) {
+        const inside = cp <= r[k + 1]! && test(cp);
+        if (inside && runStart < 0) runStart = cp;
+        else if (!inside && runStart >= 0) {
+          body += `\\u{${runStart.toString(16)}}-\\u{${(cp - 1).toString(16)}}`;
+          runStart = -1;
+        }
+      }
+    }
+  }
+  return (laterAssigned = body);
+}
+
+/** Noncharacters are unassigned in every Unicode version. */
+const UNASSIGNED_PROBE = "\ufdd0";
+
+function pinAtom(atom: string, later: string): string {
+  return new RegExp(atom, "u").test(UNASSIGNED_PROBE) ? `(?:${atom}|[${later}])` : `(?:(?![${later}])${atom})`;
+}
+
+/** Rewrites the class atoms that hold a \p{..} escape (translatePattern's output syntax). */
+export function pinToReferenceUnicode(js: string): string {
+  if (!js.includes("\\p{") && !js.includes("\\P{")) return js;
+  const later = laterAssignedClass();
+  if (later === "") return js;
+  let out = "";
+  let i = 0;
+  while (i < js.length) {
+    const c = js[i]!;
+    if (c === "\\") {
+      const n = js[i + 1];
+      if ((n === "p" || n === "P" || n === "u") && js[i + 2] === "{") {
+        const end = js.indexOf("}", i) + 1;
+        out += n === "u" ? js.slice(i, end) : pinAtom(js.slice(i, end), later);
+        i = end;
+      } else {
+        out += js.slice(i, i + 2);
+        i += 2;
+      }
+      continue;
+    }
+    if (c === "[") {
+      let j = i + 1;
+      while (j < js.length && js[j] !== "]") j += js[j] === "\\" ? 2 : 1;
+      const atom = js.slice(i, j + 1);
+      out += atom.includes("\\p{") || atom.includes("\\P{") ? pinAtom(atom, later) : atom;
+      i = j + 1;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }

@@ -4,9 +4,9 @@
  * in spm's `normalizer.cc` and HF's `spm_precompiled` crate.
  */
 import { UnsupportedComponentError } from "../errors.js";
+import { utf8Len } from "./models/bpe.js";
 import { NStr } from "./normalized.js";
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 function b64(s: string): Uint8Array {
@@ -18,6 +18,7 @@ function b64(s: string): Uint8Array {
 }
 
 export class PrecompiledCharsmap {
+  private readonly memo = new Map<string, string | null>();
   private constructor(private readonly trie: Uint32Array, private readonly normalized: Uint8Array) {}
 
   static fromBase64(s: string): PrecompiledCharsmap {
@@ -31,75 +32,177 @@ export class PrecompiledCharsmap {
     return new PrecompiledCharsmap(trie, bytes.subarray(4 + trieSize));
   }
 
-  /** Longest prefix of `key` in the trie: its value (offset into normalized) or -1, and its length. */
-  private commonPrefix(key: Uint8Array, from: number): [number, number] {
+  /**
+   * spm_precompiled's `transform`: the replacement of the SHORTEST key that prefixes `chunk`
+   * (`common_prefix_search(..)[0]`), or null. A grapheme whose first char alone has a mapping is
+   * thus replaced as a whole by that char's replacement, marks included: HF does exactly that.
+   */
+  private transform(chunk: string): string | null {
+    // most graphemes are one char: those lookups are remembered
+    if (chunk.length <= 2) {
+      const hit = this.memo.get(chunk);
+      if (hit !== undefined) return hit;
+    }
+    const r = this.lookup(chunk);
+    if (chunk.length <= 2) {
+      if (this.memo.size > 50_000) this.memo.clear();
+      this.memo.set(chunk, r);
+    }
+    return r;
+  }
+
+  private lookup(chunk: string): string | null {
     const a = this.trie;
     let nodePos = 0;
     let unit = a[nodePos]!;
-    nodePos ^= ((unit >>> 10) << ((unit & (1 << 9)) >>> 6)) >>> 0;
-    let best = -1;
-    let bestLen = 0;
-    for (let i = from; i < key.length; i++) {
-      const c = key[i]!;
-      if (c === 0) break;
-      nodePos ^= c;
-      unit = a[nodePos]!;
-      if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return [best, bestLen];
-      nodePos ^= ((unit >>> 10) << ((unit & (1 << 9)) >>> 6)) >>> 0;
-      if (((unit >>> 8) & 1) === 1) {
-        best = a[nodePos]! & 0x7fffffff;
-        bestLen = i - from + 1;
+    nodePos ^= offsetOf(unit);
+    // the chunk's UTF-8 bytes, fed to the trie as they are produced
+    const bytes = [0, 0, 0, 0];
+    for (let i = 0; i < chunk.length; i++) {
+      const cp = chunk.codePointAt(i)!;
+      let n: number;
+      if (cp < 0x80) {
+        bytes[0] = cp;
+        n = 1;
+      } else if (cp < 0x800) {
+        bytes[0] = 0xc0 | (cp >> 6);
+        bytes[1] = 0x80 | (cp & 63);
+        n = 2;
+      } else if (cp < 0x10000) {
+        bytes[0] = 0xe0 | (cp >> 12);
+        bytes[1] = 0x80 | ((cp >> 6) & 63);
+        bytes[2] = 0x80 | (cp & 63);
+        n = 3;
+      } else {
+        bytes[0] = 0xf0 | (cp >> 18);
+        bytes[1] = 0x80 | ((cp >> 12) & 63);
+        bytes[2] = 0x80 | ((cp >> 6) & 63);
+        bytes[3] = 0x80 | (cp & 63);
+        n = 4;
+        i++;
+      }
+      for (let k = 0; k < n; k++) {
+        const c = bytes[k]!;
+        if (c === 0) return null;
+        nodePos ^= c;
+        unit = a[nodePos]!;
+        if ((unit & ((1 << 31) | 0xff)) >>> 0 !== c) return null;
+        nodePos ^= offsetOf(unit);
+        if (((unit >>> 8) & 1) === 1) {
+          const v = a[nodePos]! & 0x7fffffff;
+          let e = v;
+          while (e < this.normalized.length && this.normalized[e] !== 0) e++;
+          return dec.decode(this.normalized.subarray(v, e));
+        }
       }
     }
-    return [best, bestLen];
+    return null;
   }
 
-  private lookup(s: string): string | null {
-    const key = enc.encode(s);
-    const [v, len] = this.commonPrefix(key, 0);
-    if (v < 0 || len !== key.length) return null;
-    let e = v;
-    while (e < this.normalized.length && this.normalized[e] !== 0) e++;
-    return dec.decode(this.normalized.subarray(v, e));
-  }
-
-  /** HF `Precompiled::normalize`: per grapheme if it maps as a whole, else per char. */
+  /**
+   * HF `Precompiled::normalize`: graphemes shorter than 6 UTF-8 bytes are looked up whole, the
+   * others (and those without a mapping) char by char; the (char, change) list is then applied
+   * in one transform. As in HF's `replace`, a shorter replacement puts the difference on the
+   * last entry so far, which for an empty one is the previous char's.
+   */
   normalize(n: NStr): void {
     const cps: number[] = [];
     const changes: number[] = [];
     let modified = false;
-    const seg = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-    const push = (orig: string, rep: string): void => {
-      const oldCount = [...orig].length;
-      const newChars = [...rep];
-      const newCount = newChars.length;
-      newChars.forEach((c, i) => {
+    const replace = (old: string, rep: string): void => {
+      modified = true;
+      let oldCount = 0;
+      for (const _ of old) oldCount++;
+      let newCount = 0;
+      for (const c of rep) {
         cps.push(c.codePointAt(0)!);
-        let change = 0;
-        if (i >= oldCount) change = 1;
-        else if (i === newCount - 1 && newCount < oldCount) change = -(oldCount - newCount);
-        changes.push(change);
-      });
-      if (newCount === 0) modified = true; // removal: handled through initial offsets below
+        changes.push(0);
+        newCount++;
+      }
+      const diff = newCount - oldCount;
+      if (diff > 0) for (let k = changes.length - diff; k < changes.length; k++) changes[k] = 1;
+      else if (diff < 0 && changes.length > 0) changes[changes.length - 1]! += diff;
     };
-    for (const { segment: g } of seg.segment(n.s)) {
-      if (g.length < 6) {
-        const r = this.lookup(g);
+    for (const g of graphemes(n.s)) {
+      if (utf8Len(g) < 6) {
+        const r = this.transform(g);
         if (r !== null) {
-          modified = true;
-          push(g, r);
+          replace(g, r);
           continue;
         }
       }
       for (const ch of g) {
-        const r = this.lookup(ch);
-        if (r !== null) {
-          modified = true;
-          push(ch, r);
-        } else push(ch, ch);
+        const r = this.transform(ch);
+        if (r !== null) replace(ch, r);
+        else {
+          cps.push(ch.codePointAt(0)!);
+          changes.push(0);
+        }
       }
     }
-    if (!modified) return;
-    throw new UnsupportedComponentError("Precompiled normalizer", "alignment of rewritten graphemes is not implemented yet");
+    if (modified) n.transform(cps, changes, 0);
+  }
+}
+
+function offsetOf(unit: number): number {
+  return ((unit >>> 10) << ((unit & (1 << 9)) >>> 6)) >>> 0;
+}
+
+let segmenter: Intl.Segmenter | null = null;
+
+/**
+ * Extended grapheme clusters of s (HF: unicode-segmentation's `graphemes(true)`). Below U+0300
+ * no char extends the one before it (marks, ZWJ, spacing marks and prepends all lie above), so
+ * a char under U+0300 (except CR, which binds LF) followed by another is a grapheme of its own
+ * and the segmenter only sees the runs between such places.
+ */
+function* graphemes(s: string): Generator<string> {
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 0x300 && c !== 0x0d && (i + 1 === n || s.charCodeAt(i + 1) < 0x300)) {
+      yield s[i]!;
+      i++;
+      continue;
+    }
+    // a run up to a certain boundary: between two chars under U+0300, the first not CR
+    let j = i + 1;
+    while (j < n && !(s.charCodeAt(j) < 0x300 && s.charCodeAt(j - 1) < 0x300 && s.charCodeAt(j - 1) !== 0x0d)) j++;
+    yield* segmentRun(s.slice(i, j));
+    i = j;
+  }
+}
+
+/**
+ * Intl.Segmenter over t, in windows: V8's segmenter takes time quadratic in the string's length
+ * (80 K chars: ~15 s). Each window starts at a grapheme boundary, and its last grapheme, which
+ * may go on past the window, starts the next one (a boundary depends only on the chars before
+ * it and the one after it).
+ */
+function* segmentRun(t: string): Generator<string> {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  const WINDOW = 128; // fastest in V8 for prose
+  let start = 0;
+  let w = WINDOW;
+  while (start < t.length) {
+    const end = Math.min(t.length, start + w);
+    let last = "";
+    let lastAt = -1;
+    for (const { segment, index } of segmenter.segment(t.slice(start, end))) {
+      if (lastAt >= 0) yield last;
+      last = segment;
+      lastAt = index;
+    }
+    if (end === t.length) {
+      yield last;
+      return;
+    }
+    if (lastAt === 0) {
+      w *= 2; // one grapheme fills the window: widen it
+      continue;
+    }
+    start += lastAt;
+    w = WINDOW;
   }
 }

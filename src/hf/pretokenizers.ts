@@ -9,6 +9,7 @@
  */
 import { UnsupportedComponentError } from "../errors.js";
 import { GPT2_PATTERN } from "./byte-level.js";
+import { isUnicodePunctuation } from "./char-classes.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
 import { isWhitespace } from "./normalizers.js";
 import { matchSpans, parsePattern, translateHfRegex, type HfPattern } from "./pattern.js";
@@ -67,11 +68,10 @@ function charMatches(s: string, pred: (cp: number) => boolean): Array<[number, n
   return out;
 }
 
-const PUNCT = /^\p{P}$/u;
-/** HF `is_bert_punc`: ASCII punctuation or Unicode P*. */
+/** HF `is_bert_punc`: ASCII punctuation or `is_punctuation` (P* of Unicode 8.0, see char-classes). */
 export function isPunctuation(cp: number): boolean {
   if (cp < 0x80) return (cp >= 0x21 && cp <= 0x2f) || (cp >= 0x3a && cp <= 0x40) || (cp >= 0x5b && cp <= 0x60) || (cp >= 0x7b && cp <= 0x7e);
-  return PUNCT.test(String.fromCodePoint(cp));
+  return isUnicodePunctuation(cp);
 }
 const NUMERIC = /^\p{N}$/u;
 function isNumeric(cp: number): boolean {

@@ -14,7 +14,7 @@ import { buildDecoder, type Decoder } from "./decoders.js";
 import { BpeModel, type BpeOptions, type ModelOutput, type TokenModel } from "./models/bpe.js";
 import { UnigramModel } from "./models/unigram.js";
 import { WordPieceModel } from "./models/wordpiece.js";
-import { NStr } from "./normalized.js";
+import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
 import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe } from "./wasm-bpe.js";
@@ -162,7 +162,8 @@ function lastChar(s: string, end: number): string {
   return s.slice(end - 1, end);
 }
 
-type PostProcessor = (e: Enc, addSpecial: boolean, tok: HfTokenizer) => Enc;
+/** `text`: the (well-formed) input the encoding's offsets point into. */
+type PostProcessor = (e: Enc, addSpecial: boolean, tok: HfTokenizer, text: string) => Enc;
 
 export class HfTokenizer {
   /** Model type: "BPE", "WordPiece" or "Unigram". */
@@ -215,10 +216,20 @@ export class HfTokenizer {
     this.onPiece = (p, out) => pushWithOffsets(p, out, this.curEnc!);
     this.alignDependent = /"prepend_scheme"\s*:\s*"first"/.test(JSON.stringify(json.pre_tokenizer ?? null));
 
+    // HF (AddedVocabulary::add_tokens) does not read the file's ids: a token takes its model id,
+    // else that of an earlier added token with the same content, else the next id after the
+    // model's vocabulary and the added ids so far (files written by HF agree; edited ones may not).
+    let maxAdded = -1;
     for (const a of (json.added_tokens as Json[] | undefined) ?? []) {
       const content = String(a.content);
+      let id = this.model.tokenToId(content) ?? this.addedByContent.get(content)?.id;
+      if (id === undefined) {
+        const size = this.model.vocabSize;
+        id = maxAdded < 0 ? size : maxAdded >= size || size === 0 ? maxAdded + 1 : size;
+      }
+      maxAdded = Math.max(maxAdded, id);
       const t: AddedToken = {
-        id: this.model.tokenToId(content) ?? Number(a.id),
+        id,
         content,
         singleWord: a.single_word === true,
         lstrip: a.lstrip === true,
@@ -308,7 +319,7 @@ export class HfTokenizer {
         else for (let k = 0; k < out.ids.length; k++) e.ids.push(out.ids[k]!);
       }
     }
-    return this.post ? this.post(e, addSpecial, this) : e;
+    return this.post ? this.post(e, addSpecial, this, text) : e;
   }
 
   /**
@@ -392,9 +403,9 @@ export class HfTokenizer {
 
   /** Vocabulary size with the added tokens (HF `get_vocab_size(true)`). */
   get vocabSize(): number {
-    let n = this.model.vocabSize;
-    for (const t of this.added) if (this.model.tokenToId(t.content) === undefined) n++;
-    return n;
+    const extra = new Set<number>();
+    for (const t of this.added) if (this.model.tokenToId(t.content) === undefined) extra.add(t.id);
+    return this.model.vocabSize + extra.size;
   }
 
   /** Special added tokens: content → id. */
@@ -452,13 +463,13 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
   switch (j.type) {
     case "Sequence": {
       const ps = ((j.processors as Json[]) ?? []).map(buildPost).filter((p): p is PostProcessor => p !== null);
-      return (e, add, tok) => ps.reduce((acc, p) => p(acc, add, tok), e);
+      return (e, add, tok, text) => ps.reduce((acc, p) => p(acc, add, tok, text), e);
     }
     case "ByteLevel": {
       const trim = j.trim_offsets !== false;
       const prefix = j.add_prefix_space !== false;
       if (!trim) return null;
-      return (e, _add, tok) => trimOffsets(e, prefix, tok);
+      return (e, _add, tok, text) => trimOffsets(e, prefix, tok, text);
     }
     case "TemplateProcessing": {
       const single = (j.single as Json[]) ?? [];
@@ -497,8 +508,8 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
       const roberta = j.type === "RobertaProcessing";
       const trim = roberta && j.trim_offsets !== false;
       const prefix = j.add_prefix_space !== false;
-      return (e, add, tok) => {
-        if (trim) e = trimOffsets(e, prefix, tok);
+      return (e, add, tok, text) => {
+        if (trim) e = trimOffsets(e, prefix, tok, text);
         if (!add) return e;
         return { ids: [cls, ...e.ids, sep], offs: [0, 0, ...e.offs, 0, 0] };
       };
@@ -510,10 +521,15 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
 
 const G_SPACE = BYTE_TO_CHAR[0x20]!;
 
-/** HF `process_offsets` (byte_level.rs): trim offsets of leading/trailing (byte-level) spaces. */
-function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: HfTokenizer): Enc {
+/**
+ * HF `process_offsets` (byte_level.rs): trim offsets of leading/trailing (byte-level) spaces.
+ * HF counts the spaces in chars of the token string and moves the offsets, which are char (code
+ * point) offsets at that stage, by that many code points.
+ */
+function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: HfTokenizer, text: string): Enc {
   if (e.offs.length !== 2 * e.ids.length) return e; // encode without offsets
   const offs = e.offs.slice();
+  const pos = new CodePointPositions(text);
   for (let k = 0; k < e.ids.length; k++) {
     const chars = [...tok.tokenString(e.ids[k]!)];
     const sp = (c: string) => c === G_SPACE || isWhitespace(c.codePointAt(0)!);
@@ -522,16 +538,17 @@ function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: HfTokenizer): Enc {
     let trail = 0;
     while (trail < chars.length && sp(chars[chars.length - 1 - trail]!)) trail++;
     if (lead === 0 && trail === 0) continue;
-    let s = offs[2 * k]!;
-    let t = offs[2 * k + 1]!;
+    const s0 = offs[2 * k]!;
+    let s = pos.toCodePoint(s0);
+    let t = pos.toCodePoint(offs[2 * k + 1]!);
     if (lead > 0) {
-      const isFirst = k === 0 || s === 0;
+      const isFirst = k === 0 || s0 === 0;
       if (isFirst && addPrefixSpace && lead === 1) lead = 0;
       s = Math.min(s + lead, t);
     }
     if (trail > 0 && t >= trail) t = Math.max(t - trail, s);
-    offs[2 * k] = s;
-    offs[2 * k + 1] = t;
+    offs[2 * k] = pos.toUnit(s);
+    offs[2 * k + 1] = pos.toUnit(t);
   }
   return { ids: e.ids, offs };
 }
