@@ -17,8 +17,14 @@
 // Model blob (u32 little-endian, written by src/hf/wasm-bpe.ts):
 //   0 magic "HFB1" | 1 flags (1 byteLevel, 2 byteFallback, 4 fuseUnk, 8 ignoreMerges)
 //   2 unk id (NONE = none) | 3 nMerges | 4 nChars | 5 nWords | 6 word bytes length
+//   7 segment marker code point (0 = words are not cut) | 8 nNoSplit
 //   byteIds[256] | fallbackIds[256] | merges nMerges × (a, b, newId) in rank order
-//   chars nChars × (code point, id) | words: offsets[nWords + 1], ids[nWords], bytes
+//   chars nChars × (code point, id) | noSplit[nNoSplit] (code points)
+//   words: offsets[nWords + 1], ids[nWords], bytes
+//
+// Word segments (src/hf/models/bpe.ts, WordSegments, has the proof that they change nothing):
+// with a marker, each word is cut before every marker whose previous char is a known single
+// char, not the marker and not in noSplit, and the segments are encoded one by one.
 //
 // Call: JS writes the UTF-8 of the words back to back at inputPtr and their cumulative byte
 // ends at boundsPtr, then hfEncode(nWords, 0) → total ids at idsPtr, byte length of each token
@@ -36,7 +42,7 @@ const F_BYTE_LEVEL: u32 = 1;
 const F_BYTE_FALLBACK: u32 = 2;
 const F_FUSE_UNK: u32 = 4;
 const F_IGNORE_MERGES: u32 = 8;
-const HEADER: usize = 7 * 4;
+const HEADER: usize = 9 * 4;
 const SCAN_MAX: u32 = 48;
 
 let blobPtr: usize = 0;
@@ -61,6 +67,11 @@ let wordOffs: usize = 0;
 let wordIds: usize = 0;
 let wordBytes: usize = 0;
 let nWordsTotal: u32 = 0;
+let segMarker: u32 = 0;
+let segBytes: u32 = 0; // the marker's UTF-8, little-endian
+let segLen: u32 = 0;
+let noSplitPtr: usize = 0;
+let nNoSplit: u32 = 0;
 
 let arenaPtr: usize = 0;
 let inCap: u32 = 0;
@@ -113,11 +124,21 @@ export function hfInit(initialInputCap: u32): u32 {
   let nChars = load<u32>(blobPtr, 16);
   let nWords = load<u32>(blobPtr, 20);
   let wordLen = load<u32>(blobPtr, 24);
+  segMarker = load<u32>(blobPtr, 28);
+  nNoSplit = load<u32>(blobPtr, 32);
   byteIdsPtr = blobPtr + HEADER;
   fallbackPtr = byteIdsPtr + 1024;
   let mergesPtr = fallbackPtr + 1024;
   let charsPtr = mergesPtr + <usize>nMerges * 12;
-  wordOffs = charsPtr + <usize>nChars * 8;
+  noSplitPtr = charsPtr + <usize>nChars * 8;
+  wordOffs = noSplitPtr + (<usize>nNoSplit << 2);
+  if (segMarker != 0) {
+    let m = segMarker;
+    if (m < 0x80) { segBytes = m; segLen = 1; }
+    else if (m < 0x800) { segBytes = (0xc0 | (m >> 6)) | ((0x80 | (m & 63)) << 8); segLen = 2; }
+    else if (m < 0x10000) { segBytes = (0xe0 | (m >> 12)) | ((0x80 | ((m >> 6) & 63)) << 8) | ((0x80 | (m & 63)) << 16); segLen = 3; }
+    else { segBytes = (0xf0 | (m >> 18)) | ((0x80 | ((m >> 12) & 63)) << 8) | ((0x80 | ((m >> 6) & 63)) << 16) | ((0x80 | (m & 63)) << 24); segLen = 4; }
+  }
   wordIds = wordOffs + (<usize>(nWords + 1) << 2);
   wordBytes = wordIds + (<usize>nWords << 2);
   nWordsTotal = nWords;
@@ -711,6 +732,46 @@ function encodeWord(p: usize, n: u32, out: usize, outLens: usize): u32 {
   return k;
 }
 
+/** Whether the UTF-8 at p is the segment marker (p + segLen is within the word). */
+@inline
+function isMarkerAt(p: usize): bool {
+  let want = segBytes;
+  for (let k: u32 = 0; k < segLen; k++) {
+    if (<u32>load<u8>(p + k) != (want & 0xff)) return false;
+    want >>>= 8;
+  }
+  return true;
+}
+
+function noSplitAfter(cp: u32): bool {
+  if (cp == segMarker || charId(cp) == NONE) return true;
+  for (let k: u32 = 0; k < nNoSplit; k++) if (g(noSplitPtr, k) == cp) return true;
+  return false;
+}
+
+/** encodeWord over the segments of the word (cut before a marker, see the header). */
+function encodeSegments(p: usize, n: u32, out: usize, outLens: usize): u32 {
+  let count: u32 = 0;
+  let start: u32 = 0;
+  let first = segBytes & 0xff;
+  let i: u32 = 1;
+  while (i + segLen <= n) {
+    if (<u32>load<u8>(p + i) == first && isMarkerAt(p + i)) {
+      // the previous char starts after its continuation bytes
+      let j = i - 1;
+      while (j > start && (<u32>load<u8>(p + j) & 0xc0) == 0x80) j--;
+      if (!noSplitAfter(decodeAt(p + j))) {
+        count += encodeWord(p + start, i - start, out + (<usize>count << 2), outLens + (<usize>count << 2));
+        start = i;
+      }
+      i += segLen;
+      continue;
+    }
+    i++;
+  }
+  return count + encodeWord(p + start, n - start, out + (<usize>count << 2), outLens + (<usize>count << 2));
+}
+
 /**
  * Encodes `nWords` words: their UTF-8 back to back at inputPtr, cumulative byte ends at
  * boundsPtr. Writes ids at idsPtr and token byte lengths at lensPtr; boundsPtr[w] becomes the
@@ -722,7 +783,11 @@ export function hfEncode(nWords: u32, reserved: u32): u32 {
   for (let w: u32 = 0; w < nWords; w++) {
     let end = g(boundsPtrV, w);
     let n = end - start;
-    if (n > 0) count += encodeWord(arenaPtr + start, n, idsPtrV + (<usize>count << 2), lensPtrV + (<usize>count << 2));
+    if (n > 0) {
+      let out = idsPtrV + (<usize>count << 2);
+      let outLens = lensPtrV + (<usize>count << 2);
+      count += segMarker != 0 ? encodeSegments(arenaPtr + start, n, out, outLens) : encodeWord(arenaPtr + start, n, out, outLens);
+    }
     s(boundsPtrV, w, count);
     start = end;
   }

@@ -164,6 +164,28 @@ function lastChar(s: string, end: number): string {
 
 type PostProcessor = (e: Enc, addSpecial: boolean, tok: HfTokenizer) => Enc;
 
+/**
+ * The char that stands for a space in the model's words: Metaspace's replacement, or the
+ * content of a Replace(" ") normalizer (Llama 2, Gemma 3), else "▁". BpeModel.useWordSegments
+ * cuts words before it where the vocab allows (exact for any char: the check is on the merges).
+ */
+function spaceMarker(json: Json): string {
+  const find = (j: unknown): string | null => {
+    if (j == null || typeof j !== "object") return null;
+    const o = j as Json;
+    if (o.type === "Metaspace" && typeof o.replacement === "string") return o.replacement;
+    if (o.type === "Replace" && (o.pattern as Json | undefined)?.String === " " && typeof o.content === "string") return o.content;
+    for (const k of ["normalizers", "pretokenizers"]) {
+      if (Array.isArray(o[k])) for (const x of o[k] as unknown[]) {
+        const r = find(x);
+        if (r !== null) return r;
+      }
+    }
+    return null;
+  };
+  return find(json.normalizer) ?? find(json.pre_tokenizer) ?? "\u2581";
+}
+
 export class HfTokenizer {
   /** Model type: "BPE", "WordPiece" or "Unigram". */
   readonly modelType: string;
@@ -205,6 +227,7 @@ export class HfTokenizer {
     this.byteLevel = pre.byteLevel;
     this.post = buildPost(json.post_processor as Json | null);
     this.decoder = buildDecoder(json.decoder as Json | null);
+    if (this.model instanceof BpeModel && !this.byteLevel) this.model.useWordSegments(spaceMarker(json));
     if (this.model instanceof BpeModel && wantsWasm(opts)) {
       const blob = serializeBpe(this.model, this.byteLevel);
       if (blob !== null) {

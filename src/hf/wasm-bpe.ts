@@ -129,7 +129,10 @@ export function serializeBpe(model: BpeModel, byteLevel: boolean): Uint8Array | 
   const nMerges = triples.length / 3;
   const nChars = chars.length / 2;
   const nWords = wordIdList.length;
-  const headerWords = 7 + 512 + triples.length + chars.length + (nWords + 1) + nWords;
+  // word segments (BpeModel.useWordSegments): the marker and the chars not cut after
+  const seg = byteLevel ? null : model.segments;
+  const noSplit = seg ? [...seg.noSplitAfter] : [];
+  const headerWords = 9 + 512 + triples.length + chars.length + noSplit.length + (nWords + 1) + nWords;
   const blob = new Uint8Array(headerWords * 4 + wordLen);
   const u32 = new Uint32Array(blob.buffer, 0, headerWords);
   u32[0] = 0x31424648; // "HFB1"
@@ -139,12 +142,15 @@ export function serializeBpe(model: BpeModel, byteLevel: boolean): Uint8Array | 
   u32[4] = nChars;
   u32[5] = nWords;
   u32[6] = wordLen;
-  let o = 7;
+  u32[7] = seg ? seg.marker : 0;
+  u32[8] = noSplit.length;
+  let o = 9;
   for (let b = 0; b < 256; b++) u32[o++] = byteIds[b]! < 0 ? NONE : byteIds[b]!;
   for (let b = 0; b < 256; b++) u32[o++] = fallbackIds[b]! < 0 ? NONE : fallbackIds[b]!;
   u32.set(triples, o);
   o += triples.length;
   for (let i = 0; i < chars.length; i++) u32[o++] = chars[i]!;
+  for (const cp of noSplit) u32[o++] = cp;
   let off = 0;
   for (let w = 0; w < nWords; w++) {
     u32[o++] = off;

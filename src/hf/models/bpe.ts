@@ -115,6 +115,39 @@ export interface BpeOptions {
 const CACHE_MAX = 50_000;
 const SCAN_MAX = 24;
 
+/**
+ * Word segments: SentencePiece-style pipelines (Llama 2, Gemma 3) have no pre-tokenizer split,
+ * so the whole text (or line) is one word, with every space replaced by a marker M ("▁").
+ * Such a word can be cut before each M whose previous char x is not M, and the segments merged
+ * one by one, with the same result, when:
+ *   (1) no merge (a, b) has b starting with M and a ending with x (a ending in anything but M:
+ *       the set `noSplitAfter` collects the last chars of such a, and those x are not cut);
+ *   (2) x and M are both single-char vocab tokens (their initial symbols are "x" and "M"; a
+ *       char without a token becomes byte-fallback or unk symbols, whose strings end in ">"
+ *       or the unk's last char — not cut there);
+ *   (3) no dropout (its PRNG draws depend on the order of the heap pops, which segments
+ *       change), no ignore_merges (it looks up the whole word), no continuing_subword_prefix /
+ *       end_of_word_suffix (they depend on the position in the word).
+ * Proof. A merged symbol's string is the concatenation of its parts' strings (its id is
+ * vocab[a + b]), so a symbol ending at the cut ends with x and a symbol starting there starts
+ * with M. By (1) no pair across a cut is a merge, so, by induction over the merge loop, every
+ * symbol lies within one segment. Initial symbols do too: M and x are single known chars, and a
+ * pending unk is flushed before M (known) as at the end of a word. The loop always applies the
+ * pair of lowest (rank, position); a merge in one segment neither creates nor removes pairs in
+ * another, so each segment sees exactly the sequence of merges it would see alone (its own
+ * lowest pair is chosen whenever the global lowest falls in it, and positions keep their order
+ * within it). The final symbols are therefore the concatenation of the segments' results.
+ * Segments are short ("▁word"), hit the per-word caches, and take the min-scan path.
+ */
+const NO_SPLIT_MAX = 64;
+
+export interface WordSegments {
+  /** The marker's code point. */
+  marker: number;
+  /** Chars x after which a marker is not a cut (condition 1). */
+  noSplitAfter: Set<number>;
+}
+
 export class BpeModel implements TokenModel {
   readonly vocab: Map<string, number>;
   readonly vocabR: string[];
@@ -133,6 +166,8 @@ export class BpeModel implements TokenModel {
   private readonly fallbackIds: Int32Array;
   private readonly cache = new Map<string, { ids: number[]; lens: number[] }>();
   readonly vocabSize: number;
+  /** Set by useWordSegments when the vocab allows it (see WordSegments). */
+  segments: WordSegments | null = null;
 
   constructor(j: Json, opts: BpeOptions = {}) {
     const vocabJ = j.vocab as Record<string, number> | undefined;
@@ -211,6 +246,31 @@ export class BpeModel implements TokenModel {
     return { byteIds: this.byteIds, fallbackIds: this.fallbackIds };
   }
 
+  /**
+   * Cuts words before `marker` (see WordSegments) when this model allows it; returns whether
+   * it does. Only for char-level words (not ByteLevel: those have a pre-tokenizer already).
+   */
+  useWordSegments(marker: string): boolean {
+    this.segments = null;
+    const m = marker.codePointAt(0);
+    if (m === undefined || marker.length !== (m > 0xffff ? 2 : 1) || !this.vocab.has(marker)) return false;
+    if (this.dropout > 0 || this.ignoreMerges || this.prefix !== null || this.suffix !== null) return false;
+    const noSplitAfter = new Set<number>();
+    const t = this.mergeTriples;
+    const v = this.vocabR;
+    for (let r = 0; r < t.length; r += 3) {
+      const b = v[t[r + 1]!]!;
+      if (b.codePointAt(0) !== m) continue;
+      const a = v[t[r]!]!;
+      if (a.endsWith(marker)) continue;
+      const lo = a.charCodeAt(a.length - 1);
+      noSplitAfter.add(lo >= 0xdc00 && lo <= 0xdfff && a.length >= 2 ? a.codePointAt(a.length - 2)! : lo);
+    }
+    if (noSplitAfter.size > NO_SPLIT_MAX) return false; // the core checks them one by one
+    this.segments = { marker: m, noSplitAfter };
+    return true;
+  }
+
   tokenToId(token: string): number | undefined {
     return this.vocab.get(token);
   }
@@ -220,11 +280,38 @@ export class BpeModel implements TokenModel {
 
   tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void {
     if (piece.length === 0) return;
+    const seg = byteLevel ? null : this.segments;
+    if (seg === null) {
+      this.tokenizeWord(piece, byteLevel, out, 0);
+      return;
+    }
+    // cut before each marker that follows a char other than the marker (WordSegments)
+    const m = seg.marker;
+    let start = 0;
+    let base = 0;
+    let prev = -1;
+    for (let i = 0; i < piece.length; ) {
+      const c = piece.codePointAt(i)!;
+      const w = c > 0xffff ? 2 : 1;
+      if (c === m && prev >= 0 && prev !== m && i > start && !seg.noSplitAfter.has(prev) && this.vocab.has(String.fromCodePoint(prev))) {
+        const part = piece.slice(start, i);
+        this.tokenizeWord(part, false, out, base);
+        base += utf8Len(part);
+        start = i;
+      }
+      prev = c;
+      i += w;
+    }
+    this.tokenizeWord(start === 0 ? piece : piece.slice(start), false, out, base);
+  }
+
+  /** One word (or segment) whose UTF-8 starts at byte `base` of the piece. */
+  private tokenizeWord(piece: string, byteLevel: boolean, out: ModelOutput, base: number): void {
     const cacheable = this.dropout === 0;
     if (cacheable) {
       const hit = this.cache.get(piece);
       if (hit !== undefined) {
-        emit(hit, out);
+        emit(hit, out, base);
         return;
       }
     }
@@ -241,7 +328,7 @@ export class BpeModel implements TokenModel {
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       this.cache.set(piece, res);
     }
-    emit(res, out);
+    emit(res, out, base);
   }
 
   /** HF `merge_word` up to the merge loop; ignore_merges handled first. */
@@ -490,8 +577,8 @@ export class BpeModel implements TokenModel {
   }
 }
 
-function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput): void {
-  let pos = 0;
+function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput, base: number): void {
+  let pos = base;
   const { ids, lens } = r;
   for (let k = 0; k < ids.length; k++) {
     out.ids.push(ids[k]!);
