@@ -17,7 +17,7 @@ import { WordPieceModel } from "./models/wordpiece.js";
 import { NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
-import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe } from "./wasm-bpe.js";
+import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe, type FixedSink, type PieceSink } from "./wasm-bpe.js";
 
 type Json = Record<string, unknown>;
 
@@ -202,7 +202,8 @@ export class HfTokenizer {
   private readonly normMatcher: AddedMatcher;
   private readonly hasNormAdded: boolean;
   private readonly wasm: HfWasmBpe | null = null;
-  private readonly onPiece: (p: NStr, out: ModelOutput) => void;
+  private readonly onPiece: PieceSink;
+  private readonly onFixed: FixedSink;
   private curEnc: Enc | null = null;
   /** Something besides offsets reads alignments (Metaspace prepend_scheme "first"). */
   private readonly alignDependent: boolean;
@@ -236,6 +237,10 @@ export class HfTokenizer {
       }
     }
     this.onPiece = (p, out) => pushWithOffsets(p, out, this.curEnc!);
+    this.onFixed = (p, id) => {
+      this.curEnc!.ids.push(id);
+      this.curEnc!.offs.push(p.origStart(0), p.origEnd(p.length));
+    };
     this.alignDependent = /"prepend_scheme"\s*:\s*"first"/.test(JSON.stringify(json.pre_tokenizer ?? null));
 
     for (const a of (json.added_tokens as Json[] | undefined) ?? []) {
@@ -299,6 +304,30 @@ export class HfTokenizer {
       }
     }
     const out: ModelOutput = { ids: [], offs: [] };
+    const scanned = !wantOffsets && this.scanner >= 0;
+    if (this.wasm !== null && !scanned) {
+      // All pre-tokens of all splits, added tokens in place, in one call into the core:
+      // SentencePiece pipelines have an added token at every line break (Gemma 3).
+      const pieces: NStr[] = [];
+      const fixed: number[] = [];
+      for (const sp of splits) {
+        if (sp.id >= 0) {
+          pieces.push(sp.n);
+          fixed.push(sp.id);
+          continue;
+        }
+        const at = pieces.length;
+        if (this.preTokenizer) this.preTokenizer(sp.n, pieces);
+        else pieces.push(sp.n);
+        for (let k = at; k < pieces.length; k++) fixed.push(-1);
+      }
+      if (wantOffsets) {
+        this.curEnc = e;
+        this.wasm.encodePieces(pieces, e.ids, this.onPiece, fixed, this.onFixed);
+        this.curEnc = null;
+      } else this.wasm.encodePieces(pieces, e.ids, undefined, fixed);
+      return this.post ? this.post(e, addSpecial, this) : e;
+    }
     const pieces: NStr[] = [];
     for (const sp of splits) {
       if (sp.id >= 0) {
@@ -306,7 +335,7 @@ export class HfTokenizer {
         e.offs.push(sp.n.origStart(0), sp.n.origEnd(sp.n.length));
         continue;
       }
-      if (!wantOffsets && this.scanner >= 0) {
+      if (scanned) {
         // pre-tokenization and merges in one call into the core
         this.wasm!.encodeScanned(sp.n.s, this.scanner, e.ids);
         continue;
@@ -314,15 +343,6 @@ export class HfTokenizer {
       pieces.length = 0;
       if (this.preTokenizer) this.preTokenizer(sp.n, pieces);
       else pieces.push(sp.n);
-      if (this.wasm !== null) {
-        // one call into the core for all pre-tokens of this split
-        if (wantOffsets) {
-          this.curEnc = e;
-          this.wasm.encodePieces(pieces, e.ids, this.onPiece);
-          this.curEnc = null;
-        } else this.wasm.encodePieces(pieces, e.ids);
-        continue;
-      }
       for (const p of pieces) {
         out.ids.length = 0;
         out.offs.length = 0;
