@@ -15,7 +15,8 @@
 //   [static][model blob][pair table][char table][word table][cache][input | bounds | ids | lens][scratch]
 //
 // Model blob (u32 little-endian, written by src/hf/wasm-bpe.ts):
-//   0 magic "HFB1" | 1 flags (1 byteLevel, 2 byteFallback, 4 fuseUnk, 8 ignoreMerges)
+//   0 magic "HFB1" | 1 flags (1 byteLevel, 2 byteFallback, 4 fuseUnk, 8 ignoreMerges,
+//     16 cut segments after chars without a token)
 //   2 unk id (NONE = none) | 3 nMerges | 4 nChars | 5 nWords | 6 word bytes length
 //   7 segment marker code point (0 = words are not cut) | 8 nNoSplit
 //   byteIds[256] | fallbackIds[256] | merges nMerges × (a, b, newId) in rank order
@@ -23,8 +24,9 @@
 //   words: offsets[nWords + 1], ids[nWords], bytes
 //
 // Word segments (src/hf/models/bpe.ts, WordSegments, has the proof that they change nothing):
-// with a marker, each word is cut before every marker whose previous char is a known single
-// char, not the marker and not in noSplit, and the segments are encoded one by one.
+// with a marker, each word is cut before every marker whose previous char is not the marker,
+// not in noSplit, and either a single-char token or (flag 16) a char without one; the
+// segments are encoded one by one.
 //
 // Call: JS writes the UTF-8 of the words back to back at inputPtr and their cumulative byte
 // ends at boundsPtr, then hfEncode(nWords, 0) → total ids at idsPtr, byte length of each token
@@ -42,6 +44,7 @@ const F_BYTE_LEVEL: u32 = 1;
 const F_BYTE_FALLBACK: u32 = 2;
 const F_FUSE_UNK: u32 = 4;
 const F_IGNORE_MERGES: u32 = 8;
+const F_CUT_AFTER_UNKNOWN: u32 = 16;
 const HEADER: usize = 9 * 4;
 const SCAN_MAX: u32 = 48;
 
@@ -756,9 +759,9 @@ function isMarkerAt(p: usize): bool {
 }
 
 function noSplitAfter(cp: u32): bool {
-  if (cp == segMarker || charId(cp) == NONE) return true;
+  if (cp == segMarker) return true;
   for (let k: u32 = 0; k < nNoSplit; k++) if (g(noSplitPtr, k) == cp) return true;
-  return false;
+  return charId(cp) == NONE && (flags & F_CUT_AFTER_UNKNOWN) == 0;
 }
 
 /** encodeWord over the segments of the word (cut before a marker, see the header). */

@@ -69,6 +69,8 @@ for (const name of ["llama2", "gemma3"]) {
         expect(seg).not.toBeNull();
         expect(seg!.marker).toBe(0x2581);
         expect([...seg!.noSplitAfter].map((c) => String.fromCodePoint(c))).toEqual(name === "gemma3" ? [">"] : []);
+        // after a char without a token the symbol is "<0xXX>" (byte fallback): ">" is in L for Gemma 3
+        expect(seg!.cutAfterUnknown).toBe(name === "llama2");
       }
     });
 
@@ -101,6 +103,25 @@ describe("word segments: the vocab check", () => {
     const ref = hf.Tokenizer.fromString(JSON.stringify(j));
     for (const t of ["x y", "ax yb", "x  y", "xx y x y", "box yes x\u{10fffd} y"]) await check([wasm, js], ref, t);
     expect([...wasm.encode("ax yb")]).toContain(id);
+  });
+
+  it("chars without a token: cut after them only when their symbol cannot merge with ▁", async () => {
+    const texts = ["a\u{10fffd}b c d", " \u{10fffd}  x", "a \u{10fffd} b", "x\u{10fffd} y", " \u{10fffd} ", "\u{10fffd}\u{10fffd}  z", "日\u{e000} \u{e001}\n  q", "a\n  b\n\n c"];
+    // no unk token, no byte fallback: the char is dropped, "▁" meets "▁" and may merge
+    const dropped = structuredClone(base);
+    dropped.model.byte_fallback = false;
+    dropped.model.unk_token = null;
+    // byte fallback, and a merge ">" + "▁x": "<0xXX>" ends with ">", so no cut after them
+    const gt = structuredClone(base);
+    gt.model.vocab[">▁x"] = Object.keys(gt.model.vocab).length;
+    gt.model.merges.unshift(Array.isArray(gt.model.merges[0]) ? [">", "▁x"] : "> ▁x");
+    for (const [j, cut] of [[base, true], [dropped, false], [gt, false]] as const) {
+      const wasm = load(j);
+      const js = load(j, "js");
+      expect(modelOf(js).segments!.cutAfterUnknown).toBe(cut);
+      const ref = hf.Tokenizer.fromString(JSON.stringify(j));
+      for (const t of texts) await check([wasm, js], ref, t);
+    }
   });
 
   it("no cutting with dropout, ignore_merges, a continuing_subword_prefix, or no ▁ token", () => {

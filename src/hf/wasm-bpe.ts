@@ -141,7 +141,7 @@ export function serializeBpe(model: BpeModel, byteLevel: boolean): Uint8Array | 
   const blob = new Uint8Array(headerWords * 4 + wordLen);
   const u32 = new Uint32Array(blob.buffer, 0, headerWords);
   u32[0] = 0x31424648; // "HFB1"
-  u32[1] = (byteLevel ? 1 : 0) | (model.byteFallback ? 2 : 0) | (model.fuseUnk ? 4 : 0) | (model.ignoreMerges ? 8 : 0);
+  u32[1] = (byteLevel ? 1 : 0) | (model.byteFallback ? 2 : 0) | (model.fuseUnk ? 4 : 0) | (model.ignoreMerges ? 8 : 0) | (seg?.cutAfterUnknown ? 16 : 0);
   u32[2] = unk;
   u32[3] = nMerges;
   u32[4] = nChars;

@@ -118,34 +118,41 @@ const SCAN_MAX = 24;
 /**
  * Word segments: SentencePiece-style pipelines (Llama 2, Gemma 3) have no pre-tokenizer split,
  * so the whole text (or line) is one word, with every space replaced by a marker M ("▁").
- * Such a word can be cut before each M whose previous char x is not M, and the segments merged
- * one by one, with the same result, when:
- *   (1) no merge (a, b) has b starting with M and a ending with x (a ending in anything but M:
- *       the set `noSplitAfter` collects the last chars of such a, and those x are not cut);
- *   (2) x and M are both single-char vocab tokens (their initial symbols are "x" and "M"; a
- *       char without a token becomes byte-fallback or unk symbols, whose strings end in ">"
- *       or the unk's last char — not cut there);
- *   (3) no dropout (its PRNG draws depend on the order of the heap pops, which segments
- *       change), no ignore_merges (it looks up the whole word), no continuing_subword_prefix /
- *       end_of_word_suffix (they depend on the position in the word).
+ * Such a word can be cut before an M and the segments merged one by one, with the same result.
+ *
+ * Let L = the last chars of every `a` in a merge (a, b) where b starts with M and a does not
+ * end with M (Llama 2: none; Gemma 3: ">", for ">" + "▁</"). The symbol just before a cut
+ * before M ends with a known char: x itself when x (the char before M) is a single-char token;
+ * when x has no token, a byte-fallback token "<0xXX>" (ends with ">") or the unk token (a
+ * pending unk is flushed at a cut exactly as it is flushed by the known M). A cut is made when
+ * that last char c is neither M nor in L:
+ *   - x known: c = x;
+ *   - x unknown: only with an unk token (without one, x is dropped and the symbol before the
+ *     cut is whatever precedes x, maybe M), and when neither ">" (with byte_fallback) nor the
+ *     unk token's last char is M or in L (`cutAfterUnknown`).
+ * Also required: M is a single-char token, no dropout (its PRNG draws follow the order of the
+ * heap pops, which segments change), no ignore_merges (it looks up the whole word), no
+ * continuing_subword_prefix / end_of_word_suffix (they depend on the position in the word).
+ *
  * Proof. A merged symbol's string is the concatenation of its parts' strings (its id is
- * vocab[a + b]), so a symbol ending at the cut ends with x and a symbol starting there starts
- * with M. By (1) no pair across a cut is a merge, so, by induction over the merge loop, every
- * symbol lies within one segment. Initial symbols do too: M and x are single known chars, and a
- * pending unk is flushed before M (known) as at the end of a word. The loop always applies the
- * pair of lowest (rank, position); a merge in one segment neither creates nor removes pairs in
- * another, so each segment sees exactly the sequence of merges it would see alone (its own
- * lowest pair is chosen whenever the global lowest falls in it, and positions keep their order
- * within it). The final symbols are therefore the concatenation of the segments' results.
- * Segments are short ("▁word"), hit the per-word caches, and take the min-scan path.
+ * vocab[a + b]), so a symbol ending at a cut ends with c and one starting there starts with
+ * M; no merge (a, b) has a ending with c ∉ L ∪ {M} and b starting with M, so no pair across a
+ * cut ever merges and, by induction over the merge loop, every symbol stays within its
+ * segment. The loop always applies the pair of lowest (rank, position); a merge in one segment
+ * neither creates nor removes pairs in another, so each segment goes through exactly the
+ * merges it would alone (whenever the global lowest pair lies in it, it is its own lowest, and
+ * positions keep their order within it). The result is the concatenation of the segments'.
+ * Segments are short ("▁word"), hit the per-word caches and take the min-scan path.
  */
 const NO_SPLIT_MAX = 64;
 
 export interface WordSegments {
   /** The marker's code point. */
   marker: number;
-  /** Chars x after which a marker is not a cut (condition 1). */
+  /** The set L: known chars x after which a marker is not a cut. */
   noSplitAfter: Set<number>;
+  /** Whether a marker after a char without a token is a cut. */
+  cutAfterUnknown: boolean;
 }
 
 export class BpeModel implements TokenModel {
@@ -263,11 +270,13 @@ export class BpeModel implements TokenModel {
       if (b.codePointAt(0) !== m) continue;
       const a = v[t[r]!]!;
       if (a.endsWith(marker)) continue;
-      const lo = a.charCodeAt(a.length - 1);
-      noSplitAfter.add(lo >= 0xdc00 && lo <= 0xdfff && a.length >= 2 ? a.codePointAt(a.length - 2)! : lo);
+      noSplitAfter.add(lastCodePoint(a));
     }
     if (noSplitAfter.size > NO_SPLIT_MAX) return false; // the core checks them one by one
-    this.segments = { marker: m, noSplitAfter };
+    const lastOk = (t: string) => lastCodePoint(t) !== m && !noSplitAfter.has(lastCodePoint(t));
+    const unk = this.unkToken;
+    const cutAfterUnknown = unk !== null && unk.length > 0 && this.vocab.has(unk) && lastOk(unk) && (!this.byteFallback || lastOk(">"));
+    this.segments = { marker: m, noSplitAfter, cutAfterUnknown };
     return true;
   }
 
@@ -293,10 +302,10 @@ export class BpeModel implements TokenModel {
     for (let i = 0; i < piece.length; ) {
       const c = piece.codePointAt(i)!;
       const w = c > 0xffff ? 2 : 1;
-      if (c === m && prev >= 0 && prev !== m && i > start && !seg.noSplitAfter.has(prev) && this.vocab.has(String.fromCodePoint(prev))) {
-        const part = piece.slice(start, i);
-        this.tokenizeWord(part, false, out, base);
-        base += utf8Len(part);
+      if (c === m && prev >= 0 && prev !== m && !seg.noSplitAfter.has(prev) && (seg.cutAfterUnknown || this.vocab.has(String.fromCodePoint(prev)))) {
+        // offsets go on from the end of the last token, not of the segment: HF counts
+        // positions in symbol lengths, and a char dropped for want of an unk token has none
+        base = this.tokenizeWord(piece.slice(start, i), false, out, base);
         start = i;
       }
       prev = c;
@@ -305,15 +314,12 @@ export class BpeModel implements TokenModel {
     this.tokenizeWord(start === 0 ? piece : piece.slice(start), false, out, base);
   }
 
-  /** One word (or segment) whose UTF-8 starts at byte `base` of the piece. */
-  private tokenizeWord(piece: string, byteLevel: boolean, out: ModelOutput, base: number): void {
+  /** One word (or segment) whose tokens start at byte `base`; returns where they end. */
+  private tokenizeWord(piece: string, byteLevel: boolean, out: ModelOutput, base: number): number {
     const cacheable = this.dropout === 0;
     if (cacheable) {
       const hit = this.cache.get(piece);
-      if (hit !== undefined) {
-        emit(hit, out, base);
-        return;
-      }
+      if (hit !== undefined) return emit(hit, out, base);
     }
     const ids: number[] = [];
     const lens: number[] = [];
@@ -328,7 +334,7 @@ export class BpeModel implements TokenModel {
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       this.cache.set(piece, res);
     }
-    emit(res, out, base);
+    return emit(res, out, base);
   }
 
   /** HF `merge_word` up to the merge loop; ignore_merges handled first. */
@@ -577,13 +583,20 @@ export class BpeModel implements TokenModel {
   }
 }
 
-function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput, base: number): void {
+function lastCodePoint(t: string): number {
+  const lo = t.charCodeAt(t.length - 1);
+  return lo >= 0xdc00 && lo <= 0xdfff && t.length >= 2 ? t.codePointAt(t.length - 2)! : lo;
+}
+
+/** Appends r's tokens with byte offsets from `base`; returns the end of the last one. */
+function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput, base: number): number {
   let pos = base;
   const { ids, lens } = r;
   for (let k = 0; k < ids.length; k++) {
     out.ids.push(ids[k]!);
     out.offs.push(pos, (pos += lens[k]!));
   }
+  return pos;
 }
 
 export function utf8Len(s: string): number {
