@@ -165,6 +165,26 @@ function lastChar(s: string, end: number): string {
 type PostProcessor = (e: Enc, addSpecial: boolean, tok: HfTokenizer) => Enc;
 
 /**
+ * Whether the pre-tokenizer is a Split on one char that the normalizer has just replaced
+ * everywhere (Gemma 3: Replace " " → "▁", then Split " "): the pieces it sees cannot contain
+ * that char (a Replace whose content lacks the one-char pattern leaves none, and joining text
+ * cannot form a one-char pattern), and a Split without a match keeps its input whole, so it
+ * can be skipped. Added tokens are split out before the pre-tokenizer, never after.
+ */
+function splitNeverMatches(json: Json): boolean {
+  const pre = json.pre_tokenizer as Json | null | undefined;
+  const p = (pre?.pattern as Json | undefined)?.String;
+  if (pre?.type !== "Split" || pre.invert === true || typeof p !== "string" || [...p].length !== 1) return false;
+  let norm = json.normalizer as Json | null | undefined;
+  if (norm?.type === "Sequence") {
+    const list = norm.normalizers as Json[] | undefined;
+    norm = Array.isArray(list) ? list[list.length - 1] : null;
+  }
+  if (norm?.type !== "Replace" || (norm.pattern as Json | undefined)?.String !== p) return false;
+  return typeof norm.content === "string" && !norm.content.includes(p);
+}
+
+/**
  * The char that stands for a space in the model's words: Metaspace's replacement, or the
  * content of a Replace(" ") normalizer (Llama 2, Gemma 3), else "▁". BpeModel.useWordSegments
  * cuts words before it where the vocab allows (exact for any char: the check is on the merges).
@@ -224,7 +244,7 @@ export class HfTokenizer {
     }
     this.normalizer = buildNormalizer(json.normalizer as Json | null);
     const pre = buildPreTokenizer(json.pre_tokenizer as Json | null);
-    this.preTokenizer = pre.run;
+    this.preTokenizer = splitNeverMatches(json) ? null : pre.run;
     this.byteLevel = pre.byteLevel;
     this.post = buildPost(json.post_processor as Json | null);
     this.decoder = buildDecoder(json.decoder as Json | null);
