@@ -329,9 +329,12 @@ export class HfTokenizer {
       // All pre-tokens of all splits, added tokens in place, in one call into the core:
       // SentencePiece pipelines have an added token at every line break (Gemma 3).
       const pieces: NStr[] = [];
-      const fixed: number[] = [];
+      // fixed[i]: the added token's id, or -1; only built once an added token shows up (the
+      // core's ids are then copied word by word instead of in one run)
+      let fixed: number[] | undefined;
       for (const sp of splits) {
         if (sp.id >= 0) {
+          if (fixed === undefined) fixed = new Array<number>(pieces.length).fill(-1);
           pieces.push(sp.n);
           fixed.push(sp.id);
           continue;
@@ -339,7 +342,7 @@ export class HfTokenizer {
         const at = pieces.length;
         if (this.preTokenizer) this.preTokenizer(sp.n, pieces);
         else pieces.push(sp.n);
-        for (let k = at; k < pieces.length; k++) fixed.push(-1);
+        if (fixed !== undefined) for (let k = at; k < pieces.length; k++) fixed.push(-1);
       }
       if (wantOffsets) {
         this.curEnc = e;
