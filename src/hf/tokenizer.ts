@@ -543,16 +543,16 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
       return (e, add) => {
         if (!add) return e;
         const r: Enc = { ids: [], offs: [] };
+        // concat copies the packed arrays in bulk, not one push per id;
+        // offsets only when the encoding has them (encode without offsets leaves offs empty)
+        const ids: number[][] = [];
+        const offs: number[][] = [];
         for (const p of plan) {
-          if (p === "A") {
-            for (const id of e.ids) r.ids.push(id);
-            for (const o of e.offs) r.offs.push(o);
-          } else
-            for (const id of p) {
-              r.ids.push(id);
-              r.offs.push(0, 0);
-            }
+          ids.push(p === "A" ? e.ids : p);
+          offs.push(p === "A" ? e.offs : new Array<number>(2 * p.length).fill(0));
         }
+        r.ids = r.ids.concat(...ids);
+        if (e.offs.length === 2 * e.ids.length) r.offs = r.offs.concat(...offs);
         return r;
       };
     }
