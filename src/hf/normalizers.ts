@@ -39,7 +39,15 @@ export function buildNormalizer(j: Json | null | undefined): Normalizer | null {
     case "Replace": {
       const pat = parsePattern(j.pattern, "Replace normalizer");
       const content = String(j.content ?? "");
-      return (n) => n.replaceMatches(pat.find(n.s), content);
+      // Without alignments a literal is a plain replaceAll (Llama 2, Gemma 3: " " → "▁"); the
+      // same non-overlapping left-to-right occurrences as pat.find, no match list built.
+      const p = j.pattern as Json | string | undefined;
+      const lit = typeof p === "string" ? p : typeof p?.String === "string" ? p.String : "";
+      const literal = content.replaceAll("$", "$$$$"); // "$&", "$1"... are not patterns here
+      return (n) => {
+        if (!n.track && lit.length > 0) n.s = n.s.replaceAll(lit, literal);
+        else n.replaceMatches(pat.find(n.s), content);
+      };
     }
     case "Prepend": {
       const p = String(j.prepend ?? "");

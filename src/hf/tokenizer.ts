@@ -17,7 +17,7 @@ import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
-import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe } from "./wasm-bpe.js";
+import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe, type FixedSink, type PieceSink } from "./wasm-bpe.js";
 
 type Json = Record<string, unknown>;
 
@@ -165,6 +165,48 @@ function lastChar(s: string, end: number): string {
 /** `text`: the (well-formed) input the encoding's offsets point into. */
 type PostProcessor = (e: Enc, addSpecial: boolean, tok: HfTokenizer, text: string) => Enc;
 
+/**
+ * Whether the pre-tokenizer is a Split on one char that the normalizer has just replaced
+ * everywhere (Gemma 3: Replace " " → "▁", then Split " "): the pieces it sees cannot contain
+ * that char (a Replace whose content lacks the one-char pattern leaves none, and joining text
+ * cannot form a one-char pattern), and a Split without a match keeps its input whole, so it
+ * can be skipped. Added tokens are split out before the pre-tokenizer, never after.
+ */
+function splitNeverMatches(json: Json): boolean {
+  const pre = json.pre_tokenizer as Json | null | undefined;
+  const p = (pre?.pattern as Json | undefined)?.String;
+  if (pre?.type !== "Split" || pre.invert === true || typeof p !== "string" || [...p].length !== 1) return false;
+  let norm = json.normalizer as Json | null | undefined;
+  if (norm?.type === "Sequence") {
+    const list = norm.normalizers as Json[] | undefined;
+    norm = Array.isArray(list) ? list[list.length - 1] : null;
+  }
+  if (norm?.type !== "Replace" || (norm.pattern as Json | undefined)?.String !== p) return false;
+  return typeof norm.content === "string" && !norm.content.includes(p);
+}
+
+/**
+ * The char that stands for a space in the model's words: Metaspace's replacement, or the
+ * content of a Replace(" ") normalizer (Llama 2, Gemma 3), else "▁". BpeModel.useWordSegments
+ * cuts words before it where the vocab allows (exact for any char: the check is on the merges).
+ */
+function spaceMarker(json: Json): string {
+  const find = (j: unknown): string | null => {
+    if (j == null || typeof j !== "object") return null;
+    const o = j as Json;
+    if (o.type === "Metaspace" && typeof o.replacement === "string") return o.replacement;
+    if (o.type === "Replace" && (o.pattern as Json | undefined)?.String === " " && typeof o.content === "string") return o.content;
+    for (const k of ["normalizers", "pretokenizers"]) {
+      if (Array.isArray(o[k])) for (const x of o[k] as unknown[]) {
+        const r = find(x);
+        if (r !== null) return r;
+      }
+    }
+    return null;
+  };
+  return find(json.normalizer) ?? find(json.pre_tokenizer) ?? "\u2581";
+}
+
 export class HfTokenizer {
   /** Model type: "BPE", "WordPiece" or "Unigram". */
   readonly modelType: string;
@@ -181,7 +223,8 @@ export class HfTokenizer {
   private readonly normMatcher: AddedMatcher;
   private readonly hasNormAdded: boolean;
   private readonly wasm: HfWasmBpe | null = null;
-  private readonly onPiece: (p: NStr, out: ModelOutput) => void;
+  private readonly onPiece: PieceSink;
+  private readonly onFixed: FixedSink;
   private curEnc: Enc | null = null;
   /** Something besides offsets reads alignments (Metaspace prepend_scheme "first"). */
   private readonly alignDependent: boolean;
@@ -202,10 +245,11 @@ export class HfTokenizer {
     }
     this.normalizer = buildNormalizer(json.normalizer as Json | null);
     const pre = buildPreTokenizer(json.pre_tokenizer as Json | null);
-    this.preTokenizer = pre.run;
+    this.preTokenizer = splitNeverMatches(json) ? null : pre.run;
     this.byteLevel = pre.byteLevel;
     this.post = buildPost(json.post_processor as Json | null);
     this.decoder = buildDecoder(json.decoder as Json | null);
+    if (this.model instanceof BpeModel && !this.byteLevel) this.model.useWordSegments(spaceMarker(json));
     if (this.model instanceof BpeModel && wantsWasm(opts)) {
       const blob = serializeBpe(this.model, this.byteLevel);
       if (blob !== null) {
@@ -214,6 +258,10 @@ export class HfTokenizer {
       }
     }
     this.onPiece = (p, out) => pushWithOffsets(p, out, this.curEnc!);
+    this.onFixed = (p, id) => {
+      this.curEnc!.ids.push(id);
+      this.curEnc!.offs.push(p.origStart(0), p.origEnd(p.length));
+    };
     this.alignDependent = /"prepend_scheme"\s*:\s*"first"/.test(JSON.stringify(json.pre_tokenizer ?? null));
 
     // HF (AddedVocabulary::add_tokens) does not read the file's ids: a token takes its model id,
@@ -287,6 +335,33 @@ export class HfTokenizer {
       }
     }
     const out: ModelOutput = { ids: [], offs: [] };
+    const scanned = !wantOffsets && this.scanner >= 0;
+    if (this.wasm !== null && !scanned) {
+      // All pre-tokens of all splits, added tokens in place, in one call into the core:
+      // SentencePiece pipelines have an added token at every line break (Gemma 3).
+      const pieces: NStr[] = [];
+      // fixed[i]: the added token's id, or -1; only built once an added token shows up (the
+      // core's ids are then copied word by word instead of in one run)
+      let fixed: number[] | undefined;
+      for (const sp of splits) {
+        if (sp.id >= 0) {
+          if (fixed === undefined) fixed = new Array<number>(pieces.length).fill(-1);
+          pieces.push(sp.n);
+          fixed.push(sp.id);
+          continue;
+        }
+        const at = pieces.length;
+        if (this.preTokenizer) this.preTokenizer(sp.n, pieces);
+        else pieces.push(sp.n);
+        if (fixed !== undefined) for (let k = at; k < pieces.length; k++) fixed.push(-1);
+      }
+      if (wantOffsets) {
+        this.curEnc = e;
+        this.wasm.encodePieces(pieces, e.ids, this.onPiece, fixed, this.onFixed);
+        this.curEnc = null;
+      } else this.wasm.encodePieces(pieces, e.ids, undefined, fixed);
+      return this.post ? this.post(e, addSpecial, this) : e;
+    }
     const pieces: NStr[] = [];
     for (const sp of splits) {
       if (sp.id >= 0) {
@@ -294,7 +369,7 @@ export class HfTokenizer {
         e.offs.push(sp.n.origStart(0), sp.n.origEnd(sp.n.length));
         continue;
       }
-      if (!wantOffsets && this.scanner >= 0) {
+      if (scanned) {
         // pre-tokenization and merges in one call into the core
         this.wasm!.encodeScanned(sp.n.s, this.scanner, e.ids);
         continue;
@@ -302,15 +377,6 @@ export class HfTokenizer {
       pieces.length = 0;
       if (this.preTokenizer) this.preTokenizer(sp.n, pieces);
       else pieces.push(sp.n);
-      if (this.wasm !== null) {
-        // one call into the core for all pre-tokens of this split
-        if (wantOffsets) {
-          this.curEnc = e;
-          this.wasm.encodePieces(pieces, e.ids, this.onPiece);
-          this.curEnc = null;
-        } else this.wasm.encodePieces(pieces, e.ids);
-        continue;
-      }
       for (const p of pieces) {
         out.ids.length = 0;
         out.offs.length = 0;
@@ -488,16 +554,16 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
       return (e, add) => {
         if (!add) return e;
         const r: Enc = { ids: [], offs: [] };
+        // concat copies the packed arrays in bulk, not one push per id;
+        // offsets only when the encoding has them (encode without offsets leaves offs empty)
+        const ids: number[][] = [];
+        const offs: number[][] = [];
         for (const p of plan) {
-          if (p === "A") {
-            for (const id of e.ids) r.ids.push(id);
-            for (const o of e.offs) r.offs.push(o);
-          } else
-            for (const id of p) {
-              r.ids.push(id);
-              r.offs.push(0, 0);
-            }
+          ids.push(p === "A" ? e.ids : p);
+          offs.push(p === "A" ? e.offs : new Array<number>(2 * p.length).fill(0));
         }
+        r.ids = r.ids.concat(...ids);
+        if (e.offs.length === 2 * e.ids.length) r.offs = r.offs.concat(...offs);
         return r;
       };
     }

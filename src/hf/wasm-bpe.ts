@@ -49,6 +49,11 @@ export function scannerFor(json: Record<string, unknown>): number {
   return pat?.Regex === CL100K_SPLIT ? 1 : pat?.Regex === QWEN_SPLIT ? 0x101 : -1;
 }
 
+/** Receives one piece's tokens, byte offsets within the piece. */
+export type PieceSink = (p: NStr, out: ModelOutput) => void;
+/** Receives an added token of the batch (see encodePieces). */
+export type FixedSink = (p: NStr, id: number) => void;
+
 const NONE = 0xffffffff;
 const INITIAL_INPUT_CAP = 1 << 16;
 const utf8 = new TextEncoder();
@@ -129,22 +134,28 @@ export function serializeBpe(model: BpeModel, byteLevel: boolean): Uint8Array | 
   const nMerges = triples.length / 3;
   const nChars = chars.length / 2;
   const nWords = wordIdList.length;
-  const headerWords = 7 + 512 + triples.length + chars.length + (nWords + 1) + nWords;
+  // word segments (BpeModel.useWordSegments): the marker and the chars not cut after
+  const seg = byteLevel ? null : model.segments;
+  const noSplit = seg ? [...seg.noSplitAfter] : [];
+  const headerWords = 9 + 512 + triples.length + chars.length + noSplit.length + (nWords + 1) + nWords;
   const blob = new Uint8Array(headerWords * 4 + wordLen);
   const u32 = new Uint32Array(blob.buffer, 0, headerWords);
   u32[0] = 0x31424648; // "HFB1"
-  u32[1] = (byteLevel ? 1 : 0) | (model.byteFallback ? 2 : 0) | (model.fuseUnk ? 4 : 0) | (model.ignoreMerges ? 8 : 0);
+  u32[1] = (byteLevel ? 1 : 0) | (model.byteFallback ? 2 : 0) | (model.fuseUnk ? 4 : 0) | (model.ignoreMerges ? 8 : 0) | (seg?.cutAfterUnknown ? 16 : 0);
   u32[2] = unk;
   u32[3] = nMerges;
   u32[4] = nChars;
   u32[5] = nWords;
   u32[6] = wordLen;
-  let o = 7;
+  u32[7] = seg ? seg.marker : 0;
+  u32[8] = noSplit.length;
+  let o = 9;
   for (let b = 0; b < 256; b++) u32[o++] = byteIds[b]! < 0 ? NONE : byteIds[b]!;
   for (let b = 0; b < 256; b++) u32[o++] = fallbackIds[b]! < 0 ? NONE : fallbackIds[b]!;
   u32.set(triples, o);
   o += triples.length;
   for (let i = 0; i < chars.length; i++) u32[o++] = chars[i]!;
+  for (const cp of noSplit) u32[o++] = cp;
   let off = 0;
   for (let w = 0; w < nWords; w++) {
     u32[o++] = off;
@@ -198,16 +209,19 @@ export class HfWasmBpe {
   /**
    * Token ids of each piece, appended to `ids`. With `onPiece`, each piece's tokens are handed
    * over with their byte offsets within the piece (as BpeModel.tokenize gives them) instead.
+   * `fixed[i] >= 0` says pieces[i] is an added token with that id: it goes out as it is, in
+   * order (through `onFixed` when offsets are wanted), so a whole text with its added tokens
+   * is one call into the core, not one per stretch between them.
    */
-  encodePieces(pieces: NStr[], ids: number[], onPiece?: (p: NStr, out: ModelOutput) => void): void {
+  encodePieces(pieces: NStr[], ids: number[], onPiece?: PieceSink, fixed?: number[], onFixed?: FixedSink): void {
     let pos = 0;
     let w = 0;
     let first = 0;
     for (let i = 0; i < pieces.length; i++) {
-      const s = pieces[i]!.s;
+      const s = fixed !== undefined && fixed[i]! >= 0 ? "" : pieces[i]!.s;
       const need = s.length * 3;
       if (pos + need > this.inCap || w >= this.inCap) {
-        if (w > 0) this.flush(pieces, first, w, ids, onPiece);
+        if (w > 0) this.flush(pieces, first, w, ids, onPiece, fixed, onFixed);
         pos = 0;
         w = 0;
         first = i;
@@ -216,18 +230,18 @@ export class HfWasmBpe {
           this.refresh();
         }
       }
-      pos = this.writeUtf8(s, pos);
+      if (s.length > 0) pos = this.writeUtf8(s, pos);
       this.u32[this.boundsIdx + w++] = pos;
     }
-    if (w > 0) this.flush(pieces, first, w, ids, onPiece);
+    if (w > 0) this.flush(pieces, first, w, ids, onPiece, fixed, onFixed);
   }
 
-  private flush(pieces: NStr[], first: number, nWords: number, ids: number[], onPiece?: (p: NStr, out: ModelOutput) => void): void {
+  private flush(pieces: NStr[], first: number, nWords: number, ids: number[], onPiece?: PieceSink, fixed?: number[], onFixed?: FixedSink): void {
     const n = this.ex.hfEncode(nWords, 0);
     if (this.u8.buffer !== this.ex.memory.buffer) this.refresh();
     const u32 = this.u32;
     const base = this.idsIdx;
-    if (!onPiece) {
+    if (!onPiece && fixed === undefined) {
       for (let k = 0; k < n; k++) ids.push(u32[base + k]!);
       return;
     }
@@ -235,6 +249,16 @@ export class HfWasmBpe {
     let k = 0;
     for (let w = 0; w < nWords; w++) {
       const end = u32[this.boundsIdx + w]!;
+      const id = fixed !== undefined ? fixed[first + w]! : -1;
+      if (id >= 0) {
+        if (onFixed) onFixed(pieces[first + w]!, id);
+        else ids.push(id);
+        continue;
+      }
+      if (!onPiece) {
+        for (; k < end; k++) ids.push(u32[base + k]!);
+        continue;
+      }
       out.ids.length = 0;
       out.offs.length = 0;
       let b = 0;

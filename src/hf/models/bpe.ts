@@ -115,6 +115,46 @@ export interface BpeOptions {
 const CACHE_MAX = 50_000;
 const SCAN_MAX = 24;
 
+/**
+ * Word segments: SentencePiece-style pipelines (Llama 2, Gemma 3) have no pre-tokenizer split,
+ * so the whole text (or line) is one word, with every space replaced by a marker M ("▁").
+ * Such a word can be cut before an M and the segments merged one by one, with the same result.
+ *
+ * Let L = the last chars of every `a` in a merge (a, b) where b starts with M and a does not
+ * end with M (Llama 2: none; Gemma 3: ">", for ">" + "▁</"). The symbol just before a cut
+ * before M ends with a known char: x itself when x (the char before M) is a single-char token;
+ * when x has no token, a byte-fallback token "<0xXX>" (ends with ">") or the unk token (a
+ * pending unk is flushed at a cut exactly as it is flushed by the known M). A cut is made when
+ * that last char c is neither M nor in L:
+ *   - x known: c = x;
+ *   - x unknown: only with an unk token (without one, x is dropped and the symbol before the
+ *     cut is whatever precedes x, maybe M), and when neither ">" (with byte_fallback) nor the
+ *     unk token's last char is M or in L (`cutAfterUnknown`).
+ * Also required: M is a single-char token, no dropout (its PRNG draws follow the order of the
+ * heap pops, which segments change), no ignore_merges (it looks up the whole word), no
+ * continuing_subword_prefix / end_of_word_suffix (they depend on the position in the word).
+ *
+ * Proof. A merged symbol's string is the concatenation of its parts' strings (its id is
+ * vocab[a + b]), so a symbol ending at a cut ends with c and one starting there starts with
+ * M; no merge (a, b) has a ending with c ∉ L ∪ {M} and b starting with M, so no pair across a
+ * cut ever merges and, by induction over the merge loop, every symbol stays within its
+ * segment. The loop always applies the pair of lowest (rank, position); a merge in one segment
+ * neither creates nor removes pairs in another, so each segment goes through exactly the
+ * merges it would alone (whenever the global lowest pair lies in it, it is its own lowest, and
+ * positions keep their order within it). The result is the concatenation of the segments'.
+ * Segments are short ("▁word"), hit the per-word caches and take the min-scan path.
+ */
+const NO_SPLIT_MAX = 64;
+
+export interface WordSegments {
+  /** The marker's code point. */
+  marker: number;
+  /** The set L: known chars x after which a marker is not a cut. */
+  noSplitAfter: Set<number>;
+  /** Whether a marker after a char without a token is a cut. */
+  cutAfterUnknown: boolean;
+}
+
 export class BpeModel implements TokenModel {
   readonly vocab: Map<string, number>;
   readonly vocabR: string[];
@@ -133,6 +173,8 @@ export class BpeModel implements TokenModel {
   private readonly fallbackIds: Int32Array;
   private readonly cache = new Map<string, { ids: number[]; lens: number[] }>();
   readonly vocabSize: number;
+  /** Set by useWordSegments when the vocab allows it (see WordSegments). */
+  segments: WordSegments | null = null;
 
   constructor(j: Json, opts: BpeOptions = {}) {
     const vocabJ = j.vocab as Record<string, number> | undefined;
@@ -211,6 +253,33 @@ export class BpeModel implements TokenModel {
     return { byteIds: this.byteIds, fallbackIds: this.fallbackIds };
   }
 
+  /**
+   * Cuts words before `marker` (see WordSegments) when this model allows it; returns whether
+   * it does. Only for char-level words (not ByteLevel: those have a pre-tokenizer already).
+   */
+  useWordSegments(marker: string): boolean {
+    this.segments = null;
+    const m = marker.codePointAt(0);
+    if (m === undefined || marker.length !== (m > 0xffff ? 2 : 1) || !this.vocab.has(marker)) return false;
+    if (this.dropout > 0 || this.ignoreMerges || this.prefix !== null || this.suffix !== null) return false;
+    const noSplitAfter = new Set<number>();
+    const t = this.mergeTriples;
+    const v = this.vocabR;
+    for (let r = 0; r < t.length; r += 3) {
+      const b = v[t[r + 1]!]!;
+      if (b.codePointAt(0) !== m) continue;
+      const a = v[t[r]!]!;
+      if (a.endsWith(marker)) continue;
+      noSplitAfter.add(lastCodePoint(a));
+    }
+    if (noSplitAfter.size > NO_SPLIT_MAX) return false; // the core checks them one by one
+    const lastOk = (t: string) => lastCodePoint(t) !== m && !noSplitAfter.has(lastCodePoint(t));
+    const unk = this.unkToken;
+    const cutAfterUnknown = unk !== null && unk.length > 0 && this.vocab.has(unk) && lastOk(unk) && (!this.byteFallback || lastOk(">"));
+    this.segments = { marker: m, noSplitAfter, cutAfterUnknown };
+    return true;
+  }
+
   tokenToId(token: string): number | undefined {
     return this.vocab.get(token);
   }
@@ -220,13 +289,37 @@ export class BpeModel implements TokenModel {
 
   tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void {
     if (piece.length === 0) return;
+    const seg = byteLevel ? null : this.segments;
+    if (seg === null) {
+      this.tokenizeWord(piece, byteLevel, out, 0);
+      return;
+    }
+    // cut before each marker that follows a char other than the marker (WordSegments)
+    const m = seg.marker;
+    let start = 0;
+    let base = 0;
+    let prev = -1;
+    for (let i = 0; i < piece.length; ) {
+      const c = piece.codePointAt(i)!;
+      const w = c > 0xffff ? 2 : 1;
+      if (c === m && prev >= 0 && prev !== m && !seg.noSplitAfter.has(prev) && (seg.cutAfterUnknown || this.vocab.has(String.fromCodePoint(prev)))) {
+        // offsets go on from the end of the last token, not of the segment: HF counts
+        // positions in symbol lengths, and a char dropped for want of an unk token has none
+        base = this.tokenizeWord(piece.slice(start, i), false, out, base);
+        start = i;
+      }
+      prev = c;
+      i += w;
+    }
+    this.tokenizeWord(start === 0 ? piece : piece.slice(start), false, out, base);
+  }
+
+  /** One word (or segment) whose tokens start at byte `base`; returns where they end. */
+  private tokenizeWord(piece: string, byteLevel: boolean, out: ModelOutput, base: number): number {
     const cacheable = this.dropout === 0;
     if (cacheable) {
       const hit = this.cache.get(piece);
-      if (hit !== undefined) {
-        emit(hit, out);
-        return;
-      }
+      if (hit !== undefined) return emit(hit, out, base);
     }
     const ids: number[] = [];
     const lens: number[] = [];
@@ -241,7 +334,7 @@ export class BpeModel implements TokenModel {
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
       this.cache.set(piece, res);
     }
-    emit(res, out);
+    return emit(res, out, base);
   }
 
   /** HF `merge_word` up to the merge loop; ignore_merges handled first. */
@@ -490,13 +583,20 @@ export class BpeModel implements TokenModel {
   }
 }
 
-function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput): void {
-  let pos = 0;
+function lastCodePoint(t: string): number {
+  const lo = t.charCodeAt(t.length - 1);
+  return lo >= 0xdc00 && lo <= 0xdfff && t.length >= 2 ? t.codePointAt(t.length - 2)! : lo;
+}
+
+/** Appends r's tokens with byte offsets from `base`; returns the end of the last one. */
+function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput, base: number): number {
+  let pos = base;
   const { ids, lens } = r;
   for (let k = 0; k < ids.length; k++) {
     out.ids.push(ids[k]!);
     out.offs.push(pos, (pos += lens[k]!));
   }
+  return pos;
 }
 
 export function utf8Len(s: string): number {
