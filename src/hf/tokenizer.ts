@@ -360,7 +360,7 @@ export class HfTokenizer {
         this.wasm.encodePieces(pieces, e.ids, this.onPiece, fixed, this.onFixed);
         this.curEnc = null;
       } else this.wasm.encodePieces(pieces, e.ids, undefined, fixed);
-      return this.post ? this.post(e, addSpecial, this) : e;
+      return this.post ? this.post(e, addSpecial, this, text) : e;
     }
     const pieces: NStr[] = [];
     for (const sp of splits) {
