@@ -14,7 +14,20 @@ export function ratioChartSvg({ title, subtitle = "", groups, series, marks = [1
   const gap = 8;
   const labelW = 230;
   const plotW = 560;
-  const top = 58;
+  // legend: items laid out by label length, wrapped to rows within the plot's width
+  const legend = [];
+  let lx = 0;
+  let row = 0;
+  for (const [i, name] of series.entries()) {
+    const w = 24 + name.length * 6.5;
+    if (lx > 0 && lx + w > 560) {
+      lx = 0;
+      row++;
+    }
+    legend.push({ i, name, x: 230 + lx, y: 42 + row * 16 });
+    lx += w;
+  }
+  const top = 58 + row * 16;
   const values = groups.flatMap((g) => g.bars.map((b) => b.value)).filter((v) => v > 0);
   const lo = Math.min(0.5, ...values);
   const hi = Math.max(10, ...values) * 1.15;
@@ -27,11 +40,10 @@ export function ratioChartSvg({ title, subtitle = "", groups, series, marks = [1
   out.push(`<rect width="100%" height="100%" fill="white"/>`);
   out.push(`<text x="10" y="18" font-size="14" font-weight="bold">${esc(title)}</text>`);
   if (subtitle) out.push(`<text x="10" y="34" fill="#555">${esc(subtitle)}</text>`);
-  series.forEach((s, i) => {
-    const lx = labelW + i * 120;
-    out.push(`<rect x="${lx}" y="42" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/>`);
-    out.push(`<text x="${lx + 14}" y="51">${esc(s)}</text>`);
-  });
+  for (const { i, name, x: lx, y: ly } of legend) {
+    out.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/>`);
+    out.push(`<text x="${lx + 14}" y="${ly + 9}">${esc(name)}</text>`);
+  }
   const ticks = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500].filter((t) => t >= lo && t <= hi);
   for (const t of ticks) {
     const tx = x(t).toFixed(1);
