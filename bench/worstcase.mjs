@@ -60,13 +60,15 @@ function runOnce(lib, enc, kind, size) {
   return JSON.parse(p.stdout.trim().split("\n").pop());
 }
 
+const QUICK_SKIP = new Set(["tokenizers", "@huggingface/tokenizers"]);
 const results = []; // { enc, kind, size, lib, r }
 for (const enc of ENCODINGS) {
   for (const kind of Object.keys(KINDS)) {
     const ref = run("tiktoken", enc, kind, PEER_SIZE);
     const jobs = [];
     if (HAS_TM) for (const size of TM_SIZES) jobs.push(["tokenmill", size]);
-    for (const p of PEERS) jobs.push([p, PEER_SIZE]);
+    // --quick leaves out HF's tokenizers (linear here, and ~1-2 s to load in every child)
+    for (const p of PEERS) if (!QUICK || !QUICK_SKIP.has(p)) jobs.push([p, PEER_SIZE]);
     for (const [lib, size] of jobs) {
       const r = lib === "tiktoken" && size === PEER_SIZE ? ref : run(lib, enc, kind, size);
       if (size === PEER_SIZE && r.hash && ref.hash) r.same = r.hash === ref.hash;
@@ -84,7 +86,7 @@ function show(r) {
 }
 const sizeName = (n) => (n >= 1e6 ? `${n / 1e6} MB` : `${n / 1e3} KB`);
 
-const cols = [...(HAS_TM ? TM_SIZES.map((s) => ["tokenmill", s]) : []), ...PEERS.map((p) => [p, PEER_SIZE])];
+const cols = [...(HAS_TM ? TM_SIZES.map((s) => ["tokenmill", s]) : []), ...PEERS.filter((p) => !QUICK || !QUICK_SKIP.has(p)).map((p) => [p, PEER_SIZE])];
 // The target: each worst case of the largest size in at most 2× the time of prose of that size.
 const BIG = TM_SIZES[TM_SIZES.length - 1];
 const RATIO = HAS_TM && "prose" in KINDS;
