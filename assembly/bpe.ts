@@ -7,7 +7,7 @@
 // both a window at a time (mergeWindowed), so the work stays linear and in cache. tiktoken's
 // own binding runs the quadratic loop on every piece, which is why 100 KB of "a" takes it 20 s.
 
-import { rankOf, byteRanksPtr, pairRanksPtr, ensureMemory, nTokens, tokenLen } from "./vocab";
+import { rankOf, byteRanksPtr, pairRanksPtr, ensureMemory, nTokens, tokenLen, bytesEqual } from "./vocab";
 import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake, bucketClear } from "./rank-buckets";
 
 const NONE: u32 = 0xffffffff;
@@ -83,22 +83,6 @@ function idAt(a: usize, i: u32): u32 {
   return load<u32>(a + (<usize>i << 2));
 }
 
-@inline
-function sameBytes(a: usize, b: usize, n: u32): bool {
-  let end = a + n;
-  while (a + 8 <= end) {
-    if (load<u64>(a) != load<u64>(b)) return false;
-    a += 8;
-    b += 8;
-  }
-  while (a < end) {
-    if (load<u8>(a) != load<u8>(b)) return false;
-    a++;
-    b++;
-  }
-  return true;
-}
-
 function mergeWindowed(p: usize, n: u32, out: usize): u32 {
   let ids = scratchPtr;
   let memoAt: u32 = 0;
@@ -121,7 +105,7 @@ function mergeWindowed(p: usize, n: u32, out: usize): u32 {
     // Same bytes as the window encoded last (a run of one character, or any text whose period
     // the token starts follow): same encoding, still in ids.
     let k = memoK;
-    if (len2 != memoLen || !sameBytes(p + s, p + memoAt, len2)) {
+    if (len2 != memoLen || !bytesEqual(p + s, p + memoAt, len2)) {
       k = mergeSpan(p + s, len2, ids);
       memoAt = s;
       memoLen = len2;

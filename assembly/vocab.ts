@@ -68,8 +68,9 @@ export function hashKey(p: usize, n: u32, key: u64): u32 {
   return <u32>(h >>> 32);
 }
 
+/** Whether the n bytes at a and at b are equal. */
 @inline
-function bytesEqual(a: usize, b: usize, n: u32): bool {
+export function bytesEqual(a: usize, b: usize, n: u32): bool {
   let end = a + n;
   while (a + 8 <= end) {
     if (load<u64>(a) != load<u64>(b)) return false;
