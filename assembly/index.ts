@@ -230,6 +230,22 @@ export function probePieces(len: u32): u32 {
 let decodedLen: u32 = 0;
 let decodedHigh: u64 = 0;
 
+// Where the last decodeChunk's output has bytes >= 0x80, as runs of whole tokens: JS turns the
+// ASCII stretches between them into a string through latin1 and only the runs through a UTF-8
+// decoder. A run starts after an ASCII-only token and ends before one, so every cut is next to
+// an ASCII byte, where a UTF-8 decoder's output cannot change. More than MAX_RUNS runs (text
+// that is mostly non-ASCII): decodedRuns() says RUNS_OVERFLOW and JS decodes the whole chunk.
+const MAX_RUNS: u32 = 256;
+const RUNS_OVERFLOW: u32 = 0xffffffff;
+const runs = memory.data(<i32>MAX_RUNS * 8, 8); // (start, end) byte offsets in the output
+let runCount: u32 = 0;
+
+/** A mask of the low k bytes of a u64, k in 0..8 (a shift by 64 would be a shift by 0). */
+@inline
+function lowBytes(k: u32): u64 {
+  return k >= 8 ? <u64>-1 : (<u64>1 << (<u64>k << 3)) - 1;
+}
+
 /**
  * Decoding: the n ids at outputPtr become token bytes at inputPtr (at most inputCap bytes).
  * Returns how many ids were done; it stops early when the next token does not fit or the next
@@ -241,6 +257,8 @@ export function decodeChunk(n: u32): u32 {
   let limit = arenaPtr + inCap;
   let i: u32 = 0;
   let high: u64 = 0;
+  let count: u32 = 0;
+  let inRun = false;
   for (; i < n; i++) {
     let id = load<u32>(outPtr + (<usize>i << 2));
     if (id >= nTokens) break;
@@ -248,6 +266,7 @@ export function decodeChunk(n: u32): u32 {
     let len = tokenLen(id);
     if (len == 0 || o + len > limit) break;
     let from = bytesPtr + s;
+    let h: u64;
     // tokens are short: word copies beat memory.copy's call (the arena has 16 bytes of slack,
     // and token bytes are followed by more vocab data, so reading a little past is safe)
     if (len <= 16) {
@@ -255,22 +274,51 @@ export function decodeChunk(n: u32): u32 {
       let w1 = load<u64>(from, 8);
       store<u64>(o, w0);
       store<u64>(o, w1, 8);
-      // OR of the token's bytes, for asciiOnly(): mask off what lies past the token
-      high |= len >= 8 ? w0 | (w1 & ((<u64>1 << (<u64>(len - 8) << 3)) - 1)) : w0 & ((<u64>1 << (<u64>len << 3)) - 1);
+      // OR of the token's bytes: mask off what lies past the token
+      h = (len >= 8 ? w0 | (w1 & lowBytes(len - 8)) : w0 & lowBytes(len)) & 0x8080808080808080;
     } else {
-      high = 0x80;
+      h = 0x80; // not looked at: counted as non-ASCII (UTF-8 decoding is exact for ASCII too)
       memory.copy(o, from, len);
+    }
+    if (h != 0) {
+      high |= h;
+      if (count != RUNS_OVERFLOW) {
+        let at = <u32>(o - arenaPtr);
+        if (inRun) {
+          store<u32>(runs + (<usize>(count - 1) << 3), at + len, 4);
+        } else if (count < MAX_RUNS) {
+          store<u32>(runs + (<usize>count << 3), at);
+          store<u32>(runs + (<usize>count << 3), at + len, 4);
+          count++;
+          inRun = true;
+        } else {
+          count = RUNS_OVERFLOW;
+        }
+      }
+    } else {
+      inRun = false;
     }
     o += len;
   }
   decodedLen = <u32>(o - arenaPtr);
-  decodedHigh = high & 0x8080808080808080;
+  decodedHigh = high;
+  runCount = count;
   return i;
 }
 
 /** Whether the bytes of the last decodeChunk were all ASCII (then latin1 decoding is exact). */
 export function decodedAscii(): bool {
   return decodedHigh == 0;
+}
+
+/** Number of non-ASCII runs of the last decodeChunk (RUNS_OVERFLOW: too many); see runsPtr. */
+export function decodedRuns(): u32 {
+  return runCount;
+}
+
+/** The runs: u32 (start, end) pairs, byte offsets from inputPtr. */
+export function runsPtr(): usize {
+  return runs;
 }
 
 export function decodedLength(): u32 {

@@ -22,6 +22,8 @@ interface Exports {
   decodeChunk(n: number): number;
   decodedLength(): number;
   decodedAscii(): number;
+  decodedRuns(): number;
+  runsPtr(): number;
   tokenLength(id: number): number;
   clearCache(): void;
 }
@@ -43,6 +45,7 @@ const INITIAL_INPUT_CAP = 1 << 17;
 // code for the later steps (assembly/index.ts, init); returns INIT_MORE until done.
 const INIT_STEP_TOKENS = 16384;
 const INIT_MORE = 3;
+const RUNS_OVERFLOW = 0xffffffff; // decodedRuns(): too many non-ASCII runs in the chunk
 const NO_LIMIT = 0xffffffff;
 const encoder = new TextEncoder();
 
@@ -191,7 +194,7 @@ export class WasmEngine implements Engine {
   private decodeInto(
     ids: ArrayLike<number>,
     other: NonOrdinaryId,
-    sink: (bytes: Uint8Array, ascii: boolean) => void,
+    sink: (bytes: Uint8Array, ascii: boolean, runs?: Uint32Array) => void,
   ): void {
     const n = ids.length;
     const trusted = ids instanceof Uint32Array;
@@ -209,7 +212,11 @@ export class WasmEngine implements Engine {
         k = copyExactU32(ids, i, batch, this.u32, at);
       }
       const done = this.ex.decodeChunk(k);
-      if (done > 0) sink(this.u8.subarray(this.inPtr, this.inPtr + this.ex.decodedLength()), this.ex.decodedAscii() !== 0);
+      if (done > 0) {
+        const nRuns = this.ex.decodedRuns() >>> 0; // a u32 comes back as an i32
+        const runs = nRuns === RUNS_OVERFLOW ? undefined : this.u32.subarray(this.ex.runsPtr() >>> 2, (this.ex.runsPtr() >>> 2) + 2 * nRuns);
+        sink(this.u8.subarray(this.inPtr, this.inPtr + this.ex.decodedLength()), this.ex.decodedAscii() !== 0, runs);
+      }
       i += done;
       // The core stops early at an id that is not an ordinary token, or when the arena is full.
       // An empty arena fits any token, so stopping after 0 ids, or at an id that could not
@@ -257,19 +264,33 @@ export class WasmEngine implements Engine {
   decodeText(ids: ArrayLike<number>, other: NonOrdinaryId): string {
     let text = "";
     let stream: TextDecoder | undefined;
-    this.decodeInto(
-      ids,
-      other,
-      (bytes, ascii) => {
-        if (!stream && ascii && NodeBuffer) {
-          text += NodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-        } else {
-          stream ??= new TextDecoder("utf-8");
-          text += stream.decode(bytes, { stream: true });
-        }
-      },
-    );
-    return stream ? text + stream.decode() : text;
+    let pending = false; // the stream may hold the start of a character
+    const latin1 = (bytes: Uint8Array) => {
+      if (pending) {
+        text += stream!.decode(); // an ASCII byte ends any unfinished character: flush it
+        pending = false;
+      }
+      text += NodeBuffer!.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+    };
+    const utf8 = (bytes: Uint8Array) => {
+      stream ??= new TextDecoder("utf-8");
+      text += stream.decode(bytes, { stream: true });
+      pending = true;
+    };
+    this.decodeInto(ids, other, (bytes, ascii, runs) => {
+      if (!NodeBuffer) return utf8(bytes);
+      if (ascii) return latin1(bytes);
+      if (!runs) return utf8(bytes);
+      // ASCII stretches through latin1, the non-ASCII runs (cut next to ASCII bytes) as UTF-8
+      let at = 0;
+      for (let k = 0; k < runs.length; k += 2) {
+        if (runs[k]! > at) latin1(bytes.subarray(at, runs[k]));
+        utf8(bytes.subarray(runs[k], runs[k + 1]));
+        at = runs[k + 1]!;
+      }
+      if (at < bytes.length) latin1(bytes.subarray(at));
+    });
+    return pending ? text + stream!.decode() : text;
   }
 
   // Long texts go through the arena in chunks. The core holds back the pieces that might

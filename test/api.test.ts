@@ -138,6 +138,24 @@ describe.each(ENGINES)("%s engine", (engine) => {
     expect(Array.from(enc.decodeBytes(emoji.subarray(0, 1)))).toEqual(Array.from(Buffer.from("🦜").subarray(0, enc.tokenBytes(emoji[0]!).length)));
   });
 
+  it("decodes every token alone, and between ASCII tokens, like TextDecoder over its bytes", () => {
+    // o200k has 16-byte tokens whose only non-ASCII bytes are in their second half
+    // (" administración"): the ASCII test of a decoded chunk once missed those.
+    const utf8 = new TextDecoder();
+    for (const name of ["cl100k_base", "o200k_base"]) {
+      const e = load(name, engine);
+      const space = e.encodeOrdinary(" ")[0]!;
+      const n = e.nVocab;
+      for (let id = 0; id < n; id++) {
+        if (!e.isValidId(id) || Object.values(e.specialTokens).includes(id)) continue;
+        const text = utf8.decode(e.tokenBytes(id));
+        if (e.decode([id]) !== text || e.decode([space, id, space]) !== ` ${text} `) {
+          expect(`${name} ${id}: ${JSON.stringify(e.decode([id]))}`).toBe(`${name} ${id}: ${JSON.stringify(text)}`);
+        }
+      }
+    }
+  });
+
   it("decode equals TextDecoder over decodeBytes for any ids, across chunk boundaries", () => {
     // Random ordinary ids make arbitrary bytes: characters split between tokens and between the
     // chunks decode converts one at a time, invalid sequences, long ASCII runs before the first
