@@ -32,7 +32,11 @@ interface NodeBuffer {
   from(buf: ArrayBuffer, offset: number, length: number): { toString(encoding: "latin1"): string };
 }
 const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
-const utf8Decoder = new TextDecoder("utf-8");
+/** decodeText's streaming decoder, shared: every call leaves it empty. */
+const streamDecoder = new TextDecoder("utf-8");
+const STREAM = { stream: true };
+/** A chunk goes run by run only if its runs average at least this many bytes of output apart. */
+const SPARSE_RUN_BYTES = 256;
 
 /**
  * What decoding does with an id the core cannot: returns the bytes of a special token, or
@@ -263,34 +267,39 @@ export class WasmEngine implements Engine {
    */
   decodeText(ids: ArrayLike<number>, other: NonOrdinaryId): string {
     let text = "";
-    let stream: TextDecoder | undefined;
     let pending = false; // the stream may hold the start of a character
     const latin1 = (bytes: Uint8Array) => {
       if (pending) {
-        text += stream!.decode(); // an ASCII byte ends any unfinished character: flush it
+        text += streamDecoder.decode(); // an ASCII byte ends any unfinished character: flush it
         pending = false;
       }
       text += NodeBuffer!.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
     };
     const utf8 = (bytes: Uint8Array) => {
-      stream ??= new TextDecoder("utf-8");
-      text += stream.decode(bytes, { stream: true });
+      text += streamDecoder.decode(bytes, STREAM);
       pending = true;
     };
-    this.decodeInto(ids, other, (bytes, ascii, runs) => {
-      if (!NodeBuffer) return utf8(bytes);
-      if (ascii) return latin1(bytes);
-      if (!runs) return utf8(bytes);
-      // ASCII stretches through latin1, the non-ASCII runs (cut next to ASCII bytes) as UTF-8
-      let at = 0;
-      for (let k = 0; k < runs.length; k += 2) {
-        if (runs[k]! > at) latin1(bytes.subarray(at, runs[k]));
-        utf8(bytes.subarray(runs[k], runs[k + 1]));
-        at = runs[k + 1]!;
-      }
-      if (at < bytes.length) latin1(bytes.subarray(at));
-    });
-    return pending ? text + stream!.decode() : text;
+    try {
+      this.decodeInto(ids, other, (bytes, ascii, runs) => {
+        if (!NodeBuffer) return utf8(bytes);
+        if (ascii) return latin1(bytes);
+        // Few non-ASCII runs (prose with an accent here and there): the ASCII stretches through
+        // latin1, the runs (cut next to ASCII bytes) as UTF-8. Many: one UTF-8 call is cheaper.
+        if (!runs || runs.length * SPARSE_RUN_BYTES > bytes.length * 2) return utf8(bytes);
+        let at = 0;
+        for (let k = 0; k < runs.length; k += 2) {
+          if (runs[k]! > at) latin1(bytes.subarray(at, runs[k]));
+          utf8(bytes.subarray(runs[k], runs[k + 1]));
+          at = runs[k + 1]!;
+        }
+        if (at < bytes.length) latin1(bytes.subarray(at));
+      });
+      if (pending) text += streamDecoder.decode();
+      pending = false;
+      return text;
+    } finally {
+      if (pending) streamDecoder.decode(); // an error mid-way: leave the shared decoder empty
+    }
   }
 
   // Long texts go through the arena in chunks. The core holds back the pieces that might
