@@ -7,7 +7,7 @@ import { VocabFormatError } from "./errors.js";
 import type { EncodingName } from "./models.js";
 import { EXPLICIT_N_VOCAB, type EncodingSpec } from "./registry.js";
 import type { Vocab } from "./vocab-file.js";
-import { checkedVocab, nodeFs } from "./vocab-load.js";
+import { checkedVocab, nodeFs, tkvSibling } from "./vocab-load.js";
 import { WasmEngine, type VocabReader } from "./wasm-engine.js";
 
 /**
@@ -18,7 +18,7 @@ import { WasmEngine, type VocabReader } from "./wasm-engine.js";
 export function openLocalTkv(url: URL): (VocabReader & { close(): void }) | undefined {
   const fs = nodeFs();
   if (!fs || url.protocol !== "file:") return undefined;
-  const path = url.pathname.endsWith(".tkp") ? new URL(url.href.replace(/\.tkp$/, ".tkv")) : url;
+  const path = tkvSibling(url);
   let fd: number;
   try {
     fd = fs.openSync(path, "r");

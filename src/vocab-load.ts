@@ -68,6 +68,11 @@ export function resolveVocabUrl(url: string | URL): URL {
   }
 }
 
+/** The plain `.tkv` next to a packed `.tkp` URL (the URL itself if it is not a `.tkp`). */
+export function tkvSibling(url: URL): URL {
+  return url.pathname.endsWith(".tkp") ? new URL(url.href.replace(/\.tkp$/, ".tkv")) : url;
+}
+
 /**
  * Reads (file: URLs, where Node's fs exists) or fetches a vocab file. A `.tkp` URL read from
  * disk is swapped for its `.tkv` sibling when that exists: same ranks, no unpacking.
@@ -77,7 +82,7 @@ export async function fetchVocab(name: string, url: URL): Promise<Uint8Array> {
   if (fs && url.protocol === "file:") {
     if (url.pathname.endsWith(".tkp")) {
       try {
-        return await fs.promises.readFile(new URL(url.href.replace(/\.tkp$/, ".tkv")));
+        return await fs.promises.readFile(tkvSibling(url));
       } catch {}
     }
     return await fs.promises.readFile(url);

@@ -45,30 +45,13 @@ export async function loadLib(lib, encName) {
     // smaller module graph than the whole API
     if (!tokenmillAvailable()) throw new TokenmillMissing(tokenmillMissingMessage());
     const { load } = await import(pathToFileURL(path.join(ROOT, "dist", `${encName}.js`)).href);
-    const enc = await load();
-    return {
-      lib,
-      version: pkgVersion(path.join(ROOT, "package.json")),
-      encode: (t) => enc.encodeOrdinary(t),
-      decode: (ids) => enc.decode(ids),
-      count: (t) => enc.count(t, { disallowedSpecial: [] }),
-      clearCache: () => enc.clearCache(),
-    };
+    return tokenmillAdapter(lib, await load());
   }
   switch (lib) {
     case "tokenmill": {
       if (!tokenmillAvailable()) throw new TokenmillMissing(tokenmillMissingMessage());
       const { getEncodingSync } = await import(pathToFileURL(TOKENMILL_DIST).href);
-      const enc = getEncodingSync(encName);
-      const opts = { disallowedSpecial: [] };
-      return {
-        lib,
-        version: pkgVersion(path.join(ROOT, "package.json")),
-        encode: (t) => enc.encodeOrdinary(t),
-        decode: (ids) => enc.decode(ids),
-        count: (t) => enc.count(t, opts),
-        clearCache: () => enc.clearCache(),
-      };
+      return tokenmillAdapter(lib, getEncodingSync(encName));
     }
     case "tiktoken": {
       const { get_encoding } = await import("tiktoken");
@@ -148,6 +131,19 @@ export async function loadLib(lib, encName) {
     default:
       throw new Error(`unknown lib ${lib}`);
   }
+}
+
+/** The bench's view of a tokenmill Encoding (either entry). */
+function tokenmillAdapter(lib, enc) {
+  const opts = { disallowedSpecial: [] };
+  return {
+    lib,
+    version: pkgVersion(path.join(ROOT, "package.json")),
+    encode: (t) => enc.encodeOrdinary(t),
+    decode: (ids) => enc.decode(ids),
+    count: (t) => enc.count(t, opts),
+    clearCache: () => enc.clearCache(),
+  };
 }
 
 function pkgVersion(p) {

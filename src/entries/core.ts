@@ -26,19 +26,21 @@ export function loadBuiltin(name: EncodingName, defaultUrl: () => URL, options?:
   if (hit) return hit;
   const loading = (async () => {
     const spec = ENCODING_SPECS[name]();
-    if (wasm && !options?.vocab) {
-      // Node, unbundled: the .tkv next to the .tkp, read straight into the engine's memory
+    const module = wasm ? await compileWasm(options?.wasm) : undefined;
+    let data: Uint8Array;
+    if (options?.vocab) {
+      data = toBytes(options.vocab);
+    } else {
       const url = options?.vocabUrl ? resolveVocabUrl(options.vocabUrl) : defaultUrl();
-      const enc = loadFromLocalTkv(name, spec, url, await compileWasm(options?.wasm));
+      // Node, unbundled: the .tkv next to the .tkp, read straight into the engine's memory
+      const enc = module && loadFromLocalTkv(name, spec, url, module);
       if (enc) return enc;
+      data = await fetchVocab(name, url);
     }
-    const data = options?.vocab
-      ? toBytes(options.vocab)
-      : await fetchVocab(name, options?.vocabUrl ? resolveVocabUrl(options.vocabUrl) : defaultUrl());
     const { file, vocab } = checkedVocab(name, spec, data);
     let engine: Engine;
-    if (wasm) {
-      engine = new WasmEngine(await compileWasm(options?.wasm), file, spec.pattern);
+    if (module) {
+      engine = new WasmEngine(module, file, spec.pattern);
     } else {
       const { JsEngine } = await import("../js/engine.js");
       engine = new JsEngine(vocab, spec.pattern);
