@@ -22,7 +22,8 @@ export interface EncodeOptions {
   disallowedSpecial?: SpecialTokenSet;
 }
 
-const decoder = new TextDecoder("utf-8");
+// ignoreBOM: a text may begin with U+FEFF, and decode must give it back (the default strips it)
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const NONE = new SpecialMatcher([]);
 
 export class Encoding {

@@ -33,7 +33,7 @@ interface NodeBuffer {
 }
 const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
 /** decodeText's streaming decoder, shared: every call leaves it empty. */
-const streamDecoder = new TextDecoder("utf-8");
+const streamDecoder = new TextDecoder("utf-8", { ignoreBOM: true }); // keep a leading U+FEFF
 const STREAM = { stream: true };
 /** A chunk goes run by run only if its runs average at least this many bytes of output apart. */
 const SPARSE_RUN_BYTES = 256;

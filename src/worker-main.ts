@@ -55,7 +55,7 @@ function load(req: WorkerRequest): Promise<Tokenizer> {
 function pieces(enc: Tokenizer, text: string, limit: number, hf: boolean): PiecesResult {
   const ids = hf ? enc.encode(text) : enc.encode(text, { allowedSpecial: "all" });
   const n = Math.min(ids.length, limit);
-  const decoder = new TextDecoder("utf-8", { fatal: false });
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   const out: string[] = [];
   const counts: number[] = [];
   let pending: Uint8Array[] = [];

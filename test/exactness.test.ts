@@ -82,6 +82,14 @@ describe.each(ENCODINGS)("%s", (name) => {
       );
     });
 
+    it("gives back a leading U+FEFF (a TextDecoder's default would strip it as a BOM)", () => {
+      const long = "x".repeat(300_000);
+      for (const text of ["\ufeffBOM", "\ufeff", "\ufeff\ufeffx", "\ufeffcafé", `\ufeff${long}`, `${long}\ufeffé`, `é\ufeff`]) {
+        expect(enc.decode(enc.encodeOrdinary(text)) === text, JSON.stringify(text.slice(0, 12))).toBe(true);
+        expect(enc.decode(Array.from(enc.encodeOrdinary(text))) === text).toBe(true);
+      }
+    });
+
     it("decodeBytes is byte-exact for arbitrary id sequences", () => {
       const ref = reference(name);
       const ordinary = Array.from({ length: 4000 }, (_, i) => Math.floor((i * 2654435761) % (name.startsWith("o200k") ? 199998 : 50000)));

@@ -7,7 +7,7 @@ import { UnsupportedComponentError } from "../errors.js";
 import { utf8Len } from "./models/bpe.js";
 import { NStr } from "./normalized.js";
 
-const dec = new TextDecoder();
+const dec = new TextDecoder("utf-8", { ignoreBOM: true }); // a replacement may begin with U+FEFF
 
 function b64(s: string): Uint8Array {
   if (typeof Buffer !== "undefined") return new Uint8Array(Buffer.from(s, "base64"));
