@@ -10,7 +10,7 @@ export const ROOT = path.resolve(BENCH_DIR, "..");
 export const RESULTS_MD = path.join(BENCH_DIR, "RESULTS.md");
 export const TOKENMILL_DIST = path.join(ROOT, "dist", "index.js");
 
-export const LIBS = ["tokenmill", "tiktoken", "js-tiktoken", "gpt-tokenizer", "ai-tokenizer", "tokenizers", "@huggingface/tokenizers"];
+export const LIBS = ["tokenmill", "tiktoken", "js-tiktoken", "gpt-tokenizer", "ai-tokenizer", "@microsoft/tiktokenizer", "tokenizers", "@huggingface/tokenizers"];
 export const PEERS = LIBS.filter((l) => l !== "tokenmill");
 export const REFERENCE = "tiktoken";
 
@@ -97,6 +97,25 @@ export async function loadLib(lib, encName) {
         encode: (t) => tok.encode(t, [], []),
         decode: (ids) => tok.decode(ids),
         clearCache: () => tok.mergeCache.clear(), // its LRU of pieces (a Map); no public method
+      };
+    }
+    // Microsoft's TypeScript port of tiktoken, loading a .tiktoken ranks file from disk as its
+    // users do (written once from the pinned vocab under build/bench/; its own downloader is
+    // not used). encode(text, []) allows no special token, so their text is ordinary text.
+    case "@microsoft/tiktokenizer": {
+      const { createTokenizer, getRegexByEncoder, getSpecialTokensByEncoder } = require("@microsoft/tiktokenizer");
+      const { LRUCache } = require("@microsoft/tiktokenizer/dist/lru");
+      const { tiktokenRanksFile } = await import("./openai-as-hf.mjs");
+      const tok = createTokenizer(tiktokenRanksFile(encName), getSpecialTokensByEncoder(encName), getRegexByEncoder(encName));
+      return {
+        lib,
+        version: depVersion("@microsoft/tiktokenizer"),
+        encode: (t) => tok.encode(t, []),
+        decode: (ids) => tok.decode(Array.from(ids)),
+        // its LRU of 8192 pieces (readonly in the typings, no clear method): a fresh one
+        clearCache: () => {
+          tok.cache = new LRUCache(8192);
+        },
       };
     }
     // HF's tokenizers on the same encoding, as a tokenizer.json converted from the same ranks

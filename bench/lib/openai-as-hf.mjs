@@ -1,6 +1,7 @@
 // An OpenAI encoding written as a HuggingFace tokenizer.json, so that HF's tokenizers (the
 // native binding `tokenizers` and the pure-JS `@huggingface/tokenizers`) can be benchmarked on
-// the same encodings as the tiktoken-family peers. Built from tokenmill's own .tkv vocab (the
+// the same encodings as the tiktoken-family peers (and, at the end, as the .tiktoken ranks file
+// that @microsoft/tiktokenizer reads). Built from tokenmill's own .tkv vocab (the
 // pinned tiktoken ranks) and cached under build/bench/; nothing is downloaded.
 //
 // The conversion is the one HF's own converters use for tiktoken vocabularies: a merge for
@@ -35,7 +36,8 @@ function byteToChar() {
   return map;
 }
 
-function readTkv(file) {
+/** The token bytes of a .tkv vocab, by rank (empty for holes). */
+export function readTkv(file) {
   const data = fs.readFileSync(file);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (view.getUint32(0, true) !== 0x31564b54) throw new Error(`${file}: not a .tkv file`);
@@ -114,4 +116,24 @@ export function openaiTokenizerJson(encName) {
     fs.renameSync(tmp, file);
   }
   return fs.readFileSync(file, "utf8");
+}
+
+/**
+ * The path of `encName`'s ranks in tiktoken's own file format (base64 token, space, rank; one
+ * per line), the file @microsoft/tiktokenizer reads; written once from the pinned vocab.
+ */
+export function tiktokenRanksFile(encName) {
+  const file = path.join(ROOT, "build", "bench", `${encName}.tiktoken`);
+  if (!fs.existsSync(file)) {
+    const tokens = readTkv(path.join(ROOT, "vocab", `${encName}.tkv`));
+    const lines = [];
+    tokens.forEach((t, r) => {
+      if (t.length > 0) lines.push(`${Buffer.from(t).toString("base64")} ${r}`);
+    });
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, lines.join("\n") + "\n");
+    fs.renameSync(tmp, file);
+  }
+  return file;
 }
