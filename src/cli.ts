@@ -6,11 +6,14 @@
  *
  * Large inputs are streamed: bytes are decoded as UTF-8 incrementally and the text is cut into
  * chunks that are encoded one at a time, so a file of hundreds of MB never becomes one JS string.
- * A cut is made only where it provably cannot change the tokens (see `lastSafeSplit`).
+ * A cut is made only where it provably cannot change the tokens (src/stream.ts, `lastSafeSplit`).
  */
 import { fromTokenizerJsonSync, getEncodingSync } from "./index.js";
 import { TokenmillError, UnknownEncodingError } from "./errors.js";
 import { ENCODING_NAMES, encodingNameForModel, isEncodingName } from "./models.js";
+import { cuttable, textChunks } from "./stream.js";
+
+export { lastSafeSplit } from "./stream.js";
 
 /** What the CLI needs from an `Encoding` (structural, so it stays in step with `src/index.ts`). */
 interface CliEncoding {
@@ -201,56 +204,6 @@ export function parseArgs(argv: readonly string[]): Options {
   return o;
 }
 
-/**
- * The largest p in [lo, text.length) at which `text` can be cut without changing its tokens
- * (encode(text) == encode(text[0:p]) ++ encode(text[p:])), or -1 if there is none.
- *
- * The cut point is a U+0020 SPACE at p whose predecessor is printable non-space ASCII
- * (U+0021..U+007E). Why that is safe for every supported pattern (r50k, cl100k, o200k):
- * - No piece ends with whitespace after non-whitespace: whitespace only ever *leads* a non-space
- *   piece (` ?\p{L}+`, `[^\r\n\p{L}\p{N}]?\p{L}+`, …), and the only trailing extensions,
- *   `[\r\n]*` / `[\r\n/]*` after punctuation and `'s|'t|…` after words, cannot take a space.
- *   So in the full text a piece boundary falls at p.
- * - The pieces before p are decided by characters before p plus "the next character is
- *   whitespace / not a letter / not a digit / not an apostrophe", which holds equally at end of
- *   text; the only lookahead, `\s+(?!\S)`, belongs to whitespace runs, which end before p-1.
- * - The patterns have no look-behind or anchors, so pieces from p on are found the same way in
- *   the suffix alone. BPE then works piece by piece.
- * - Special tokens (when allowed) contain no whitespace (checked by the caller), so none spans p.
- * A cut before "\n" would NOT be safe ("a.\nB": cl100k/o200k glue ".\n"), nor a cut after
- * whitespace (r50k: " \n" + "X" is " ", "\n" but " \n" at the end is one piece).
- */
-export function lastSafeSplit(text: string, lo = 1): number {
-  for (let p = text.length - 1; p >= Math.max(lo, 1); p--) {
-    if (text.charCodeAt(p) === 0x20) {
-      const c = text.charCodeAt(p - 1);
-      if (c >= 0x21 && c <= 0x7e) return p;
-    }
-  }
-  return -1;
-}
-
-/** Decodes UTF-8 bytes incrementally and yields text pieces that can be encoded independently. */
-export async function* textChunks(src: ByteSource, chunkChars: number, splittable: boolean): AsyncGenerator<string> {
-  // ignoreBOM: keep a leading U+FEFF, so the file's content is counted exactly as it is.
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  let pending = "";
-  let scanned = 1; // cut points below this were already looked for and not found
-  for await (const chunk of src) {
-    pending += typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true });
-    if (splittable && pending.length >= chunkChars) {
-      const p = lastSafeSplit(pending, scanned);
-      if (p > 0) {
-        yield pending.slice(0, p);
-        pending = pending.slice(p);
-      }
-      scanned = pending.length;
-    }
-  }
-  pending += decoder.decode();
-  yield pending;
-}
-
 function encodeOptions(special: "none" | "all") {
   return special === "all"
     ? { allowedSpecial: "all" as const }
@@ -379,7 +332,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const chunkChars = Number.isInteger(envChunk) && envChunk > 0 ? envChunk : DEFAULT_CHUNK_CHARS;
     // A tokenizer.json pipeline has no proven safe cut point: its text is encoded whole.
     const splittable =
-      o.tokenizer === undefined && (o.special === "none" || !Object.keys(enc.specialTokens).some((t) => /\s/.test(t)));
+      o.tokenizer === undefined && (o.special === "none" || cuttable(Object.keys(enc.specialTokens)));
     const sources = o.args.length === 0 ? ["-"] : o.args;
     const fs = o.command === "decode" ? undefined : await nodeFs();
     const open = (path: string): ByteSource =>

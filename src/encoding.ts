@@ -4,6 +4,7 @@
 import type { Engine } from "./engine.js";
 import { DisallowedSpecialTokenError, InvalidArgumentError, InvalidTokenIdError } from "./errors.js";
 import { SpecialMatcher } from "./special.js";
+import { cuttable, textChunks, type TextSource } from "./stream.js";
 import type { Vocab } from "./vocab-file.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;
@@ -24,7 +25,16 @@ export interface EncodeOptions {
 
 // ignoreBOM: a text may begin with U+FEFF, and decode must give it back (the default strips it)
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+export interface StreamOptions extends EncodeOptions {
+  /**
+   * Text is encoded in pieces of at least this many UTF-16 code units where a safe cut point
+   * allows it (default 1 Mi: memory stays a few MB whatever the stream's size).
+   */
+  chunkChars?: number;
+}
+
 const NONE = new SpecialMatcher([]);
+const STREAM_CHUNK_CHARS = 1 << 20;
 
 export class Encoding {
   /** Encoding name, e.g. "o200k_base". */
@@ -43,6 +53,8 @@ export class Encoding {
   private readonly nTokens: number;
   private readonly specialBytes = new Map<number, Uint8Array>();
   private readonly allSpecials: SpecialMatcher;
+  /** Whether streamed text may be cut (src/stream.ts): a built-in pattern, no special token with whitespace. */
+  private readonly streamCuttable: boolean;
 
   /** @internal use getEncoding / createEncoding */
   constructor(name: string, vocab: Vocab, specialTokens: Record<string, number>, core: Engine, nVocab?: number) {
@@ -62,6 +74,7 @@ export class Encoding {
     }
     this.nVocab = nVocab ?? maxId + 1;
     this.allSpecials = new SpecialMatcher(Object.entries(specialTokens));
+    this.streamCuttable = core.pattern !== undefined && cuttable(Object.keys(specialTokens));
   }
 
   /** Bytes of WebAssembly memory held by the engine (0 for the JS engine); for monitoring. */
@@ -120,6 +133,43 @@ export class Encoding {
   encodeOrdinary(text: string): Uint32Array {
     checkText(text);
     return this.core.encode(text);
+  }
+
+  /**
+   * Token ids of a text that arrives in parts — a Node stream, a `fetch` body, any (async)
+   * iterable of strings or UTF-8 bytes — yielded a chunk at a time. Concatenated, they are
+   * exactly `encode(wholeText, options)`, but the whole text is never held in memory: bytes are
+   * decoded incrementally (a character split between parts is joined; a leading U+FEFF is
+   * kept) and the text is cut only where a cut cannot change the tokens (after a space that
+   * follows printable ASCII, or at a line start between non-space characters). Text with no
+   * such point (one long line of Chinese, say) is held until the end.
+   * @example for await (const ids of enc.encodeStream(fs.createReadStream("big.txt"))) out.write(ids.join("\n") + "\n")
+   * @throws DisallowedSpecialTokenError as encode, with `index` counted from the stream's start.
+   * @throws InvalidArgumentError if the source is not iterable or yields other than strings/bytes.
+   */
+  async *encodeStream(source: TextSource, options?: StreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
+    let offset = 0;
+    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable)) {
+      const ids = atOffset(offset, () => this.encode(text, options));
+      offset += text.length;
+      if (ids.length > 0) yield ids;
+    }
+  }
+
+  /**
+   * Number of tokens of a text that arrives in parts (see `encodeStream`): the same as
+   * `count(wholeText, options)`, in memory that does not grow with the stream.
+   * @example await enc.countStream(fs.createReadStream("big.txt")) // 123456789
+   * @example await enc.countStream((await fetch(url)).body)
+   */
+  async countStream(source: TextSource, options?: StreamOptions): Promise<number> {
+    let total = 0;
+    let offset = 0;
+    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable)) {
+      total += atOffset(offset, () => this.count(text, options));
+      offset += text.length;
+    }
+    return total;
   }
 
   /**
@@ -289,6 +339,23 @@ function toSet(value: SpecialTokenSet, what: string): Set<string> {
 function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
   if (ids == null || typeof (ids as ArrayLike<number>).length !== "number" || typeof ids === "string") {
     throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
+  }
+}
+
+function chunkCharsOf(options: StreamOptions | undefined): number {
+  const n = options?.chunkChars;
+  if (n === undefined) return STREAM_CHUNK_CHARS;
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`chunkChars must be a positive integer, got ${String(n)}`);
+  return n;
+}
+
+/** Runs `f` on a chunk that starts `offset` code units into a stream: error positions become the stream's. */
+function atOffset<T>(offset: number, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DisallowedSpecialTokenError && offset > 0) throw new DisallowedSpecialTokenError(e.token, e.index + offset);
+    throw e;
   }
 }
 

@@ -3,6 +3,8 @@
 
 export interface Engine {
   readonly kind: "wasm" | "js";
+  /** The OpenAI pattern family it runs, if any: then text may be cut at src/stream.ts's points. */
+  readonly pattern?: PatternId;
   /** Length of ordinary token `id`, 0 if it is none; engines that keep the vocabulary themselves. */
   tokenLength?(id: number): number;
   /** Bytes of WebAssembly memory the engine holds, if any. */

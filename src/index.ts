@@ -1,6 +1,7 @@
 // tokenmill: exact, fast BPE tokenization of the OpenAI encodings (and custom tiktoken-style ones).
 
-export { Encoding, type EncodeOptions, type SpecialTokenSet } from "./encoding.js";
+export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions } from "./encoding.js";
+export type { TextSource } from "./stream.js";
 export {
   getEncoding,
   getEncodingSync,

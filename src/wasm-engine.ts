@@ -124,7 +124,7 @@ export class WasmEngine implements Engine {
    * (Node reads the file there: no 2 MB buffer in between, which would stay resident until a
    * GC). `check` sees the bytes in place before the tables are built and may throw.
    */
-  constructor(module: WebAssembly.Module, vocabFile: Uint8Array | VocabReader, pattern: PatternId, check?: (file: Uint8Array) => void) {
+  constructor(module: WebAssembly.Module, vocabFile: Uint8Array | VocabReader, readonly pattern: PatternId, check?: (file: Uint8Array) => void) {
     const instance = new WebAssembly.Instance(module, imports);
     this.ex = instance.exports as unknown as Exports;
     const size = vocabFile instanceof Uint8Array ? vocabFile.length : vocabFile.size;

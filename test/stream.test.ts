@@ -1,0 +1,159 @@
+// Streams: the cut rule checked against tiktoken itself, and encodeStream/countStream equal to
+// encode/count of the whole text whatever the parts (bytes split mid-character, strings,
+// WHATWG and Node streams), with errors that point into the whole stream.
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildCorpus } from "../scripts/corpus.mjs";
+import { createEncoding, DisallowedSpecialTokenError, InvalidArgumentError, parseTiktokenFile } from "../src/index.js";
+import { lastSafeSplit } from "../src/stream.js";
+import { ENCODINGS, ENGINES, load, reference } from "./helpers/reference.js";
+
+const ref = (name: string, text: string, special: "none" | "all"): number[] =>
+  Array.from(special === "all" ? reference(name).encode(text, "all") : reference(name).encode(text, [], []));
+
+describe("lastSafeSplit (the streaming cut rule) never changes tokens", () => {
+  // pieces that meet at a cut: spaces, line breaks, letters of several scripts, punctuation
+  // (incl. "/", which o200k glues after "\n"), marks, digits, contractions, specials
+  const atoms = [" ", "  ", "\n", "\n\n", "\r\n", "\r", "\t", "a", "B", "é", "ſ", "'", "'s", "'re", "'LL", ".", "/", "1", "12345",
+    "\u0301", "中", "文。", "。", "😀", "<|endoftext|>", "<|fim_prefix|>", "\u00a0", "\u0085", "\u3000", "\u2028", "\u200b", "\ufeff",
+    "Hello", "-", "#", "ǅ", "ʰ", "Привет", "!\n", ".\n", "x\n/", "\n'", "\n1", "\n中"];
+  const arb = fc.array(fc.constantFrom(...atoms), { minLength: 1, maxLength: 40 }).map((a) => a.join(""));
+  it.each(ENCODINGS)("%s: encode(text) == encode(text[0:p]) ++ encode(text[p:]) at every cut it picks", (name) => {
+    let cuts = 0;
+    let lineCuts = 0;
+    fc.assert(
+      fc.property(arb, fc.constantFrom("none" as const, "all" as const), (s, special) => {
+        const full = ref(name, s, special);
+        for (let end = 2; end <= s.length; end++) {
+          const p = lastSafeSplit(s.slice(0, end));
+          if (p !== end - 1) continue; // each cut point once
+          cuts++;
+          if (s[p - 1] === "\n") lineCuts++;
+          expect([...ref(name, s.slice(0, p), special), ...ref(name, s.slice(p), special)]).toEqual(full);
+        }
+      }),
+      { numRuns: Number(process.env.CUT_RUNS ?? 1000) },
+    );
+    expect(cuts).toBeGreaterThan(200);
+    expect(lineCuts).toBeGreaterThan(50); // the rule for text without spaces is exercised too
+  });
+
+  it("finds line starts in text without spaces, and nothing where no cut is proven", () => {
+    expect(lastSafeSplit("第一行。\n第二行")).toBe(5);
+    expect(lastSafeSplit("a b")).toBe(1);
+    expect(lastSafeSplit("x\n/y")).toBe(-1); // o200k: "\n/" may continue a punctuation piece
+    expect(lastSafeSplit("x\t\ny")).toBe(-1); // r50k: "\t\n" splits differently at the end of text
+    expect(lastSafeSplit("x\n\ny")).toBe(-1);
+    expect(lastSafeSplit("中文中文")).toBe(-1);
+    expect(lastSafeSplit("\u3000 x")).toBe(-1);
+  });
+});
+
+const corpus = buildCorpus({ sizeBytes: 60_000, write: false });
+const TEXTS: Record<string, string> = {
+  prose: corpus.prose,
+  code: corpus.code,
+  multilingual: corpus.multilingual,
+  // Chinese lines: no ASCII space, cut only at line starts
+  cjk: Array.from({ length: 400 }, (_, i) => `第${i}行：中文文本，没有空格。日本語のテキストも。`).join("\n"),
+  noCut: "中".repeat(5000) + "x".repeat(3000),
+  bom: "\ufeff" + corpus.prose.slice(0, 5000),
+};
+
+/** `text` as UTF-8 bytes in parts of pseudo-random sizes (1..max), cutting characters apart. */
+function byteParts(text: string, max: number, seed: number): Uint8Array[] {
+  const bytes = new TextEncoder().encode(text);
+  const parts: Uint8Array[] = [];
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < bytes.length; ) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const n = 1 + ((x >>> 0) % max);
+    parts.push(bytes.subarray(i, i + n));
+    i += n;
+  }
+  return parts;
+}
+
+async function collect(it: AsyncIterable<Uint32Array>): Promise<number[]> {
+  const out: number[] = [];
+  for await (const ids of it) for (const id of ids) out.push(id);
+  return out;
+}
+
+describe.each(["o200k_base", "cl100k_base", "r50k_base"] as const)("%s", (name) => {
+  describe.each(ENGINES)("%s engine: encodeStream / countStream", (engine) => {
+    const enc = load(name, engine);
+    it.each(Object.keys(TEXTS))("%s: same ids as encode(whole), bytes split mid-character, small chunks", async (kind) => {
+      const text = TEXTS[kind]!;
+      const want = Array.from(enc.encodeOrdinary(text));
+      const opts = { disallowedSpecial: [] as string[], chunkChars: 700 };
+      for (const max of [1, 7, 4096]) {
+        expect(await collect(enc.encodeStream(byteParts(text, max, max), opts))).toEqual(want);
+        expect(await enc.countStream(byteParts(text, max, max + 1), opts)).toBe(want.length);
+      }
+      // strings, an async generator, a WHATWG stream, one whole string
+      const strings = text.match(/[\s\S]{1,333}/gu) ?? [];
+      expect(await collect(enc.encodeStream(strings, opts))).toEqual(want);
+      expect(await enc.countStream((async function* () { yield* strings; })(), opts)).toBe(want.length);
+      const web = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const p of byteParts(text, 1000, 3)) c.enqueue(p);
+          c.close();
+        },
+      });
+      expect(await collect(enc.encodeStream(web, opts))).toEqual(want);
+      expect(await enc.countStream(text, opts)).toBe(want.length);
+    });
+  });
+});
+
+describe("encodeStream / countStream: files, specials, errors", () => {
+  const enc = load("o200k_base", "wasm");
+  const dir = mkdtempSync(join(tmpdir(), "tokenmill-stream-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a Node file stream gives the file's tokens (default chunk size, text over several chunks)", async () => {
+    const text = (TEXTS.prose! + "\n" + TEXTS.cjk! + "\n").repeat(12); // ~1.5 M code units
+    const file = join(dir, "big.txt");
+    writeFileSync(file, text);
+    const want = enc.encodeOrdinary(text);
+    expect(await enc.countStream(createReadStream(file, { highWaterMark: 1 << 16 }), { disallowedSpecial: [] })).toBe(want.length);
+    const got = await collect(enc.encodeStream(createReadStream(file), { disallowedSpecial: [] }));
+    expect(got.length).toBe(want.length);
+    expect(got.every((v, i) => v === want[i])).toBe(true);
+  });
+
+  it("special tokens: allowed ones become special ids in any chunk; a disallowed one throws with its index in the stream", async () => {
+    const text = "hello world ".repeat(200) + "<|endoftext|> and more " + "words ".repeat(200);
+    const parts = byteParts(text, 50, 9);
+    expect(await collect(enc.encodeStream(parts, { allowedSpecial: "all", chunkChars: 100 }))).toEqual(Array.from(enc.encode(text, { allowedSpecial: "all" })));
+    expect(await enc.countStream(parts, { allowedSpecial: "all", chunkChars: 100 })).toBe(enc.count(text, { allowedSpecial: "all" }));
+    const err = await enc.countStream(parts, { chunkChars: 100 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DisallowedSpecialTokenError);
+    expect((err as DisallowedSpecialTokenError).index).toBe(text.indexOf("<|endoftext|>"));
+    expect((err as DisallowedSpecialTokenError).token).toBe("<|endoftext|>");
+  });
+
+  it("a custom encoding with an unknown pattern or whitespace in a special token is not cut (same result)", async () => {
+    const ranks = parseTiktokenFile(Array.from({ length: 256 }, (_, b) => `${Buffer.from([b]).toString("base64")} ${b}`).join("\n"));
+    const custom = createEncoding({ name: "bytes", patStr: String.raw`\S+|\s+`, mergeableRanks: ranks, specialTokens: { "<|a b|>": 256 } });
+    const text = "one two\nthree <|a b|> four ".repeat(50);
+    const want = Array.from(custom.encode(text, { allowedSpecial: "all" }));
+    expect(await collect(custom.encodeStream(byteParts(text, 5, 1), { allowedSpecial: "all", chunkChars: 10 }))).toEqual(want);
+  });
+
+  it("empty streams, and bad arguments", async () => {
+    expect(await enc.countStream([])).toBe(0);
+    expect(await collect(enc.encodeStream([new Uint8Array(0), ""]))).toEqual([]);
+    expect(await enc.countStream([new Uint8Array([0xe4, 0xb8])])).toBe(enc.count("\ufffd")); // unfinished character at the end
+    await expect(enc.countStream(42 as never)).rejects.toThrow(InvalidArgumentError);
+    await expect(enc.countStream(null as never)).rejects.toThrow(InvalidArgumentError);
+    await expect(enc.countStream([1, 2] as never)).rejects.toThrow(/expected string or Uint8Array chunks, got number/);
+    await expect(enc.countStream(["x"], { chunkChars: 0 })).rejects.toThrow(InvalidArgumentError);
+  });
+});
