@@ -7,7 +7,7 @@
 // memory after init() and grow(), the only calls that grow it (plus encodeChunk on a piece
 // longer than any seen before, which grows the BPE scratch).
 
-import { beginVocab, insertTokens, rankOfHashed, prefixKey, hashKey, maxLen, byteRanksPtr, ensureMemory, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
+import { beginVocab, insertTokens, badRank, rankOfHashed, prefixKey, hashKey, maxLen, byteRanksPtr, ensureMemory, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
 import { initCache, cacheGet, cachePut, cacheClear, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "./scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
@@ -51,7 +51,10 @@ export function init(patternId: u32, initialInputCap: u32, budget: u32): u32 {
     built = 0;
   }
   let to = budget != 0 && nTokens - built > budget ? built + budget : nTokens; // 0: all at once
-  insertTokens(built, to);
+  if (!insertTokens(built, to)) {
+    building = false;
+    return 1;
+  }
   built = to;
   if (to < nTokens) return 3;
   building = false;
@@ -323,6 +326,11 @@ export function runsPtr(): usize {
 
 export function decodedLength(): u32 {
   return decodedLen;
+}
+
+/** After init returned 1: the first rank whose offsets are out of order (u32.MAX_VALUE: the header). */
+export function vocabBadRank(): u32 {
+  return badRank;
 }
 
 /** Length in bytes of ordinary token `id`; 0 if `id` is not one (out of range, or a hole). */

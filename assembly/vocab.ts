@@ -12,6 +12,9 @@ let tablePtr: usize = 0;
 /** length of the longest token: longer spans are rejected without hashing them */
 export let maxLen: u32 = 0;
 let tableMask: u32 = 0;
+let totalBytes: u32 = 0;
+/** The first rank whose offsets are out of order or past the token bytes (u32.MAX_VALUE: none). */
+export let badRank: u32 = 0xffffffff;
 
 /** rank of each single byte; u32.MAX_VALUE if that byte is not a token */
 export let byteRanksPtr: usize = 0;
@@ -118,8 +121,11 @@ export function rankOfHashed(p: usize, n: u32, key: u64, hash: u32): u32 {
 export function beginVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize {
   if (fileSize < <u32>HEADER_SIZE || load<u32>(filePtr) != 0x31564b54 /* "TKV1" */) return 0;
   nTokens = load<u32>(filePtr, 4);
+  totalBytes = load<u32>(filePtr, 8);
   offsetsPtr = filePtr + HEADER_SIZE;
   bytesPtr = offsetsPtr + ((<usize>nTokens + 1) << 2);
+  if (<u64>bytesPtr - filePtr + totalBytes != <u64>fileSize || tokenStart(0) != 0) return 0;
+  badRank = EMPTY;
 
   let cap: u32 = 1024;
   // Load factor up to 0.8: measured side by side, a table of 2^18 slots for o200k_base (4 MB,
@@ -141,13 +147,23 @@ export function beginVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   return end;
 }
 
-/** Inserts the tokens of ranks [from, to) into the tables laid out by beginVocab. */
-export function insertTokens(from: u32, to: u32): void {
+/**
+ * Inserts the tokens of ranks [from, to) into the tables laid out by beginVocab. Returns false
+ * at a rank whose offsets are out of order or past the token bytes (badRank): JS checks only the
+ * file's header, and this loop reads every offset anyway.
+ */
+export function insertTokens(from: u32, to: u32): bool {
   for (let r: u32 = from; r < to; r++) {
-    let n = tokenLen(r);
+    let start = tokenStart(r);
+    let end = tokenStart(r + 1);
+    if (end < start || end > totalBytes) {
+      badRank = r;
+      return false;
+    }
+    let n = end - start;
     if (n == 0) continue;
     if (n > maxLen) maxLen = n;
-    let p = bytesPtr + tokenStart(r);
+    let p = bytesPtr + start;
     if (n == 1) store<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2), r);
     if (n == 2) store<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2), r);
     let key = prefixKey(p, n);
@@ -162,6 +178,7 @@ export function insertTokens(from: u32, to: u32): void {
     store<u32>(slot, r + 1, 8);
     store<u32>(slot, n, 12);
   }
+  return true;
 }
 
 /** Grows linear memory so that [0, end) is addressable. */

@@ -36,7 +36,7 @@ function vocabUrlFor(spec: EncodingSpec, options: LoadOptions | undefined, packe
 }
 
 function build(name: string, spec: EncodingSpec, data: Uint8Array, module: WebAssembly.Module | undefined): Encoding {
-  const { file, vocab } = checkedVocab(name, spec, data);
+  const { file, vocab } = checkedVocab(name, spec, data, module !== undefined);
   const engine: Engine = module ? new WasmEngine(module, file, spec.pattern) : new JsEngine(vocab, spec.pattern);
   return new Encoding(name, vocab, spec.specialTokens, engine, EXPLICIT_N_VOCAB[name as EncodingName]);
 }

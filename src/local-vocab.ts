@@ -53,7 +53,7 @@ export function loadFromLocalTkv(name: string, spec: EncodingSpec, url: URL, mod
   try {
     let vocab: Vocab | undefined;
     const engine = new WasmEngine(module, reader, spec.pattern, (file) => {
-      const checked = checkedVocab(name, spec, file);
+      const checked = checkedVocab(name, spec, file, true);
       if (checked.file !== file) throw new VocabFormatError(`vocab file for ${name}: ${url.pathname} is packed; expected a plain .tkv`);
       vocab = checked.vocab; // views into the engine's memory: only nTokens is used after this
     });

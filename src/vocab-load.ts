@@ -106,10 +106,11 @@ function hex(bytes: Uint8Array): string {
 /**
  * Unpacks (if packed) and parses a built-in encoding's vocab file and checks that it was built
  * from the ranks the encoding names. Returns the `.tkv` bytes (what the WASM engine takes) too.
+ * `forWasm`: the WASM engine will check the token offsets itself (see parseVocabFile).
  */
-export function checkedVocab(name: string, spec: EncodingSpec, data: Uint8Array): { file: Uint8Array; vocab: Vocab } {
+export function checkedVocab(name: string, spec: EncodingSpec, data: Uint8Array, forWasm = false): { file: Uint8Array; vocab: Vocab } {
   const file = unpackVocab(data);
-  const vocab = parseVocabFile(file);
+  const vocab = parseVocabFile(file, forWasm);
   if (hex(vocab.sha256) !== spec.sourceSha256) {
     throw new VocabFormatError(
       `vocab file for ${name} was built from different ranks (sha256 ${hex(vocab.sha256)}, expected ${spec.sourceSha256}); rebuild it with scripts/build-vocab.mjs`,

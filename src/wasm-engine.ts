@@ -6,7 +6,7 @@
 // Uint32Array view and are copied out once.
 
 import type { Engine, PatternId } from "./engine.js";
-import { TokenmillError } from "./errors.js";
+import { TokenmillError, VocabFormatError } from "./errors.js";
 import { WASM_BASE64 } from "./generated/wasm.js";
 
 interface Exports {
@@ -26,6 +26,7 @@ interface Exports {
   runsPtr(): number;
   tokenLength(id: number): number;
   clearCache(): void;
+  vocabBadRank(): number;
 }
 
 interface NodeBuffer {
@@ -49,7 +50,8 @@ const INITIAL_INPUT_CAP = 1 << 17;
 // code for the later steps (assembly/index.ts, init); returns INIT_MORE until done.
 const INIT_STEP_TOKENS = 16384;
 const INIT_MORE = 3;
-const RUNS_OVERFLOW = 0xffffffff; // decodedRuns(): too many non-ASCII runs in the chunk
+const RUNS_OVERFLOW = 0xffffffff;
+const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame // decodedRuns(): too many non-ASCII runs in the chunk
 const NO_LIMIT = 0xffffffff;
 const encoder = new TextEncoder();
 
@@ -139,7 +141,15 @@ export class WasmEngine implements Engine {
     if (rc === 2) {
       throw new TokenmillError("VOCAB_INCOMPLETE", "vocabulary lacks a token for some single byte; byte-level BPE needs all 256");
     }
-    if (rc !== 0) throw new TokenmillError("VOCAB_FORMAT", "the WebAssembly engine rejected the vocabulary file");
+    if (rc !== 0) {
+      // JS checked the header; the core checks every token's offsets while building its table
+      const rank = this.ex.vocabBadRank() >>> 0; // a u32 comes back as an i32
+      throw new VocabFormatError(
+        rank === BAD_RANK_NONE
+          ? "vocab file: the WebAssembly engine rejected its layout"
+          : `vocab file: the offsets of token ${rank} are out of order or past the token bytes (truncated or corrupt)`,
+      );
+    }
     this.refresh();
   }
 

@@ -219,6 +219,29 @@ describe("loading", () => {
     expect(() => getEncodingSync("o200k_base", { vocab: new Uint8Array(vocab) })).toThrow(/different ranks/);
   });
 
+  it("a vocab whose token offsets are damaged (header intact) is a VocabFormatError naming the token, both engines", () => {
+    // The WASM engine's loader checks only the header in JS; the core checks every offset while
+    // it builds its table. The JS engine's loader checks them all in JS.
+    const vocab = new Uint8Array(readFileSync(new URL("../vocab/cl100k_base.tkv", import.meta.url)));
+    const offsets = new DataView(vocab.buffer, vocab.byteOffset + 44);
+    for (const [rank, value] of [[70_000, 1], [99_000, 0xfffffff0]] as const) {
+      const bad = vocab.slice();
+      new DataView(bad.buffer, 44).setUint32(4 * (rank + 1), value, true);
+      expect(offsets.getUint32(4 * (rank + 1), true)).not.toBe(value);
+      for (const engine of ["wasm", "js"] as const) {
+        const err = (() => {
+          try {
+            getEncodingSync("cl100k_base", { vocab: bad, engine });
+          } catch (e) {
+            return e;
+          }
+        })();
+        expect(err, engine).toBeInstanceOf(VocabFormatError);
+        expect(String((err as Error).message)).toMatch(engine === "wasm" ? new RegExp(`token ${rank} `) : /offsets decrease at rank/);
+      }
+    }
+  });
+
   it("maps models to encodings", () => {
     expect(encodingForModel("gpt-4o").name).toBe("o200k_base");
     expect(encodingForModel("gpt-4-0613").name).toBe("cl100k_base");

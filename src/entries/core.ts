@@ -37,7 +37,7 @@ export function loadBuiltin(name: EncodingName, defaultUrl: () => URL, options?:
       if (enc) return enc;
       data = await fetchVocab(name, url);
     }
-    const { file, vocab } = checkedVocab(name, spec, data);
+    const { file, vocab } = checkedVocab(name, spec, data, module !== undefined);
     let engine: Engine;
     if (module) {
       engine = new WasmEngine(module, file, spec.pattern);
