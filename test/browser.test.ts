@@ -194,4 +194,23 @@ describe.skipIf(skip)("in Chromium", () => {
     }
     await page.close();
   }, 60_000);
+
+  it("counts and encodes a WHATWG stream (Blob#stream) like the whole text", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    const text = document(300_000);
+    const result: { streamed: number; ids: number; same: boolean } = await page.evaluate(`(async (text) => {
+      const enc = await (await import("/dist/o200k_base.js")).load();
+      const opts = { chunkChars: 5000 };
+      const streamed = await enc.countStream(new Blob([text]).stream(), opts);
+      const whole = enc.encodeOrdinary(text);
+      const parts = [];
+      for await (const ids of enc.encodeStream(new Blob([text]).stream(), opts)) parts.push(...ids);
+      return { streamed, ids: whole.length, same: parts.length === whole.length && parts.every((x, i) => x === whole[i]) };
+    })(${JSON.stringify(text)})`);
+    expect(result.streamed).toBe(refCount("o200k_base", text));
+    expect(result.ids).toBe(result.streamed);
+    expect(result.same).toBe(true);
+    await page.close();
+  }, 60_000);
 });
