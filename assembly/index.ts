@@ -11,6 +11,7 @@ import { beginVocab, insertTokens, badRank, rankOfHashed, prefixKey, hashKey, ma
 import { initCache, cacheGet, cachePut, cacheClear, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "./scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
+import { utf8ToUtf16 } from "./utf16";
 
 const NONE: u32 = 0xffffffff;
 
@@ -231,37 +232,18 @@ export function probePieces(len: u32): u32 {
 }
 
 let decodedLen: u32 = 0;
-let decodedHigh: u64 = 0;
-
-// Where the last decodeChunk's output has bytes >= 0x80, as runs of whole tokens: JS turns the
-// ASCII stretches between them into a string through latin1 and only the runs through a UTF-8
-// decoder. A run starts after an ASCII-only token and ends before one, so every cut is next to
-// an ASCII byte, where a UTF-8 decoder's output cannot change. More than MAX_RUNS runs (text
-// that is mostly non-ASCII): decodedRuns() says RUNS_OVERFLOW and JS decodes the whole chunk.
-const MAX_RUNS: u32 = 256;
-const RUNS_OVERFLOW: u32 = 0xffffffff;
-const runs = memory.data(<i32>MAX_RUNS * 8, 8); // (start, end) byte offsets in the output
-let runCount: u32 = 0;
-
-/** A mask of the low k bytes of a u64, k in 0..8 (a shift by 64 would be a shift by 0). */
-@inline
-function lowBytes(k: u32): u64 {
-  return k >= 8 ? <u64>-1 : (<u64>1 << (<u64>k << 3)) - 1;
-}
 
 /**
- * Decoding: the n ids at outputPtr become token bytes at inputPtr (at most inputCap bytes).
- * Returns how many ids were done; it stops early when the next token does not fit or the next
- * id is not an ordinary token (a special token or an invalid id: JS handles it and goes on).
- * decodedLength() is the number of bytes written.
+ * Decoding: the n ids at outputPtr become token bytes at inputPtr + keep (the first `keep`
+ * bytes of the arena are left as they are; at most inputCap bytes in all). Returns how many ids
+ * were done; it stops early when the next token does not fit or the next id is not an ordinary
+ * token (a special token or an invalid id: JS handles it and goes on). decodedLength() is the
+ * number of bytes in the arena, `keep` included.
  */
-export function decodeChunk(n: u32): u32 {
-  let o: usize = arenaPtr;
+export function decodeChunk(n: u32, keep: u32): u32 {
+  let o: usize = arenaPtr + keep;
   let limit = arenaPtr + inCap;
   let i: u32 = 0;
-  let high: u64 = 0;
-  let count: u32 = 0;
-  let inRun = false;
   for (; i < n; i++) {
     let id = load<u32>(outPtr + (<usize>i << 2));
     if (id >= nTokens) break;
@@ -269,59 +251,18 @@ export function decodeChunk(n: u32): u32 {
     let len = tokenLen(id);
     if (len == 0 || o + len > limit) break;
     let from = bytesPtr + s;
-    let h: u64;
     // tokens are short: word copies beat memory.copy's call (the arena has 16 bytes of slack,
     // and token bytes are followed by more vocab data, so reading a little past is safe)
     if (len <= 16) {
-      let w0 = load<u64>(from);
-      let w1 = load<u64>(from, 8);
-      store<u64>(o, w0);
-      store<u64>(o, w1, 8);
-      // OR of the token's bytes: mask off what lies past the token
-      h = (len >= 8 ? w0 | (w1 & lowBytes(len - 8)) : w0 & lowBytes(len)) & 0x8080808080808080;
+      store<u64>(o, load<u64>(from));
+      store<u64>(o, load<u64>(from, 8), 8);
     } else {
-      h = 0x80; // not looked at: counted as non-ASCII (UTF-8 decoding is exact for ASCII too)
       memory.copy(o, from, len);
-    }
-    if (h != 0) {
-      high |= h;
-      if (count != RUNS_OVERFLOW) {
-        let at = <u32>(o - arenaPtr);
-        if (inRun) {
-          store<u32>(runs + (<usize>(count - 1) << 3), at + len, 4);
-        } else if (count < MAX_RUNS) {
-          store<u32>(runs + (<usize>count << 3), at);
-          store<u32>(runs + (<usize>count << 3), at + len, 4);
-          count++;
-          inRun = true;
-        } else {
-          count = RUNS_OVERFLOW;
-        }
-      }
-    } else {
-      inRun = false;
     }
     o += len;
   }
   decodedLen = <u32>(o - arenaPtr);
-  decodedHigh = high;
-  runCount = count;
   return i;
-}
-
-/** Whether the bytes of the last decodeChunk were all ASCII (then latin1 decoding is exact). */
-export function decodedAscii(): bool {
-  return decodedHigh == 0;
-}
-
-/** Number of non-ASCII runs of the last decodeChunk (RUNS_OVERFLOW: too many); see runsPtr. */
-export function decodedRuns(): u32 {
-  return runCount;
-}
-
-/** The runs: u32 (start, end) pairs, byte offsets from inputPtr. */
-export function runsPtr(): usize {
-  return runs;
 }
 
 export function decodedLength(): u32 {
@@ -331,6 +272,81 @@ export function decodedLength(): u32 {
 /** After init returned 1: the first rank whose offsets are out of order (u32.MAX_VALUE: the header). */
 export function vocabBadRank(): u32 {
   return badRank;
+}
+
+/**
+ * The text of input[start, start + len) as UTF-16LE code units at outputPtr (assembly/utf16.ts);
+ * returns how many. Room: at most len units, and the output arena has 4 × inputCap bytes, free
+ * once decodeChunk has returned (it has read its ids; JS copies the next ones only after it has
+ * taken the text).
+ */
+export function toUtf16(start: u32, len: u32): u32 {
+  let from = arenaPtr + start;
+  return <u32>((utf8ToUtf16(from, from + len, outPtr) - outPtr) >> 1);
+}
+
+// Text with a non-ASCII character every few hundred bytes (English prose: quotes, dashes) is
+// made fastest from latin1 strings of its ASCII stretches and UTF-16 of the rest: UTF-16 of the
+// whole would be twice the bytes for JS to copy and to scan (V8 looks for a one-byte form).
+// findRuns lists the stretches that are not ASCII; each is followed by an ASCII byte (or the
+// end), so it can be decoded on its own, as can the ASCII between. Runs less than
+// RUN_GAP bytes apart are one (the ASCII between goes through UTF-16 too): a latin1 stretch
+// costs JS two more calls, worth it only for long ones. Text that is mostly not ASCII is then
+// one run, or a few.
+const RUN_GAP: u32 = 256;
+const MAX_RUNS: u32 = 1024;
+const RUNS_OVERFLOW: u32 = 0xffffffff;
+const runs = memory.data(<i32>MAX_RUNS * 8, 8); // (start, end) byte offsets in the input
+const HIGH_BITS: u64 = 0x8080808080808080;
+
+/**
+ * The runs of bytes >= 0x80 in input[0, len), merged across fewer than RUN_GAP bytes of ASCII,
+ * as u32 (start, end) pairs at runsPtr; returns their number (0: all ASCII), or RUNS_OVERFLOW
+ * (u32 max) if there are more than MAX_RUNS (a very long chunk: then JS takes it whole).
+ */
+export function findRuns(len: u32): u32 {
+  let count: u32 = 0;
+  let runEnd: u32 = 0;
+  let p: u32 = 0;
+  while (p < len) {
+    let at = arenaPtr + p;
+    if (p + 32 <= len) {
+      // 32 bytes at a time: skipped if ASCII, added to the run whole if they cannot start one
+      let w = (load<u64>(at) | load<u64>(at, 8) | load<u64>(at, 16) | load<u64>(at, 24)) & HIGH_BITS;
+      if (w == 0) {
+        p += 32;
+        continue;
+      }
+      if (count > 0 && runEnd + RUN_GAP >= p + 32) {
+        let k: u32 = 24;
+        while ((w = load<u64>(at + k) & HIGH_BITS) == 0) k -= 8;
+        runEnd = p + k + 8 - (<u32>clz(w) >> 3);
+        p += 32;
+        continue;
+      }
+    }
+    // word by word
+    let w = load<u64>(at) & HIGH_BITS; // the arena has slack past len
+    if (p + 8 > len) w &= (<u64>1 << (<u64>(len - p) << 3)) - 1;
+    if (w != 0) {
+      // a word is shorter than RUN_GAP: its bytes >= 0x80 all go to one run
+      let first = p + (<u32>ctz(w) >> 3);
+      if (count == 0 || first >= runEnd + RUN_GAP) {
+        if (count == MAX_RUNS) return RUNS_OVERFLOW;
+        if (count > 0) store<u32>(runs + (<usize>(count - 1) << 3), runEnd, 4);
+        store<u32>(runs + (<usize>count << 3), first);
+        count++;
+      }
+      runEnd = p + 8 - (<u32>clz(w) >> 3);
+    }
+    p += 8;
+  }
+  if (count > 0) store<u32>(runs + (<usize>(count - 1) << 3), runEnd, 4);
+  return count;
+}
+
+export function runsPtr(): usize {
+  return runs;
 }
 
 /** Length in bytes of ordinary token `id`; 0 if `id` is not one (out of range, or a hole). */

@@ -263,7 +263,7 @@ export class Encoding {
   /** The bytes of `ids`, possibly a view of a larger buffer. */
   private bytesOf(ids: ArrayLike<number>): Uint8Array {
     checkIds(ids);
-    if (this.core.decodeBytes) return this.core.decodeBytes(ids, this.nonOrdinary).bytes;
+    if (this.core.decodeBytes) return this.core.decodeBytes(ids, this.nonOrdinary);
     const { offsets, bytes, nTokens } = this.vocab!;
     let size = 0;
     for (let i = 0; i < ids.length; i++) {

@@ -15,8 +15,8 @@ export interface Engine {
   encode(text: string): Uint32Array;
   /** Number of tokens of `text`; may stop counting once the count exceeds `limit`. */
   count(text: string, limit?: number): number;
-  /** Optional fast path for decoding: all the bytes of `ids` (a view) and whether they are ASCII. */
-  decodeBytes?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): { bytes: Uint8Array; ascii: boolean };
+  /** Optional fast path for decoding: all the bytes of `ids` (a view: it may be longer). */
+  decodeBytes?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): Uint8Array;
   /** Optional fast path for decode(): the text of `ids`. */
   decodeText?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): string;
 }

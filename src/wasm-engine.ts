@@ -19,10 +19,10 @@ interface Exports {
   tailLen(): number;
   grow(cap: number): void;
   encodeChunk(len: number, final: number, limit: number): number;
-  decodeChunk(n: number): number;
+  decodeChunk(n: number, keep: number): number;
   decodedLength(): number;
-  decodedAscii(): number;
-  decodedRuns(): number;
+  toUtf16(start: number, len: number): number;
+  findRuns(len: number): number;
   runsPtr(): number;
   tokenLength(id: number): number;
   clearCache(): void;
@@ -30,14 +30,64 @@ interface Exports {
 }
 
 interface NodeBuffer {
-  from(buf: ArrayBuffer, offset: number, length: number): { toString(encoding: "latin1"): string };
+  from(buf: ArrayBuffer): { toString(encoding: "latin1" | "utf16le", start: number, end: number): string };
 }
-const NodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
-/** decodeText's streaming decoder, shared: every call leaves it empty. */
-const streamDecoder = new TextDecoder("utf-8", { ignoreBOM: true }); // keep a leading U+FEFF
-const STREAM = { stream: true };
-/** A chunk goes run by run only if its runs average at least this many bytes of output apart. */
-const SPARSE_RUN_BYTES = 256;
+const NodeBuffer = (globalThis as unknown as { Buffer?: NodeBuffer }).Buffer;
+/**
+ * Strings from the bytes [start, end) of WASM memory, each piece decoded on its own: `ascii`
+ * for bytes < 0x80 only, `text` for any UTF-8 (exactly as TextDecoder).
+ */
+interface TextMaker {
+  ascii(start: number, end: number): string;
+  text(start: number, end: number): string;
+}
+// ignoreBOM: keep a leading U+FEFF
+const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/**
+ * How many bytes at the end of [start, end) begin a character that more bytes could still
+ * finish (0–3): a lead byte C2–F4 followed by fewer continuation bytes than it needs, the first
+ * one in its range (E0: A0–BF, ED: 80–9F, F0: 90–BF, F4: 80–8F). Anything else at the end is
+ * final: a decoder's output for it cannot depend on what follows.
+ */
+function unfinishedTail(u8: Uint8Array, start: number, end: number): number {
+  for (let k = 1; k <= 3 && end - k >= start; k++) {
+    const b = u8[end - k]!;
+    if (b < 0x80) return 0;
+    if (b < 0xc0) continue; // a continuation byte: look further back for its lead
+    const need = b < 0xc2 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 0;
+    if (k >= need) return 0; // complete, or not a lead
+    if (k >= 2) {
+      const c = u8[end - k + 1]!;
+      const lower = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+      const upper = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+      if (c < lower || c > upper) return 0;
+    }
+    return k;
+  }
+  return 0;
+}
+
+/**
+ * Node: latin1, exact for ASCII, is several times faster than a UTF-8 decoder; other text the
+ * core transcodes to UTF-16 (assembly/utf16.ts), which Buffer copies into a string, twice as
+ * fast as TextDecoder on text that is mostly not ASCII. Browsers have no such copy: there a
+ * UTF-16LE TextDecoder after the transcoder measured no faster than TextDecoder on the UTF-8
+ * (Chromium; PERFORMANCE.md "Decode"), so they use TextDecoder for all of it.
+ */
+function textMaker(ex: Exports, buf: ArrayBuffer, arena: number): TextMaker {
+  if (NodeBuffer) {
+    const view = NodeBuffer.from(buf);
+    const out = ex.outputPtr();
+    return {
+      ascii: (start, end) => view.toString("latin1", start, end),
+      text: (start, end) => view.toString("utf16le", out, out + 2 * ex.toUtf16(start - arena, end - start)),
+    };
+  }
+  const u8 = new Uint8Array(buf);
+  const decode = (start: number, end: number) => utf8Decoder.decode(u8.subarray(start, end));
+  return { ascii: decode, text: decode };
+}
 
 /**
  * What decoding does with an id the core cannot: returns the bytes of a special token, or
@@ -50,8 +100,8 @@ const INITIAL_INPUT_CAP = 1 << 17;
 // code for the later steps (assembly/index.ts, init); returns INIT_MORE until done.
 const INIT_STEP_TOKENS = 16384;
 const INIT_MORE = 3;
-const RUNS_OVERFLOW = 0xffffffff;
-const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame // decodedRuns(): too many non-ASCII runs in the chunk
+const RUNS_OVERFLOW = 0xffffffff; // findRuns(): too many runs, take the chunk whole
+const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame
 const NO_LIMIT = 0xffffffff;
 const encoder = new TextEncoder();
 
@@ -120,6 +170,7 @@ export class WasmEngine implements Engine {
   private inCap = 0;
   private outIndex = 0;
   private arena!: Uint8Array;
+  private strings!: TextMaker;
 
   /**
    * `vocabFile`: the .tkv bytes, or a reader that writes them straight into the engine's memory
@@ -174,6 +225,7 @@ export class WasmEngine implements Engine {
     this.inCap = this.ex.inputCap();
     this.outIndex = this.ex.outputPtr() >>> 2;
     this.arena = this.u8.subarray(this.inPtr, this.inPtr + this.inCap);
+    this.strings = textMaker(this.ex, buf as ArrayBuffer, this.inPtr);
   }
 
   private sync(): void {
@@ -203,15 +255,14 @@ export class WasmEngine implements Engine {
 
   /**
    * Token bytes of `ids`, built in WASM memory a chunk at a time and handed to `sink` as views
-   * (valid only during the call). Ids that are not ordinary tokens go through `other`.
+   * (valid only during the call): `inArena` bytes are at inputPtr, after the `kept` bytes the
+   * sink asked to keep there by returning their number (the next chunk comes after them); ids
+   * that are not ordinary tokens go through `other`. Returns the number kept at the end.
    */
-  private decodeInto(
-    ids: ArrayLike<number>,
-    other: NonOrdinaryId,
-    sink: (bytes: Uint8Array, ascii: boolean, runs?: Uint32Array) => void,
-  ): void {
+  private decodeInto(ids: ArrayLike<number>, other: NonOrdinaryId, sink: (bytes: Uint8Array, inArena: boolean, kept: number) => number): number {
     const n = ids.length;
     const trusted = ids instanceof Uint32Array;
+    let kept = 0;
     let i = 0;
     while (i < n) {
       // Ids average ~4 bytes of output and the output shares the arena's size: copying more ids
@@ -225,91 +276,87 @@ export class WasmEngine implements Engine {
       } else {
         k = copyExactU32(ids, i, batch, this.u32, at);
       }
-      const done = this.ex.decodeChunk(k);
-      if (done > 0) {
-        const nRuns = this.ex.decodedRuns() >>> 0; // a u32 comes back as an i32
-        const runs = nRuns === RUNS_OVERFLOW ? undefined : this.u32.subarray(this.ex.runsPtr() >>> 2, (this.ex.runsPtr() >>> 2) + 2 * nRuns);
-        sink(this.u8.subarray(this.inPtr, this.inPtr + this.ex.decodedLength()), this.ex.decodedAscii() !== 0, runs);
-      }
+      const done = this.ex.decodeChunk(k, kept);
+      if (done > 0) kept = sink(this.u8.subarray(this.inPtr, this.inPtr + this.ex.decodedLength()), true, kept);
       i += done;
       // The core stops early at an id that is not an ordinary token, or when the arena is full.
-      // An empty arena fits any token, so stopping after 0 ids, or at an id that could not
-      // even be copied (not a u32), means ids[i] is the caller's to handle.
+      // An arena holding at most a few kept bytes fits any token, so stopping after 0 ids, or at
+      // an id that could not even be copied (not a u32), means ids[i] is the caller's to handle.
       if (done === 0 || (done === k && k < batch)) {
-        const bytes = other(ids[i]!, i);
-        sink(bytes, bytes.every((b) => b < 0x80));
+        kept = sink(other(ids[i]!, i), false, kept);
         i++;
       }
     }
+    return kept;
   }
 
-  /**
-   * All the bytes of `ids` in one buffer (a view: it may be longer), and whether they are all
-   * ASCII. Ids that are not ordinary tokens go through `other`.
-   */
-  decodeBytes(ids: ArrayLike<number>, other: NonOrdinaryId): { bytes: Uint8Array; ascii: boolean } {
+  /** All the bytes of `ids` in one buffer (a view: it may be longer). Ids that are not ordinary tokens go through `other`. */
+  decodeBytes(ids: ArrayLike<number>, other: NonOrdinaryId): Uint8Array {
     let out = new Uint8Array(Math.max(64, ids.length * 6));
     let size = 0;
-    let ascii = true;
-    this.decodeInto(
-      ids,
-      other,
-      (bytes, bytesAscii) => {
-        if (!bytesAscii) ascii = false;
-        if (size + bytes.length > out.length) {
-          const bigger = new Uint8Array(Math.max(out.length * 2, size + bytes.length));
-          bigger.set(out.subarray(0, size));
-          out = bigger;
-        }
-        out.set(bytes, size);
-        size += bytes.length;
-      },
-    );
-    return { bytes: out.subarray(0, size), ascii };
+    this.decodeInto(ids, other, (bytes) => {
+      if (size + bytes.length > out.length) {
+        const bigger = new Uint8Array(Math.max(out.length * 2, size + bytes.length));
+        bigger.set(out.subarray(0, size));
+        out = bigger;
+      }
+      out.set(bytes, size);
+      size += bytes.length;
+      return 0;
+    });
+    return out.subarray(0, size);
   }
 
   /**
-   * The text of `ids`, converted a chunk at a time straight from WASM memory (no buffer of all
-   * the bytes). While the output is all ASCII (most English and code) each chunk becomes a
-   * string through Node's latin1 path, several times faster than TextDecoder there; from the
-   * first non-ASCII chunk on, a streaming TextDecoder takes every chunk, so characters split
-   * between chunks decode whole.
+   * The text of `ids`, made a chunk at a time straight from WASM memory (no buffer of all the
+   * bytes), exactly as TextDecoder would make it from all the bytes. The bytes of a character
+   * cut by the end of a chunk stay in the arena for the next one, so every piece is decoded on
+   * its own: an all-ASCII chunk (most English and code) at once as ASCII; others as the runs of
+   * non-ASCII bytes findRuns lists and the ASCII between (each run ends before an ASCII byte,
+   * where a decoder's output cannot depend on what follows). Text that is mostly not ASCII is
+   * one run, or a few.
    */
   decodeText(ids: ArrayLike<number>, other: NonOrdinaryId): string {
-    let text = "";
-    let pending = false; // the stream may hold the start of a character
-    const latin1 = (bytes: Uint8Array) => {
-      if (pending) {
-        text += streamDecoder.decode(); // an ASCII byte ends any unfinished character: flush it
-        pending = false;
-      }
-      text += NodeBuffer!.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-    };
-    const utf8 = (bytes: Uint8Array) => {
-      text += streamDecoder.decode(bytes, STREAM);
-      pending = true;
-    };
-    try {
-      this.decodeInto(ids, other, (bytes, ascii, runs) => {
-        if (!NodeBuffer) return utf8(bytes);
-        if (ascii) return latin1(bytes);
-        // Few non-ASCII runs (prose with an accent here and there): the ASCII stretches through
-        // latin1, the runs (cut next to ASCII bytes) as UTF-8. Many: one UTF-8 call is cheaper.
-        if (!runs || runs.length * SPARSE_RUN_BYTES > bytes.length * 2) return utf8(bytes);
-        let at = 0;
+    const ex = this.ex;
+    const strings = this.strings;
+    let out = "";
+    // Converts arena[0, len) but an unfinished character at its end, whose bytes it moves to the
+    // start of the arena and counts.
+    const chunk = (len: number): number => {
+      const u8 = this.u8;
+      const start = this.inPtr;
+      const kept = unfinishedTail(u8, start, start + len);
+      const end = start + len - kept;
+      const nRuns = ex.findRuns(end - start) >>> 0; // a u32 comes back as an i32
+      if (nRuns === 0) {
+        out += strings.ascii(start, end);
+      } else if (nRuns === RUNS_OVERFLOW) {
+        out += strings.text(start, end);
+      } else {
+        const runs = this.u32.subarray(ex.runsPtr() >>> 2, (ex.runsPtr() >>> 2) + 2 * nRuns);
+        let at = start;
         for (let k = 0; k < runs.length; k += 2) {
-          if (runs[k]! > at) latin1(bytes.subarray(at, runs[k]));
-          utf8(bytes.subarray(runs[k], runs[k + 1]));
-          at = runs[k + 1]!;
+          if (start + runs[k]! > at) out += strings.ascii(at, start + runs[k]!);
+          out += strings.text(start + runs[k]!, start + runs[k + 1]!);
+          at = start + runs[k + 1]!;
         }
-        if (at < bytes.length) latin1(bytes.subarray(at));
-      });
-      if (pending) text += streamDecoder.decode();
-      pending = false;
-      return text;
-    } finally {
-      if (pending) streamDecoder.decode(); // an error mid-way: leave the shared decoder empty
-    }
+        if (at < end) out += strings.ascii(at, end);
+      }
+      if (kept > 0) u8.copyWithin(start, end, end + kept);
+      return kept;
+    };
+    const kept = this.decodeInto(ids, other, (bytes, inArena, kept) => {
+      if (inArena) return chunk(bytes.length);
+      // a special token's bytes: after the kept ones, which they may finish or end
+      for (let at = 0; at < bytes.length; ) {
+        const part = bytes.subarray(at, at + this.inCap - kept);
+        this.arena.set(part, kept);
+        kept = chunk(kept + part.length);
+        at += part.length;
+      }
+      return kept;
+    });
+    return kept > 0 ? out + "\ufffd" : out; // unfinished at the end: one U+FFFD, as TextDecoder
   }
 
   // Long texts go through the arena in chunks. The core holds back the pieces that might

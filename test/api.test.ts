@@ -141,7 +141,7 @@ describe.each(ENGINES)("%s engine", (engine) => {
   it("decodes every token alone, and between ASCII tokens, like TextDecoder over its bytes", () => {
     // o200k has 16-byte tokens whose only non-ASCII bytes are in their second half
     // (" administración"): the ASCII test of a decoded chunk once missed those.
-    const utf8 = new TextDecoder("utf-8", { ignoreBOM: true }) // decode keeps a leading U+FEFF;
+    const utf8 = new TextDecoder("utf-8", { ignoreBOM: true }); // decode keeps a leading U+FEFF
     for (const name of ["cl100k_base", "o200k_base"]) {
       const e = load(name, engine);
       const space = e.encodeOrdinary(" ")[0]!;

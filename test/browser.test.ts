@@ -213,4 +213,37 @@ describe.skipIf(skip)("in Chromium", () => {
     expect(result.same).toBe(true);
     await page.close();
   }, 60_000);
+
+  it("decodes exactly like TextDecoder over the bytes (no Buffer here), across chunks and split characters", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/`);
+    // A string, not a function: the test runner rewrites import() inside functions it compiles.
+    const mismatches: string[] = await page.evaluate(`(async () => {
+      const mod = await import("/dist/cl100k_base.js");
+      const enc = await mod.load();
+      const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+      const EOT = 100257;
+      const byteToken = new Map();
+      for (let id = 0; id < 100256; id++) {
+        const b = enc.tokenBytes(id);
+        if (b.length === 1) byteToken.set(b[0], id);
+      }
+      const bytes = (...b) => b.map((x) => byteToken.get(x));
+      // random ids (bytes of every kind, pieces of characters at chunk ends, specials); "€" cut by
+      // the end of the first chunk (of 1-byte tokens: 32768 ids), then an unfinished "😀"
+      let seed = 7;
+      const rand = (n) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
+      const random = Array.from({ length: 150000 }, () => (rand(50) === 0 ? EOT : rand(100256)));
+      const cut = [...Array(32767).fill(bytes(0x78)[0]), ...bytes(0xe2, 0x82, 0xac, 0x78, 0xf0, 0x9f)];
+      const out = [];
+      const cases = { random, cut, "cut, special, rest": [...cut, EOT, ...bytes(0x98, 0x80)], short: bytes(0xef, 0xbb, 0xbf, 0xe0, 0x80, 0xed, 0xa0, 0x80, 0xc3) };
+      for (const [name, ids] of Object.entries(cases)) {
+        if (enc.decode(ids) !== utf8.decode(enc.decodeBytes(ids))) out.push(name);
+      }
+      return out;
+    })()`);
+    expect(mismatches).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
+
