@@ -1,7 +1,8 @@
 // The vocabulary as the engine sees it: the .tkv file (see DESIGN.md) copied into linear memory,
 // plus an open-addressing hash table from token bytes to rank built over it at init.
 //
-// A slot is 16 bytes: the token's first 8 bytes (zero-padded), rank + 1 (0 = empty), length.
+// A slot is 16 bytes: the token's first 8 bytes (zero-padded), u32 rank + 1 (24 bits; 0 = empty)
+// | min(length, 255) << 24, then its bytes 8..12 (zero-padded).
 // Most lookups (whole pieces, and the pairs the merge loop tries) are at most 8 bytes long, so
 // they are decided by one 16-byte slot, one cache line, without touching the token bytes.
 
@@ -88,6 +89,13 @@ export function bytesEqual(a: usize, b: usize, n: u32): bool {
   return true;
 }
 
+/** Bytes 8..12 of [p, p+n) (n > 8), zero-padded (reads 4 bytes: callers leave slack). */
+@inline
+function secondKey(p: usize, n: u32): u32 {
+  let w = load<u32>(p, 8);
+  return n >= 12 ? w : w & <u32>((<u64>1 << (<u64>(n - 8) << 3)) - 1);
+}
+
 /** Rank of the byte string [p, p+n), or u32.MAX_VALUE if it is not a token. */
 export function rankOf(p: usize, n: u32): u32 {
   if (n == 2) return load<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2));
@@ -102,12 +110,19 @@ export function rankOfHashed(p: usize, n: u32, key: u64, hash: u32): u32 {
   let bit = hash >>> (32 - FILTER_BITS);
   if ((load<u8>(filterPtr + (bit >>> 3)) & (1 << (bit & 7))) == 0) return EMPTY;
   let i = hash & tableMask;
+  let tag = min(n, 255) << 24;
   while (true) {
     let slot = tablePtr + (<usize>i << 4);
-    let r1 = load<u32>(slot, 8);
-    if (r1 == 0) return EMPTY;
-    if (load<u32>(slot, 12) == n && load<u64>(slot) == key) {
-      if (n <= 8 || bytesEqual(bytesPtr + tokenStart(r1 - 1) + 8, p + 8, n - 8)) return r1 - 1;
+    let w = load<u32>(slot, 8);
+    if (w == 0) return EMPTY;
+    if ((w & 0xff000000) == tag && load<u64>(slot) == key) {
+      let r = (w & 0xffffff) - 1;
+      if (n <= 8) return r;
+      if (load<u32>(slot, 12) == secondKey(p, n)) {
+        if (n <= 12) return r;
+        // the length tag saturates at 255
+        if ((n < 255 || tokenLen(r) == n) && bytesEqual(bytesPtr + tokenStart(r) + 12, p + 12, n - 12)) return r;
+      }
     }
     i = (i + 1) & tableMask;
   }
@@ -125,6 +140,7 @@ export function beginVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   offsetsPtr = filePtr + HEADER_SIZE;
   bytesPtr = offsetsPtr + ((<usize>nTokens + 1) << 2);
   if (<u64>bytesPtr - filePtr + totalBytes != <u64>fileSize || tokenStart(0) != 0) return 0;
+  if (nTokens >= 0xffffff) return 0; // slots hold rank + 1 in 24 bits
   badRank = EMPTY;
 
   let cap: u32 = 1024;
@@ -175,8 +191,8 @@ export function insertTokens(from: u32, to: u32): bool {
     while (load<u32>(tablePtr + (<usize>i << 4), 8) != 0) i = (i + 1) & tableMask;
     let slot = tablePtr + (<usize>i << 4);
     store<u64>(slot, key);
-    store<u32>(slot, r + 1, 8);
-    store<u32>(slot, n, 12);
+    store<u32>(slot, (r + 1) | (min(n, 255) << 24), 8);
+    store<u32>(slot, n > 8 ? secondKey(p, n) : 0, 12);
   }
   return true;
 }

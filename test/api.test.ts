@@ -278,6 +278,46 @@ describe("custom encodings", () => {
     expect(enc.nVocab).toBe(258);
   });
 
+  it("a custom vocab with tokens over 255 bytes and 9–13-byte tokens sharing prefixes: both engines follow tiktoken's definition", () => {
+    // The WASM table keeps a token's first 12 bytes and min(length, 255) in its slot; longer
+    // tokens, and pieces that match those 12 bytes, are told apart by the full comparison.
+    const ranks = new Map<Uint8Array, number>();
+    const tokens: string[] = [];
+    const add = (t: string) => {
+      ranks.set(new TextEncoder().encode(t), tokens.length);
+      tokens.push(t);
+    };
+    for (let b = 0; b < 256; b++) ranks.set(Uint8Array.of(b), tokens.push(String.fromCharCode(b)) - 1);
+    for (const n of [2, 4, 8, 9, 10, 11, 12, 13, 16, 32, 64, 128, 255, 256, 300]) add("a".repeat(n));
+    add("abcdefghijkl");
+    add("abcdefghijklm");
+    add("abcdefghijkx");
+    // tiktoken by the definition: a piece that is a token is that token; else merge the
+    // lowest-ranked adjacent pair, leftmost first, until none is a token
+    const rankOf = new Map(tokens.map((t, r) => [t, r]));
+    const bpe = (piece: string): number[] => {
+      if (rankOf.has(piece)) return [rankOf.get(piece)!];
+      let parts = [...piece];
+      for (;;) {
+        let best = -1;
+        let at = -1;
+        for (let i = 0; i + 1 < parts.length; i++) {
+          const r = rankOf.get(parts[i]! + parts[i + 1]!);
+          if (r !== undefined && (best < 0 || r < best)) [best, at] = [r, i];
+        }
+        if (at < 0) return parts.map((p) => rankOf.get(p)!);
+        parts = [...parts.slice(0, at), parts[at]! + parts[at + 1]!, ...parts.slice(at + 2)];
+      }
+    };
+    const patStr = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+    const pieces = [255, 256, 257, 270, 299, 300, 301, 600, 9, 12, 13, 14].map((n) => "a".repeat(n));
+    pieces.push("abcdefghijkl", "abcdefghijklm", "abcdefghijkx", "abcdefghijky", "abcdefghijklmn", "abcdefghijk");
+    for (const engine of ENGINES) {
+      const enc = createEncoding({ name: "long", patStr, mergeableRanks: ranks }, { engine });
+      for (const piece of pieces) expect(Array.from(enc.encodeOrdinary(piece)), `${engine} ${piece.length}`).toEqual(bpe(piece));
+    }
+  });
+
   it("rejects malformed .tiktoken files with the line number", () => {
     expect(() => parseTiktokenFile("YQ== 0\nYg== 1\nnot-base64! 2\n")).toThrow(VocabFormatError);
     expect(() => parseTiktokenFile("YQ== 0\nYg== 1\nnot-base64! 2\n")).toThrow(/line 3/);
