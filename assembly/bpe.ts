@@ -162,7 +162,7 @@ function mergeShort(p: usize, n: u32, out: usize): u32 {
   let ranks = pairs + <usize>SHORT_PIECE * 4;
   for (let k: u32 = 0; k < n; k++) {
     store<u32>(ranks + (<usize>k << 2), byteRank(<u32>load<u8>(p + k)));
-    store<u32>(pairs + (<usize>k << 2), k + 1 < n ? rankOf(p + k, 2) : NONE);
+    store<u32>(pairs + (<usize>k << 2), k + 1 < n ? pairRank(p + k) : NONE);
   }
   let live: u64 = n == 64 ? <u64>-1 : (<u64>1 << <u64>n) - 1;
   while (true) {
