@@ -3,8 +3,9 @@
 //
 // A slot is 16 bytes: the token's first 8 bytes (zero-padded), u32 rank + 1 (24 bits; 0 = empty)
 // | min(length, 255) << 24, then its bytes 8..12 (zero-padded).
-// Most lookups (whole pieces, and the pairs the merge loop tries) are at most 8 bytes long, so
-// they are decided by one 16-byte slot, one cache line, without touching the token bytes.
+// Nearly all lookups (whole pieces, and the pairs the merge loop tries) are at most 12 bytes
+// long, so they are decided by one 16-byte slot, one cache line, without touching the token
+// bytes (PERFORMANCE.md #4, #26).
 
 export let nTokens: u32 = 0;
 export let offsetsPtr: usize = 0; // u32[nTokens + 1]
