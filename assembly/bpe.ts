@@ -7,7 +7,7 @@
 // both a window at a time (mergeWindowed), so the work stays linear and in cache. tiktoken's
 // own binding runs the quadratic loop on every piece, which is why 100 KB of "a" takes it 20 s.
 
-import { rankOf, byteRanksPtr, pairRanksPtr, ensureMemory, nTokens, tokenLen, bytesEqual } from "./vocab";
+import { rankOf, byteRank, pairRank, ensureMemory, nTokens, tokenLen, bytesEqual } from "./vocab";
 import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake, bucketClear } from "./rank-buckets";
 
 const NONE: u32 = 0xffffffff;
@@ -32,11 +32,6 @@ function reserveScratch(bytes: usize): void {
     ensureMemory(end);
     scratchEnd = end;
   }
-}
-
-@inline
-function byteRank(b: u32): u32 {
-  return load<u32>(byteRanksPtr + (<usize>b << 2));
 }
 
 /**
@@ -273,11 +268,6 @@ function mergeByRank(p: usize, n: u32, out: usize): u32 {
     x = e;
   }
   return count;
-}
-
-@inline
-function pairRank(p: usize): u32 {
-  return load<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2));
 }
 
 /** Part records [from, to) of the piece as single bytes, and their pairs in the buckets. */

@@ -7,11 +7,11 @@
 // memory after init() and grow(), the only calls that grow it (plus encodeChunk on a piece
 // longer than any seen before, which grows the BPE scratch).
 
-import { beginVocab, insertTokens, badRank, rankOfHashed, prefixKey, hashKey, maxLen, byteRanksPtr, ensureMemory, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
+import { beginVocab, insertTokens, badRank, rankOfHashed, prefixKey, hashKey, maxLen, byteRank, ensureMemory, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
 import { initCache, cacheGet, cachePut, cacheClear, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "./scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
-import { utf8ToUtf16 } from "./utf16";
+import { utf8ToUtf16, HIGH_BITS } from "./utf16";
 
 const NONE: u32 = 0xffffffff;
 
@@ -59,7 +59,7 @@ export function init(patternId: u32, initialInputCap: u32, budget: u32): u32 {
   built = to;
   if (to < nTokens) return 3;
   building = false;
-  for (let b = 0; b < 256; b++) if (load<u32>(byteRanksPtr + (<usize>b << 2)) == NONE) return 2;
+  for (let b: u32 = 0; b < 256; b++) if (byteRank(b) == NONE) return 2;
   arenaPtr = (initCache(initBuckets(tablesEnd)) + 15) & ~<usize>15;
   layout(initialInputCap);
   return 0;
@@ -141,7 +141,7 @@ function encodeSlice(i: u32, stopAt: u32, len: u32, final: bool, limit: u32): u3
     let p = arenaPtr + i;
     let out = outPtr + (<usize>count << 2);
     if (n == 1) {
-      store<u32>(out, load<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2)));
+      store<u32>(out, byteRank(<u32>load<u8>(p)));
       count++;
     } else if (n > maxLen) {
       count += mergePiece(p, n, out);
@@ -154,8 +154,8 @@ function encodeSlice(i: u32, stopAt: u32, len: u32, final: bool, limit: u32): u3
         count++;
       } else if (n == 2) {
         // not a token, so two bytes
-        store<u32>(out, load<u32>(byteRanksPtr + (<usize>load<u8>(p) << 2)));
-        store<u32>(out, load<u32>(byteRanksPtr + (<usize>load<u8>(p + 1) << 2)), 4);
+        store<u32>(out, byteRank(<u32>load<u8>(p)));
+        store<u32>(out, byteRank(<u32>load<u8>(p + 1)), 4);
         count += 2;
       } else if (n == 3) {
         count += mergePiece(p, n, out);
@@ -297,7 +297,6 @@ const RUN_GAP: u32 = 256;
 const MAX_RUNS: u32 = 1024;
 const RUNS_OVERFLOW: u32 = 0xffffffff;
 const runs = memory.data(<i32>MAX_RUNS * 8, 8); // (start, end) byte offsets in the input
-const HIGH_BITS: u64 = 0x8080808080808080;
 
 /**
  * The runs of bytes >= 0x80 in input[0, len), merged across fewer than RUN_GAP bytes of ASCII,

@@ -17,7 +17,8 @@
 let stepOut: usize = 0;
 
 const REPLACEMENT: u32 = 0xfffd;
-const HIGH_BITS: u64 = 0x8080808080808080;
+/** The high bit of each byte of a u64: a word is all ASCII when none is set. */
+export const HIGH_BITS: u64 = 0x8080808080808080;
 
 /** Four ASCII bytes (the low half of `w`) widened to four UTF-16 code units. */
 @inline

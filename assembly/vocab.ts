@@ -46,11 +46,16 @@ export function tokenLen(rank: u32): u32 {
   return load<u32>(offsetsPtr + (<usize>rank << 2), 4) - load<u32>(offsetsPtr + (<usize>rank << 2));
 }
 
+/** The low min(k, 8) bytes of w, the rest zero (a shift by 64 would be a shift by 0). */
+@inline
+function lowBytes(w: u64, k: u32): u64 {
+  return k >= 8 ? w : w & ((<u64>1 << (<u64>k << 3)) - 1);
+}
+
 /** The first min(n, 8) bytes of [p, p+n), zero-padded (reads 8 bytes: callers leave slack). */
 @inline
 export function prefixKey(p: usize, n: u32): u64 {
-  let w = load<u64>(p);
-  return n >= 8 ? w : w & ((<u64>1 << (<u64>n << 3)) - 1);
+  return lowBytes(load<u64>(p), n);
 }
 
 // One multiply for the common short key; longer keys fold in 8 bytes at a time.
@@ -93,13 +98,24 @@ export function bytesEqual(a: usize, b: usize, n: u32): bool {
 /** Bytes 8..12 of [p, p+n) (n > 8), zero-padded (reads 4 bytes: callers leave slack). */
 @inline
 function secondKey(p: usize, n: u32): u32 {
-  let w = load<u32>(p, 8);
-  return n >= 12 ? w : w & <u32>((<u64>1 << (<u64>(n - 8) << 3)) - 1);
+  return <u32>lowBytes(<u64>load<u32>(p, 8), n - 8);
+}
+
+/** Rank of the single byte b (every byte is a token: init checks). */
+@inline
+export function byteRank(b: u32): u32 {
+  return load<u32>(byteRanksPtr + (<usize>b << 2));
+}
+
+/** Rank of the 2 bytes at p, or u32.MAX_VALUE if they are not a token. */
+@inline
+export function pairRank(p: usize): u32 {
+  return load<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2));
 }
 
 /** Rank of the byte string [p, p+n), or u32.MAX_VALUE if it is not a token. */
 export function rankOf(p: usize, n: u32): u32 {
-  if (n == 2) return load<u32>(pairRanksPtr + (<usize>load<u16>(p) << 2));
+  if (n == 2) return pairRank(p);
   if (n > maxLen) return EMPTY;
   let key = prefixKey(p, n);
   return rankOfHashed(p, n, key, hashKey(p, n, key));
