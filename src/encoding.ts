@@ -148,10 +148,7 @@ export class Encoding {
    * @throws InvalidArgumentError if the source is not iterable or yields other than strings/bytes.
    */
   async *encodeStream(source: TextSource, options?: StreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
-    let offset = 0;
-    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable)) {
-      const ids = atOffset(offset, () => this.encode(text, options));
-      offset += text.length;
+    for await (const ids of this.perChunk(source, options, (text) => this.encode(text, options))) {
       if (ids.length > 0) yield ids;
     }
   }
@@ -164,12 +161,27 @@ export class Encoding {
    */
   async countStream(source: TextSource, options?: StreamOptions): Promise<number> {
     let total = 0;
+    for await (const n of this.perChunk(source, options, (text) => this.count(text, options))) total += n;
+    return total;
+  }
+
+  /**
+   * `f` of each chunk of a streamed text (src/stream.ts cuts it where the tokens cannot change),
+   * with a DisallowedSpecialTokenError's index counted from the stream's start.
+   */
+  private async *perChunk<T>(source: TextSource, options: StreamOptions | undefined, f: (text: string) => T): AsyncGenerator<T> {
     let offset = 0;
     for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable)) {
-      total += atOffset(offset, () => this.count(text, options));
+      let result: T;
+      try {
+        result = f(text);
+      } catch (e) {
+        if (e instanceof DisallowedSpecialTokenError && offset > 0) throw new DisallowedSpecialTokenError(e.token, e.index + offset);
+        throw e;
+      }
       offset += text.length;
+      yield result;
     }
-    return total;
   }
 
   /**
@@ -347,16 +359,6 @@ function chunkCharsOf(options: StreamOptions | undefined): number {
   if (n === undefined) return STREAM_CHUNK_CHARS;
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`chunkChars must be a positive integer, got ${String(n)}`);
   return n;
-}
-
-/** Runs `f` on a chunk that starts `offset` code units into a stream: error positions become the stream's. */
-function atOffset<T>(offset: number, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof DisallowedSpecialTokenError && offset > 0) throw new DisallowedSpecialTokenError(e.token, e.index + offset);
-    throw e;
-  }
 }
 
 function checkText(text: unknown): asserts text is string {

@@ -96,7 +96,7 @@ async function* items(src: TextSource): AsyncGenerator<string | Uint8Array> {
   if (src === null || typeof src !== "object" || !(Symbol.asyncIterator in src || Symbol.iterator in src || "getReader" in src)) {
     throw new InvalidArgumentError(`text stream: expected an iterable, async iterable or ReadableStream of strings or bytes, got ${src === null ? "null" : typeof src}`);
   }
-  if (src && typeof (src as ReadableStream).getReader === "function" && !(Symbol.asyncIterator in src)) {
+  if (typeof (src as ReadableStream).getReader === "function" && !(Symbol.asyncIterator in src)) {
     // a WHATWG stream in a runtime without async iteration of streams (older browsers)
     const reader = (src as ReadableStream<string | Uint8Array>).getReader();
     try {
