@@ -105,17 +105,25 @@ function build(encName) {
   };
 }
 
+/**
+ * build/bench/`name`, written once from `make()` (its text) and reused; returns the path. Bench
+ * children may build it at the same time: each writes its own temporary file and renames it.
+ */
+function cachedBuildFile(name, make) {
+  const file = path.join(ROOT, "build", "bench", name);
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, make());
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}
+
 /** The tokenizer.json text of `encName` (o200k_base or cl100k_base), built once and cached. */
 export function openaiTokenizerJson(encName) {
   if (!PATTERNS[encName]) throw new Error(`no HF conversion for ${encName}`);
-  const file = path.join(ROOT, "build", "bench", `${encName}.tokenizer.json`);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`; // bench children may build it at the same time
-    fs.writeFileSync(tmp, JSON.stringify(build(encName)));
-    fs.renameSync(tmp, file);
-  }
-  return fs.readFileSync(file, "utf8");
+  return fs.readFileSync(cachedBuildFile(`${encName}.tokenizer.json`, () => JSON.stringify(build(encName))), "utf8");
 }
 
 /**
@@ -123,17 +131,11 @@ export function openaiTokenizerJson(encName) {
  * per line), the file @microsoft/tiktokenizer reads; written once from the pinned vocab.
  */
 export function tiktokenRanksFile(encName) {
-  const file = path.join(ROOT, "build", "bench", `${encName}.tiktoken`);
-  if (!fs.existsSync(file)) {
-    const tokens = readTkv(path.join(ROOT, "vocab", `${encName}.tkv`));
+  return cachedBuildFile(`${encName}.tiktoken`, () => {
     const lines = [];
-    tokens.forEach((t, r) => {
+    readTkv(path.join(ROOT, "vocab", `${encName}.tkv`)).forEach((t, r) => {
       if (t.length > 0) lines.push(`${Buffer.from(t).toString("base64")} ${r}`);
     });
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, lines.join("\n") + "\n");
-    fs.renameSync(tmp, file);
-  }
-  return file;
+    return lines.join("\n") + "\n";
+  });
 }
