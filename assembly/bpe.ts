@@ -167,10 +167,10 @@ function mergeShort(p: usize, n: u32, out: usize): u32 {
     while (m != 0) {
       let k = <u32>ctz(m);
       let r = load<u32>(pairs + (<usize>k << 2));
-      if (r < best) {
-        best = r;
-        at = k;
-      }
+      // branch-free: which part holds the minimum is data, and mispredicts cost more (#29)
+      let lower = r < best;
+      best = select<u32>(r, best, lower);
+      at = select<u32>(k, at, lower);
       m &= m - 1;
     }
     if (best == NONE) break;
