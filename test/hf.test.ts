@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildCorpus } from "../scripts/corpus.mjs";
-import { fromTokenizerJson, fromTokenizerJsonSync, UnsupportedComponentError } from "../src/index.js";
+import { fromTokenizerJson, fromTokenizerJsonSync, InvalidArgumentError, UnsupportedComponentError } from "../src/index.js";
 import { check, hf } from "./helpers/hf-reference.js";
 
 const require = createRequire(import.meta.url);
@@ -196,6 +196,21 @@ describe("tokenizer.json API", () => {
     const k = JSON.parse(lenml("llama2"));
     k.model.type = "WordLevel";
     expect(() => fromTokenizerJsonSync(k)).toThrow(/WordLevel/);
+  });
+
+  it("malformed merges are refused with the merge's index, like HF's loader", () => {
+    const base = JSON.parse(lenml("llama2"));
+    for (const bad of ["▁t", "▁t h e", "▁t ", " h", "▁t\th"]) {
+      const j = structuredClone(base);
+      j.model.merges.splice(3, 0, bad);
+      expect(() => hf.Tokenizer.fromString(JSON.stringify(j)), JSON.stringify(bad)).toThrow();
+      expect(() => fromTokenizerJsonSync(j), JSON.stringify(bad)).toThrow(InvalidArgumentError);
+      expect(() => fromTokenizerJsonSync(j), JSON.stringify(bad)).toThrow(/merge .*at index 3|merge 3 /);
+    }
+    // a well-formed merge whose parts are tokens loads (and one with a part outside the vocab does not)
+    const ok = structuredClone(base);
+    ok.model.merges.splice(3, 0, "▁t h");
+    expect(() => fromTokenizerJsonSync(ok)).not.toThrow();
   });
 
   it("BPE dropout is seeded: same seed, same ids; dropout 1 performs no merges", () => {
