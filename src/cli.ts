@@ -9,9 +9,9 @@
  * A cut is made only where it provably cannot change the tokens (src/stream.ts, `lastSafeSplit`).
  */
 import { fromTokenizerJsonSync, getEncodingSync } from "./index.js";
-import { TokenmillError, UnknownEncodingError } from "./errors.js";
+import { InvalidUtf8Error, TokenmillError, UnknownEncodingError } from "./errors.js";
 import { ENCODING_NAMES, encodingNameForModel, isEncodingName } from "./models.js";
-import { cuttable, textChunks } from "./stream.js";
+import { cuttable, textChunks, type InvalidUtf8Mode } from "./stream.js";
 
 export { lastSafeSplit } from "./stream.js";
 
@@ -87,6 +87,9 @@ Options:
       --special MODE    none (default): special-token text such as <|endoftext|> is ordinary text;
                         all: it becomes the special token
       --lines           encode: one id per line instead of a JSON array
+      --invalid-utf8 MODE
+                        error (default): input that is not UTF-8 stops with its byte offset;
+                        replace: each ill-formed sequence reads as U+FFFD
   -h, --help            show this help
       --version         show the version
 `;
@@ -105,6 +108,7 @@ interface Options {
   tokenizer?: string;
   special: "none" | "all";
   lines: boolean;
+  invalidUtf8: InvalidUtf8Mode;
   help: boolean;
   version: boolean;
   args: string[];
@@ -114,7 +118,7 @@ const COMMANDS: readonly string[] = ["count", "encode", "decode"];
 
 /** Parses argv (without node and the script). Throws `UsageError`. Exported for tests. */
 export function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { special: "none", lines: false, help: false, version: false, args: [] };
+  const o: Options = { special: "none", lines: false, invalidUtf8: "error", help: false, version: false, args: [] };
   const positionals: string[] = [];
   let i = 0;
   const value = (flag: string, attached: string | undefined): string => {
@@ -180,6 +184,12 @@ export function parseArgs(argv: readonly string[]): Options {
         o.special = v;
         break;
       }
+      case "--invalid-utf8": {
+        const v = value(flag, attached);
+        if (v !== "error" && v !== "replace") throw new UsageError(`--invalid-utf8 must be "error" or "replace", not ${JSON.stringify(v)}`);
+        o.invalidUtf8 = v;
+        break;
+      }
       default:
         throw new UsageError(`unknown option ${JSON.stringify(flag)}`);
     }
@@ -213,6 +223,16 @@ function encodeOptions(special: "none" | "all") {
 /** Errors from the file system carry a `syscall` (open, read, stat, …). */
 function isFsError(e: unknown): boolean {
   return e instanceof Error && typeof (e as { syscall?: unknown }).syscall === "string";
+}
+
+/** A file that could not be read, or is not UTF-8, as a one-line message naming it. */
+function describeReadError(path: string, e: unknown): CliError {
+  if (!(e instanceof InvalidUtf8Error)) return describeFsError(path, e);
+  const hex = [...e.bytes].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
+  return new CliError(
+    `${path === "-" ? "stdin" : path}: not UTF-8: invalid byte sequence ${hex} at byte ${e.byteOffset}; ` +
+      `pass --invalid-utf8 replace to read each ill-formed sequence as U+FFFD`,
+  );
 }
 
 function describeFsError(path: string, e: unknown): CliError {
@@ -350,10 +370,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       for (const path of sources) {
         let n = 0;
         try {
-          for await (const t of textChunks(open(path), chunkChars, splittable)) n += enc.count(t, opts);
+          for await (const t of textChunks(open(path), chunkChars, splittable, o.invalidUtf8)) n += enc.count(t, opts);
         } catch (e) {
-          if (!isFsError(e)) throw e;
-          await err(describeFsError(path, e).message);
+          if (!isFsError(e) && !(e instanceof InvalidUtf8Error)) throw e;
+          await err(describeReadError(path, e).message);
           failed = true;
           continue;
         }
@@ -381,14 +401,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       let first = true;
       if (!o.lines) await write(io.stdout, "[");
       try {
-        for await (const t of textChunks(open(path), chunkChars, splittable)) {
+        for await (const t of textChunks(open(path), chunkChars, splittable, o.invalidUtf8)) {
           const ids = enc.encode(t, opts);
           if (ids.length === 0) continue;
           await write(io.stdout, o.lines ? ids.join("\n") + "\n" : (first ? "" : ",") + ids.join(","));
           first = false;
         }
       } catch (e) {
-        throw isFsError(e) ? describeFsError(path, e) : e;
+        throw isFsError(e) || e instanceof InvalidUtf8Error ? describeReadError(path, e) : e;
       }
       if (!o.lines) await write(io.stdout, "]\n");
     }

@@ -4,7 +4,7 @@
 import type { Engine } from "./engine.js";
 import { DisallowedSpecialTokenError, InvalidArgumentError, InvalidTokenIdError } from "./errors.js";
 import { SpecialMatcher } from "./special.js";
-import { cuttable, textChunks, type TextSource } from "./stream.js";
+import { cuttable, textChunks, type InvalidUtf8Mode, type TextSource } from "./stream.js";
 import type { Vocab } from "./vocab-file.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;
@@ -31,6 +31,12 @@ export interface StreamOptions extends EncodeOptions {
    * allows it (default 1 Mi: memory stays a few MB whatever the stream's size).
    */
   chunkChars?: number;
+  /**
+   * Bytes that are not well-formed UTF-8: "error" (default) throws an InvalidUtf8Error naming
+   * their offset in the stream; "replace" reads each ill-formed sequence as U+FFFD, as
+   * TextDecoder does.
+   */
+  invalidUtf8?: InvalidUtf8Mode;
 }
 
 const NONE = new SpecialMatcher([]);
@@ -146,6 +152,7 @@ export class Encoding {
    * @example for await (const ids of enc.encodeStream(fs.createReadStream("big.txt"))) out.write(ids.join("\n") + "\n")
    * @throws DisallowedSpecialTokenError as encode, with `index` counted from the stream's start.
    * @throws InvalidArgumentError if the source is not iterable or yields other than strings/bytes.
+   * @throws InvalidUtf8Error at bytes that are not well-formed UTF-8, unless `invalidUtf8: "replace"`.
    */
   async *encodeStream(source: TextSource, options?: StreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
     for await (const ids of this.perChunk(source, options, (text) => this.encode(text, options))) {
@@ -171,7 +178,7 @@ export class Encoding {
    */
   private async *perChunk<T>(source: TextSource, options: StreamOptions | undefined, f: (text: string) => T): AsyncGenerator<T> {
     let offset = 0;
-    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable)) {
+    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable, invalidUtf8Of(options))) {
       let result: T;
       try {
         result = f(text);
@@ -359,6 +366,12 @@ function chunkCharsOf(options: StreamOptions | undefined): number {
   if (n === undefined) return STREAM_CHUNK_CHARS;
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`chunkChars must be a positive integer, got ${String(n)}`);
   return n;
+}
+
+function invalidUtf8Of(options: StreamOptions | undefined): InvalidUtf8Mode {
+  const m = options?.invalidUtf8 ?? "error";
+  if (m !== "error" && m !== "replace") throw new InvalidArgumentError(`invalidUtf8 must be "error" or "replace", got ${JSON.stringify(m)}`);
+  return m;
 }
 
 function checkText(text: unknown): asserts text is string {

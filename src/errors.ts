@@ -75,3 +75,19 @@ export class UnsupportedComponentError extends TokenmillError {
     );
   }
 }
+
+/**
+ * Bytes given as text (a stream of Uint8Array parts, a file for the CLI) are not well-formed
+ * UTF-8. `byteOffset` counts from the start of the stream; `bytes` are the ill-formed sequence
+ * (the lead byte and the continuation bytes that follow it, at most 4).
+ */
+export class InvalidUtf8Error extends TokenmillError {
+  constructor(readonly byteOffset: number, readonly bytes: Uint8Array) {
+    super(
+      "INVALID_UTF8",
+      `invalid UTF-8 at byte ${byteOffset} (${[...bytes].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ")}): ` +
+        `the text is not UTF-8 (or ends mid-character); to read each ill-formed sequence as U+FFFD instead, ` +
+        `pass { invalidUtf8: "replace" } (CLI: --invalid-utf8 replace)`,
+    );
+  }
+}

@@ -1,7 +1,7 @@
 // tokenmill: exact, fast BPE tokenization of the OpenAI encodings (and custom tiktoken-style ones).
 
 export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions } from "./encoding.js";
-export type { TextSource } from "./stream.js";
+export type { TextSource, InvalidUtf8Mode } from "./stream.js";
 export {
   getEncoding,
   getEncodingSync,
@@ -22,6 +22,7 @@ export {
   UnknownModelError,
   VocabFormatError,
   InvalidArgumentError,
+  InvalidUtf8Error,
 } from "./errors.js";
 
 /** Names of the built-in encodings. */

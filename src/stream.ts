@@ -7,7 +7,8 @@
  * encode(text) == encode(text[0:p]) ++ encode(text[p:]) for the OpenAI pattern families.
  */
 
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError, InvalidUtf8Error } from "./errors.js";
+import { firstInvalidUtf8, unfinishedTail } from "./utf8.js";
 
 /**
  * What the stream functions read: strings or UTF-8 bytes, from any (async) iterable or WHATWG
@@ -112,21 +113,63 @@ async function* items(src: TextSource): AsyncGenerator<string | Uint8Array> {
   yield* src as AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
 }
 
+/** What the stream readers do with bytes that are not well-formed UTF-8. */
+export type InvalidUtf8Mode = "error" | "replace";
+
 /**
  * Decodes UTF-8 bytes incrementally and yields text pieces that can be encoded independently,
  * each of at least `chunkChars` UTF-16 code units where a cut point allows it (`splittable`
  * false: the whole text as one piece). Strings and bytes may be mixed; a leading U+FEFF is kept.
+ * Ill-formed UTF-8 throws (`invalidUtf8` "error") or becomes U+FFFD, one per maximal ill-formed
+ * subpart as TextDecoder does ("replace"); a string that follows bytes ending mid-character
+ * finishes them as ill-formed.
  * @throws InvalidArgumentError if an item is neither a string nor a Uint8Array.
+ * @throws InvalidUtf8Error in "error" mode, naming the offending bytes' offset in the stream.
  */
-export async function* textChunks(src: TextSource, chunkChars: number, splittable: boolean): AsyncGenerator<string> {
-  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+export async function* textChunks(
+  src: TextSource,
+  chunkChars: number,
+  splittable: boolean,
+  invalidUtf8: InvalidUtf8Mode = "error",
+): AsyncGenerator<string> {
+  const fatal = invalidUtf8 === "error";
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true, fatal });
+  // For the error's position: stream bytes before the current item, and the bytes of an
+  // unfinished character the decoder holds from earlier items.
+  let offset = 0;
+  let held: Uint8Array = new Uint8Array(0);
+  const fail = (bytes: Uint8Array, final: boolean): never => {
+    const joined = new Uint8Array(held.length + bytes.length);
+    joined.set(held);
+    joined.set(bytes, held.length);
+    const at = Math.max(0, firstInvalidUtf8(joined, final));
+    let end = at + 1;
+    while (end < joined.length && end - at < 4 && (joined[end]! & 0xc0) === 0x80) end++;
+    throw new InvalidUtf8Error(offset - held.length + at, joined.slice(at, end));
+  };
+  const flush = (): string => {
+    if (!fatal || held.length === 0) return decoder.decode();
+    return fail(new Uint8Array(0), true);
+  };
   let pending = "";
   let scanned = 1; // cut points below this were already looked for and not found
   for await (const item of items(src)) {
     if (typeof item === "string") {
-      pending += decoder.decode() + item; // bytes of an unfinished character before a string: U+FFFD
+      pending += flush() + item; // bytes of an unfinished character before a string: ill-formed
+      held = new Uint8Array(0);
     } else if (item instanceof Uint8Array) {
-      pending += decoder.decode(item, { stream: true });
+      if (fatal) {
+        try {
+          pending += decoder.decode(item, { stream: true });
+        } catch {
+          fail(item, false);
+        }
+        const tail = item.length >= 3 ? item : Uint8Array.of(...held, ...item);
+        held = tail.slice(tail.length - unfinishedTail(tail, 0, tail.length));
+        offset += item.length;
+      } else {
+        pending += decoder.decode(item, { stream: true });
+      }
     } else {
       throw new InvalidArgumentError(`text stream: expected string or Uint8Array chunks, got ${item === null ? "null" : typeof item}`);
     }
@@ -139,6 +182,6 @@ export async function* textChunks(src: TextSource, chunkChars: number, splittabl
       scanned = pending.length;
     }
   }
-  pending += decoder.decode();
+  pending += flush();
   yield pending;
 }

@@ -8,6 +8,7 @@
 import type { Engine, PatternId } from "./engine.js";
 import { TokenmillError, VocabFormatError } from "./errors.js";
 import { WASM_BASE64 } from "./generated/wasm.js";
+import { unfinishedTail } from "./utf8.js";
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -43,30 +44,6 @@ interface TextMaker {
 }
 // ignoreBOM: keep a leading U+FEFF
 const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-
-/**
- * How many bytes at the end of [start, end) begin a character that more bytes could still
- * finish (0–3): a lead byte C2–F4 followed by fewer continuation bytes than it needs, the first
- * one in its range (E0: A0–BF, ED: 80–9F, F0: 90–BF, F4: 80–8F). Anything else at the end is
- * final: a decoder's output for it cannot depend on what follows.
- */
-function unfinishedTail(u8: Uint8Array, start: number, end: number): number {
-  for (let k = 1; k <= 3 && end - k >= start; k++) {
-    const b = u8[end - k]!;
-    if (b < 0x80) return 0;
-    if (b < 0xc0) continue; // a continuation byte: look further back for its lead
-    const need = b < 0xc2 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : b < 0xf5 ? 4 : 0;
-    if (k >= need) return 0; // complete, or not a lead
-    if (k >= 2) {
-      const c = u8[end - k + 1]!;
-      const lower = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
-      const upper = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
-      if (c < lower || c > upper) return 0;
-    }
-    return k;
-  }
-  return 0;
-}
 
 /**
  * Node: latin1, exact for ASCII, is several times faster than a UTF-8 decoder; other text the

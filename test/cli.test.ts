@@ -144,6 +144,43 @@ describe.skipIf(!BUILT)("tokenmill CLI", { timeout: 120_000 }, () => {
     });
   });
 
+  describe("input that is not UTF-8", () => {
+    // "café" in Latin-1, then valid text
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x6f, 0x6b, 0x0a]);
+    const replaced = new TextDecoder().decode(latin1); // "caf\ufffd ok\n"
+
+    it("stops with the file and the byte offset (exit 1); other files are still counted", () => {
+      const bad = join(dir, "latin1.txt");
+      const good = join(dir, "good.txt");
+      writeFileSync(bad, latin1);
+      writeFileSync(good, SAMPLE);
+      const r = run(["count", bad]);
+      expect(r.code).toBe(1);
+      expect(r.out).toBe("");
+      expect(r.err).toBe(`tokenmill: ${bad}: not UTF-8: invalid byte sequence E9 at byte 3; pass --invalid-utf8 replace to read each ill-formed sequence as U+FFFD\n`);
+      const n = ref("o200k_base", SAMPLE).length;
+      const several = run(["count", good, bad]);
+      expect(several.code).toBe(1);
+      expect(several.out).toBe(`${n}\t${good}\n${n}\ttotal\n`);
+      const enc = run(["encode"], { input: latin1 });
+      expect(enc.code).toBe(1);
+      expect(enc.err).toMatch(/^tokenmill: stdin: not UTF-8: invalid byte sequence E9 at byte 3;/);
+      // far into a file, past the first read: the offset counts from the file's start
+      const far = join(dir, "far.txt");
+      writeFileSync(far, Buffer.concat([Buffer.from("a".repeat(100_000) + " é ".repeat(50_000)), Buffer.from([0xf0, 0x9f, 0x98]), Buffer.from(" end")]));
+      expect(run(["count", far]).err).toMatch(/invalid byte sequence F0 9F 98 at byte 300000;/);
+    });
+
+    it("--invalid-utf8 replace reads each ill-formed sequence as U+FFFD, as TextDecoder does", () => {
+      const r = run(["count", "--invalid-utf8", "replace"], { input: latin1 });
+      expect(r.code).toBe(0);
+      expect(r.out).toBe(`${ref("o200k_base", replaced).length}\n`);
+      const e = run(["encode", "--invalid-utf8=replace", "-e", "cl100k_base"], { input: latin1 });
+      expect(JSON.parse(e.out)).toEqual(ref("cl100k_base", replaced));
+      expect(run(["count", "--invalid-utf8", "skip"]).code).toBe(2);
+    });
+  });
+
   describe("streaming in chunks gives the same tokens", () => {
     // Many small chunks: every safe cut point in the text gets used.
     const text = Array.from({ length: 40 }, (_, i) => SAMPLE.slice(i * 7) + SAMPLE.slice(0, i * 7)).join(" x ");

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCorpus } from "../scripts/corpus.mjs";
-import { createEncoding, DisallowedSpecialTokenError, InvalidArgumentError, parseTiktokenFile } from "../src/index.js";
+import { createEncoding, DisallowedSpecialTokenError, InvalidArgumentError, InvalidUtf8Error, parseTiktokenFile } from "../src/index.js";
 import { lastSafeSplit } from "../src/stream.js";
 import { ENCODINGS, ENGINES, load, reference } from "./helpers/reference.js";
 
@@ -147,10 +147,62 @@ describe("encodeStream / countStream: files, specials, errors", () => {
     expect(await collect(custom.encodeStream(byteParts(text, 5, 1), { allowedSpecial: "all", chunkChars: 10 }))).toEqual(want);
   });
 
+  it("bytes that are not UTF-8: an InvalidUtf8Error at their offset in the stream, or U+FFFD with invalidUtf8 \"replace\"", async () => {
+    // ill-formed sequences of every kind (Unicode Table 3-7), in text, cut at random points
+    const bad = [[0x80], [0xbf], [0xc0, 0xaf], [0xc1], [0xc2], [0xc2, 0x41], [0xe0, 0x80, 0x80], [0xe0, 0xa0], [0xed, 0xa0, 0x80],
+      [0xef, 0xbf], [0xf0, 0x8f, 0xbf, 0xbf], [0xf0, 0x9f, 0x98], [0xf4, 0x90, 0x80, 0x80], [0xf5], [0xff], [0xe9, 0x20]];
+    const strict = new TextDecoder("utf-8", { fatal: true });
+    const lossy = new TextDecoder("utf-8", { ignoreBOM: true });
+    const te = new TextEncoder();
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom("héllo ", "中文 ", "😀", "a", "\n", "Привет "), fc.constantFrom(...bad)), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        async (atoms, cutSeeds) => {
+          const bytes = Uint8Array.from(atoms.flatMap((a) => (typeof a === "string" ? [...te.encode(a)] : a)));
+          const cuts = [...new Set(cutSeeds.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const parts = [0, ...cuts].map((c, i, all) => bytes.slice(c, all[i + 1] ?? bytes.length));
+          const want = enc.count(lossy.decode(bytes), { disallowedSpecial: [] });
+          expect(await enc.countStream(parts, { invalidUtf8: "replace", disallowedSpecial: [] })).toBe(want);
+          let valid = true;
+          try {
+            strict.decode(bytes);
+          } catch {
+            valid = false;
+          }
+          const got = await enc.countStream(parts, { disallowedSpecial: [] }).catch((e: unknown) => e);
+          if (valid) {
+            expect(got).toBe(want);
+            return;
+          }
+          expect(got).toBeInstanceOf(InvalidUtf8Error);
+          // the offset: the longest prefix of the bytes that decodes strictly (as a prefix that may continue) ends there
+          const at = (got as InvalidUtf8Error).byteOffset;
+          const streaming = new TextDecoder("utf-8", { fatal: true });
+          expect(() => streaming.decode(bytes.subarray(0, at), { stream: true })).not.toThrow();
+          const rest = bytes.subarray(at);
+          expect(() => new TextDecoder("utf-8", { fatal: true }).decode(rest.subarray(0, Math.min(4, rest.length)))).toThrow();
+          expect((got as InvalidUtf8Error).bytes[0]).toBe(bytes[at]);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    const e = await enc.countStream([te.encode("abc "), Uint8Array.of(0x63, 0x61, 0x66, 0xe9), te.encode(" ok")]).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InvalidUtf8Error);
+    expect((e as InvalidUtf8Error).byteOffset).toBe(7);
+    expect((e as InvalidUtf8Error).message).toMatch(/invalid UTF-8 at byte 7 \(E9 \)|invalid UTF-8 at byte 7 \(E9\)/);
+    // bytes ending mid-character, then a string: the unfinished character is ill-formed
+    const f = await enc.countStream([Uint8Array.of(0x61, 0xe4, 0xb8), "x"]).catch((x: unknown) => x);
+    expect((f as InvalidUtf8Error).byteOffset).toBe(1);
+    expect(await enc.countStream([Uint8Array.of(0x61, 0xe4, 0xb8), "x"], { invalidUtf8: "replace" })).toBe(enc.count("a\ufffdx"));
+  });
+
   it("empty streams, and bad arguments", async () => {
     expect(await enc.countStream([])).toBe(0);
     expect(await collect(enc.encodeStream([new Uint8Array(0), ""]))).toEqual([]);
-    expect(await enc.countStream([new Uint8Array([0xe4, 0xb8])])).toBe(enc.count("\ufffd")); // unfinished character at the end
+    await expect(enc.countStream([new Uint8Array([0xe4, 0xb8])])).rejects.toThrow(InvalidUtf8Error); // unfinished character at the end
+    expect(await enc.countStream([new Uint8Array([0xe4, 0xb8])], { invalidUtf8: "replace" })).toBe(enc.count("\ufffd"));
+    await expect(enc.countStream(["x"], { invalidUtf8: "skip" as never })).rejects.toThrow(/invalidUtf8 must be "error" or "replace"/);
     await expect(enc.countStream(42 as never)).rejects.toThrow(InvalidArgumentError);
     await expect(enc.countStream(null as never)).rejects.toThrow(InvalidArgumentError);
     await expect(enc.countStream([1, 2] as never)).rejects.toThrow(/expected string or Uint8Array chunks, got number/);

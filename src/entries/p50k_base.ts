@@ -6,7 +6,7 @@ import type { LoadOptions } from "../vocab-load.js";
 import { loadBuiltin } from "./core.js";
 
 export type { Encoding, LoadOptions };
-export { TokenmillError, DisallowedSpecialTokenError, InvalidTokenIdError, VocabFormatError } from "../errors.js";
+export { TokenmillError, DisallowedSpecialTokenError, InvalidTokenIdError, InvalidUtf8Error, VocabFormatError } from "../errors.js";
 
 export const name = "p50k_base";
 
