@@ -245,8 +245,57 @@ function fastWordCl100k(i: u32): u32 {
   return b < 0x80 ? p : 0;
 }
 
+/** ASCII byte of class OTHER: punctuation, symbols, controls other than whitespace. */
+@inline
+function isAsciiOther(b: u32): bool {
+  return b < 0x80 && classOf(b) == OTHER;
+}
+
+/**
+ * ` ?[^\s\p{L}\p{N}]+` over ASCII punctuation, then `tail`: 0 nothing (r50k), 1 `[\r\n]*`
+ * (cl100k), 2 `[\r\n/]*` (o200k). Exact where it answers: the rules before this one are the
+ * contractions (cl100k and r50k: not sure at an apostrophe) and the words, which need a letter
+ * right after an optional leading space or (`wordPrefix`: cl100k, o200k) one punctuation
+ * character — not sure when a letter or a non-ASCII byte is there. Numbers cannot start at
+ * punctuation. The run then ends at the first byte that is not ASCII punctuation (not sure if
+ * that byte is not ASCII: it may be punctuation too), and the tail is greedy.
+ */
+@inline
+function fastPunct(i: u32, wordPrefix: bool, apostropheFirst: bool, tail: u32): u32 {
+  let base = src;
+  let len = srcLen;
+  let p = i;
+  let b = <u32>load<u8>(base + p);
+  if (b == 32) {
+    if (++p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+    if (!isAsciiOther(b)) return 0;
+  } else {
+    if (!isAsciiOther(b) || (apostropheFirst && b == 39)) return 0;
+    if (wordPrefix) {
+      if (p + 1 >= len) return 0;
+      let n = <u32>load<u8>(base + p + 1);
+      if (n >= 0x80 || isLowerAscii(n | 32)) return 0;
+    }
+  }
+  do {
+    if (++p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+  } while (isAsciiOther(b));
+  if (b >= 0x80) return 0;
+  if (tail != 0) {
+    while (b == 13 || b == 10 || (tail == 2 && b == 47)) {
+      if (++p >= len) return 0;
+      b = <u32>load<u8>(base + p);
+    }
+  }
+  return p;
+}
+
 function pieceR50k(i: u32): u32 {
   let fast = fastWordCl100k(i);
+  if (fast != 0) return fast;
+  fast = fastPunct(i, false, true, 0);
   if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;
@@ -280,6 +329,8 @@ function digits3(n1: u32): u32 {
 
 function pieceCl100k(i: u32): u32 {
   let fast = fastWordCl100k(i);
+  if (fast != 0) return fast;
+  fast = fastPunct(i, true, true, 1);
   if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;
@@ -342,6 +393,8 @@ function wordUpperHead(s: u32): u32 {
 
 function pieceO200k(i: u32): u32 {
   let fast = fastWordO200k(i);
+  if (fast != 0) return fast;
+  fast = fastPunct(i, true, false, 2);
   if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;

@@ -73,6 +73,26 @@ describe.each(ENCODINGS)("%s", (name) => {
       );
     });
 
+    it("matches tiktoken on ASCII punctuation next to words, digits, line breaks and non-ASCII (property-based)", () => {
+      // the scanner's punctuation fast path: where a word may take the first character as its
+      // prefix, where a contraction comes first, the [\r\n/]* tail, and bytes it must leave alone
+      const pieces = fc.constantFrom(
+        "(", ")", ";", ",", ".", "'", '"', "/", "\\", "-", "=", "*", "&", "#", "@", "!", "?", "<", "{", "}", "|", "~", "`", "^", ":",
+        " ", "  ", "\n", "\r", "\r\n", "\t", "\x01", "\x1f", "\x7f", "\x0b", "a", "Z", "s", "t", "ll", "re", "1", "42",
+        "é", "п", "中", "—", "«", "。", "\u0301", "\u00a0", "\u2028", "😀", "'s", "'T", "ſ",
+      );
+      fc.assert(
+        fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+          const text = parts.join("");
+          expect(Array.from(enc.encodeOrdinary(text))).toEqual(refOrdinary(name, text));
+        }),
+        { numRuns: 3000 },
+      );
+      for (const text of [";\n/", "}\n\n/x", ");\r\n//", "(x", "('s", "'s", " 's", "''s", "(1", " (", " (\n/", "-é", ".—", "x.\n", "::\u0301"]) {
+        expect(Array.from(enc.encodeOrdinary(text)), JSON.stringify(text)).toEqual(refOrdinary(name, text));
+      }
+    });
+
     it("round-trips every well-formed string (property-based)", () => {
       fc.assert(
         fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), (text) => {
