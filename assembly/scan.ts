@@ -292,10 +292,48 @@ function fastPunct(i: u32, wordPrefix: bool, apostropheFirst: bool, tail: u32): 
   return p;
 }
 
+/**
+ * The whitespace rule (`whitespace`) over a run of ASCII whitespace, where the rules before it
+ * cannot apply: not sure (0) if the byte after the first one is not ASCII, or, after a first
+ * byte that may prefix a word (not \r or \n; r50k: only ' '), is a letter, or after ' ' is
+ * punctuation (or, r50k, a digit); also at a non-ASCII byte ending the run (it may be a space
+ * too) and at the end of the input.
+ */
+@inline
+function fastSpace(i: u32, newlineRule: bool): u32 {
+  let base = src;
+  let len = srcLen;
+  let b = <u32>load<u8>(base + i);
+  if (b >= 0x80 || classOf(b) != SPACE || i + 1 >= len) return 0;
+  let n = <u32>load<u8>(base + i + 1);
+  if (n >= 0x80) return 0;
+  let k = classOf(n);
+  if (newlineRule) {
+    if (b != 10 && b != 13 && isIn(k, IS_L)) return 0;
+    if (b == 32 && k == OTHER) return 0;
+  } else if (b == 32 && k != SPACE) return 0;
+  let pos = i;
+  let lastStart = i;
+  let afterNewline: u32 = 0;
+  while (true) {
+    if (pos >= len) return 0;
+    b = <u32>load<u8>(base + pos);
+    if (b >= 0x80) return 0;
+    if (classOf(b) != SPACE) break;
+    lastStart = pos;
+    if (b == 10 || b == 13) afterNewline = pos + 1;
+    pos++;
+  }
+  if (newlineRule && afterNewline != 0) return afterNewline;
+  return pos - i >= 2 ? lastStart : pos;
+}
+
 function pieceR50k(i: u32): u32 {
   let fast = fastWordCl100k(i);
   if (fast != 0) return fast;
   fast = fastPunct(i, false, true, 0);
+  if (fast != 0) return fast;
+  fast = fastSpace(i, false);
   if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;
@@ -331,6 +369,8 @@ function pieceCl100k(i: u32): u32 {
   let fast = fastWordCl100k(i);
   if (fast != 0) return fast;
   fast = fastPunct(i, true, true, 1);
+  if (fast != 0) return fast;
+  fast = fastSpace(i, true);
   if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;
@@ -395,6 +435,8 @@ function pieceO200k(i: u32): u32 {
   let fast = fastWordO200k(i);
   if (fast != 0) return fast;
   fast = fastPunct(i, true, false, 2);
+  if (fast != 0) return fast;
+  fast = fastSpace(i, true);
   if (fast != 0) return fast;
   let c = readClass(i);
   let v = cpVal;

@@ -73,8 +73,8 @@ describe.each(ENCODINGS)("%s", (name) => {
       );
     });
 
-    it("matches tiktoken on ASCII punctuation next to words, digits, line breaks and non-ASCII (property-based)", () => {
-      // the scanner's punctuation fast path: where a word may take the first character as its
+    it("matches tiktoken on ASCII punctuation and whitespace next to words, digits and non-ASCII (property-based)", () => {
+      // the scanner's punctuation and whitespace fast paths: where a word may take the first character as its
       // prefix, where a contraction comes first, the [\r\n/]* tail, and bytes it must leave alone
       const pieces = fc.constantFrom(
         "(", ")", ";", ",", ".", "'", '"', "/", "\\", "-", "=", "*", "&", "#", "@", "!", "?", "<", "{", "}", "|", "~", "`", "^", ":",
