@@ -205,26 +205,42 @@ function isUpperAscii(b: u32): bool {
   return b - 65 < 26;
 }
 
-/** o200k: ` ?[A-Z]?[a-z]+` followed by an ASCII byte that is not `'`. */
+/**
+ * End of o200k's optional word prefix `[^\r\n\p{L}\p{N}]` at i, for an ASCII byte b: i + 1 for
+ * punctuation and whitespace other than \r and \n, else i.
+ */
+@inline
+function wordPrefixEnd(i: u32, b: u32): u32 {
+  if (b == 32) return i + 1;
+  if (b >= 0x80 || b == 10 || b == 13) return i;
+  let k = classOf(b);
+  return k == OTHER || k == SPACE ? i + 1 : i;
+}
+
+/**
+ * o200k: `[^\r\n\p{L}\p{N}]?[A-Z]*[a-z]*` (some letter) followed by an ASCII byte that is not
+ * `'`: both word rules give that piece (UP* LO+ when a lowercase letter follows the capitals,
+ * else UP+ LO*).
+ */
 function fastWordO200k(i: u32): u32 {
   let base = src;
   let len = srcLen;
-  let p = i;
-  let b = <u32>load<u8>(base + p);
-  if (b == 32) {
+  let b = <u32>load<u8>(base + i);
+  let p = isLowerAscii(b | 32) ? i : wordPrefixEnd(i, b);
+  if (p != i) {
+    if (p >= len) return 0;
+    b = <u32>load<u8>(base + p);
+  }
+  let start = p;
+  while (isUpperAscii(b)) {
     if (++p >= len) return 0;
     b = <u32>load<u8>(base + p);
   }
-  if (isUpperAscii(b)) {
+  while (isLowerAscii(b)) {
     if (++p >= len) return 0;
     b = <u32>load<u8>(base + p);
   }
-  if (!isLowerAscii(b)) return 0;
-  do {
-    if (++p >= len) return 0;
-    b = <u32>load<u8>(base + p);
-  } while (isLowerAscii(b));
-  return b < 0x80 && b != 39 ? p : 0;
+  return p != start && b < 0x80 && b != 39 ? p : 0;
 }
 
 /** cl100k and r50k: ` ?[A-Za-z]+` followed by an ASCII byte (contractions are pieces of their own). */
