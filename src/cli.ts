@@ -9,7 +9,7 @@
  * A cut is made only where it provably cannot change the tokens (src/stream.ts, `lastSafeSplit`).
  */
 import { fromTokenizerJsonSync, getEncodingSync } from "./index.js";
-import { InvalidUtf8Error, TokenmillError, UnknownEncodingError } from "./errors.js";
+import { hexBytes, InvalidUtf8Error, TokenmillError, UnknownEncodingError } from "./errors.js";
 import { ENCODING_NAMES, encodingNameForModel, isEncodingName } from "./models.js";
 import { cuttable, textChunks, type InvalidUtf8Mode } from "./stream.js";
 
@@ -228,9 +228,8 @@ function isFsError(e: unknown): boolean {
 /** A file that could not be read, or is not UTF-8, as a one-line message naming it. */
 function describeReadError(path: string, e: unknown): CliError {
   if (!(e instanceof InvalidUtf8Error)) return describeFsError(path, e);
-  const hex = [...e.bytes].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
   return new CliError(
-    `${path === "-" ? "stdin" : path}: not UTF-8: invalid byte sequence ${hex} at byte ${e.byteOffset}; ` +
+    `${path === "-" ? "stdin" : path}: not UTF-8: invalid byte sequence ${hexBytes(e.bytes)} at byte ${e.byteOffset}; ` +
       `pass --invalid-utf8 replace to read each ill-formed sequence as U+FFFD`,
   );
 }

@@ -85,9 +85,14 @@ export class InvalidUtf8Error extends TokenmillError {
   constructor(readonly byteOffset: number, readonly bytes: Uint8Array) {
     super(
       "INVALID_UTF8",
-      `invalid UTF-8 at byte ${byteOffset} (${[...bytes].map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ")}): ` +
+      `invalid UTF-8 at byte ${byteOffset} (${hexBytes(bytes)}): ` +
         `the text is not UTF-8 (or ends mid-character); to read each ill-formed sequence as U+FFFD instead, ` +
         `pass { invalidUtf8: "replace" } (CLI: --invalid-utf8 replace)`,
     );
   }
+}
+
+/** Bytes as upper-case hex pairs separated by spaces ("F0 9F 98"), for messages. */
+export function hexBytes(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
 }
