@@ -304,12 +304,14 @@ function mergeRun(p: usize, n: u32, rank: u32, tmp: usize, k: u32): bool {
     if (z < n) {
       let rz = rec(z);
       store<u32>(rz, x, 4);
-      r1 = rankOf(p + x, load<u32>(rz) - x);
-      if (r1 != NONE) {
-        if (r1 <= rank) return true;
-        // If z's pair is of this rank too, z merges next and recomputes x's pair: don't queue
-        // one that is about to change.
-        pushX = load<u32>(rz, 8) != rank;
+      // If z's pair is of this rank too, z merges next in this pass and recomputes x's pair
+      // from its side: no lookup now (in runs of one repeated pair, half the lookups).
+      if (load<u32>(rz, 8) != rank) {
+        r1 = rankOf(p + x, load<u32>(rz) - x);
+        if (r1 != NONE) {
+          if (r1 <= rank) return true;
+          pushX = true;
+        }
       }
     }
     store<u32>(rx, r1, 8);
