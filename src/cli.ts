@@ -120,6 +120,7 @@ const COMMANDS: readonly string[] = ["count", "encode", "decode"];
 export function parseArgs(argv: readonly string[]): Options {
   const o: Options = { special: "none", lines: false, invalidUtf8: "error", help: false, version: false, args: [] };
   const positionals: string[] = [];
+  let invalidUtf8Given = false;
   let i = 0;
   const value = (flag: string, attached: string | undefined): string => {
     if (attached !== undefined) return attached;
@@ -188,6 +189,7 @@ export function parseArgs(argv: readonly string[]): Options {
         const v = value(flag, attached);
         if (v !== "error" && v !== "replace") throw new UsageError(`--invalid-utf8 must be "error" or "replace", not ${JSON.stringify(v)}`);
         o.invalidUtf8 = v;
+        invalidUtf8Given = true;
         break;
       }
       default:
@@ -211,6 +213,7 @@ export function parseArgs(argv: readonly string[]): Options {
     throw new UsageError("use either -t/--tokenizer or -e/--encoding / -m/--model, not both");
   }
   if (o.lines && o.command !== "encode") throw new UsageError("--lines only applies to encode");
+  if (invalidUtf8Given && o.command === "decode") throw new UsageError("--invalid-utf8 only applies to count and encode");
   return o;
 }
 
@@ -269,9 +272,10 @@ function write(out: WritableLike, data: string | Uint8Array): Promise<void> {
   });
 }
 
+/** decode's input: token ids, so any byte that is not UTF-8 shows up as a bad id (U+FFFD). */
 async function readAllText(src: ByteSource): Promise<string> {
   let s = "";
-  for await (const t of textChunks(src, Infinity, false)) s += t;
+  for await (const t of textChunks(src, Infinity, false, "replace")) s += t;
   return s;
 }
 

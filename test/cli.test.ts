@@ -178,6 +178,13 @@ describe.skipIf(!BUILT)("tokenmill CLI", { timeout: 120_000 }, () => {
       const e = run(["encode", "--invalid-utf8=replace", "-e", "cl100k_base"], { input: latin1 });
       expect(JSON.parse(e.out)).toEqual(ref("cl100k_base", replaced));
       expect(run(["count", "--invalid-utf8", "skip"]).code).toBe(2);
+      expect(run(["decode", "--invalid-utf8", "replace", "1"]).code).toBe(2);
+    });
+
+    it("decode: a byte that is not UTF-8 among the ids is a bad id", () => {
+      const r = run(["decode"], { input: Buffer.from([0x5b, 0x31, 0x2c, 0xff, 0x5d]) }); // [1,\xff]
+      expect(r.code).toBe(1);
+      expect(r.err).toBe('tokenmill: bad token id "\ufffd" at position 1: ids are non-negative integers\n');
     });
   });
 
