@@ -300,7 +300,6 @@ function mergeRun(p: usize, n: u32, rank: u32, tmp: usize, k: u32): bool {
     store<u32>(rx, rank, 12);
     let w = load<u32>(rx, 4);
     let r1 = NONE;
-    let pushX = false;
     if (z < n) {
       let rz = rec(z);
       store<u32>(rz, x, 4);
@@ -308,10 +307,7 @@ function mergeRun(p: usize, n: u32, rank: u32, tmp: usize, k: u32): bool {
       // from its side: no lookup now (in runs of one repeated pair, half the lookups).
       if (load<u32>(rz, 8) != rank) {
         r1 = rankOf(p + x, load<u32>(rz) - x);
-        if (r1 != NONE) {
-          if (r1 <= rank) return true;
-          pushX = true;
-        }
+        if (r1 != NONE && r1 <= rank) return true;
       }
     }
     store<u32>(rx, r1, 8);
@@ -324,7 +320,7 @@ function mergeRun(p: usize, n: u32, rank: u32, tmp: usize, k: u32): bool {
         bucketPush(w, r2);
       }
     }
-    if (pushX) bucketPush(x, r1);
+    if (r1 != NONE) bucketPush(x, r1);
   }
   return false;
 }
