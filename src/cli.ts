@@ -228,6 +228,11 @@ function isFsError(e: unknown): boolean {
   return e instanceof Error && typeof (e as { syscall?: unknown }).syscall === "string";
 }
 
+/** A file that could not be read, or is not UTF-8 (the errors reading a file can raise). */
+function isReadError(e: unknown): boolean {
+  return isFsError(e) || e instanceof InvalidUtf8Error;
+}
+
 /** A file that could not be read, or is not UTF-8, as a one-line message naming it. */
 function describeReadError(path: string, e: unknown): CliError {
   if (!(e instanceof InvalidUtf8Error)) return describeFsError(path, e);
@@ -375,7 +380,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         try {
           for await (const t of textChunks(open(path), chunkChars, splittable, o.invalidUtf8)) n += enc.count(t, opts);
         } catch (e) {
-          if (!isFsError(e) && !(e instanceof InvalidUtf8Error)) throw e;
+          if (!isReadError(e)) throw e;
           await err(describeReadError(path, e).message);
           failed = true;
           continue;
@@ -411,7 +416,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
           first = false;
         }
       } catch (e) {
-        throw isFsError(e) || e instanceof InvalidUtf8Error ? describeReadError(path, e) : e;
+        throw isReadError(e) ? describeReadError(path, e) : e;
       }
       if (!o.lines) await write(io.stdout, "]\n");
     }
