@@ -10,6 +10,7 @@
 //
 // Writes the `scripts` section of bench/RESULTS.md (not with --quick unless --write).
 import { loadCorpus } from "../scripts/corpus.mjs";
+import { groupByScript } from "./lib/script-groups.mjs";
 import { loadLib, machineMd, updateSection, mdTable, textTable, fmt, REFERENCE } from "./lib/common.mjs";
 
 const argv = process.argv.slice(2);
@@ -20,29 +21,8 @@ const ROUNDS = ri >= 0 ? Number(argv[ri + 1]) : QUICK ? 3 : 7;
 const MIN_BYTES = 20_000;
 const ENCODINGS = ["o200k_base", "cl100k_base"];
 const LIBS = ["tokenmill", "tiktoken", "@microsoft/tiktokenizer", "gpt-tokenizer", "ai-tokenizer"];
-const SCRIPTS = [
-  "Latin", "Cyrillic", "Greek", "Armenian", "Georgian", "Hebrew", "Arabic", "Devanagari", "Bengali", "Tamil",
-  "Thai", "Hangul", "Han", "Hiragana+Katakana",
-];
-const scriptRe = (s) =>
-  new RegExp(s === "Hiragana+Katakana" ? "[\\p{Script=Hiragana}\\p{Script=Katakana}]" : `\\p{Script=${s}}`, "gu");
-
 const text = loadCorpus({}).multilingual;
-const groups = new Map(SCRIPTS.map((s) => [s, []]));
-const res = SCRIPTS.map((s) => [s, scriptRe(s)]);
-for (const line of text.split("\n")) {
-  let best = null;
-  let most = 4;
-  for (const [s, re] of res) {
-    const n = line.match(re)?.length ?? 0;
-    if (n > most) {
-      most = n;
-      best = s;
-    }
-  }
-  if (best) groups.get(best).push(line);
-}
-const texts = [...groups].map(([s, lines]) => [s, lines.join("\n")]).filter(([, t]) => Buffer.byteLength(t) >= MIN_BYTES);
+const texts = groupByScript(text, { minBytes: MIN_BYTES });
 
 const rows = [];
 for (const enc of ENCODINGS) {

@@ -13,7 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROOT } from "./common.mjs";
 
-const PATTERNS = {
+export const PATTERNS = {
   // tiktoken's patterns (src/js/engine.ts) with the case-insensitive group spelled out, since
   // JS RegExp in Node 20 has no (?i:…); ſ (U+017F) folds to s in Unicode case-insensitivity.
   cl100k_base:
