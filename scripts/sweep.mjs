@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Exactness sweep: every man page (all languages, first 60 per language) and up to ~1500 text
-// and source files of this machine, through both engines of tokenmill and through tiktoken, for
-// o200k_base, cl100k_base and p50k_base. Prints each mismatch and a summary. Slower and wider
+// Exactness sweep: every man page (all languages, first 60 per language), the translations of
+// every locale (the strings of its gettext .mo catalogs, up to ~400 KB per locale: ~170
+// languages, Malayalam to Zulu) and up to ~1500 text and source files of this machine, through
+// both engines of tokenmill and through tiktoken, for o200k_base, cl100k_base and p50k_base. Prints each mismatch and a summary. Slower and wider
 // than the test suite; run it after changing a scanner or the merge loop: `node scripts/sweep.mjs`
 // (needs `npm run build` first).
 import { getEncodingSync } from "../dist/index.js";
@@ -39,19 +40,65 @@ function walk(dir, depth) {
 walk(new URL("../node_modules", import.meta.url).pathname, 0);
 walk("/usr/share/doc", 0);
 
-const utf8 = new TextDecoder();
+/** The translated strings of a gettext .mo catalog (either byte order), one per line. */
+function moTranslations(file) {
+  const b = readFileSync(file);
+  if (b.length < 28) return "";
+  const le = b.readUInt32LE(0) === 0x950412de;
+  if (!le && b.readUInt32BE(0) !== 0x950412de) return "";
+  const u32 = (o) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  const n = u32(8);
+  const table = u32(16);
+  const out = [];
+  for (let i = 0; i < n && table + 8 * i + 8 <= b.length; i++) {
+    const len = u32(table + 8 * i);
+    const off = u32(table + 8 * i + 4);
+    if (off + len <= b.length) out.push(b.toString("utf8", off, off + len));
+  }
+  return out.join("\n");
+}
+
+// texts: [label, () => text]
+const texts = files.map((f) => [
+  f,
+  () => {
+    if (statSync(f).size > 400_000) return null;
+    const raw = readFileSync(f);
+    return new TextDecoder().decode(f.endsWith(".gz") ? gunzipSync(raw) : raw);
+  },
+]);
+const LOCALES = "/usr/share/locale";
+let locales = [];
+try {
+  locales = readdirSync(LOCALES).sort();
+} catch {}
+for (const lang of locales) {
+  texts.push([
+    `${LOCALES}/${lang} (translations)`,
+    () => {
+      let text = "";
+      for (const f of readdirSync(`${LOCALES}/${lang}/LC_MESSAGES`).sort()) {
+        if (f.endsWith(".mo")) text += moTranslations(`${LOCALES}/${lang}/LC_MESSAGES/${f}`) + "\n";
+        if (text.length > 400_000) break;
+      }
+      return text.length > 0 ? text : null;
+    },
+  ]);
+}
+
 let checks = 0;
 let mismatches = 0;
 let chars = 0;
-for (const f of files) {
+let sources = 0;
+for (const [label, load] of texts) {
   let text;
   try {
-    if (statSync(f).size > 400_000) continue;
-    const raw = readFileSync(f);
-    text = utf8.decode(f.endsWith(".gz") ? gunzipSync(raw) : raw);
+    text = load();
   } catch {
     continue;
   }
+  if (text == null) continue;
+  sources++;
   chars += text.length;
   for (const { name, engines, ref } of encodings) {
     const want = ref.encode(text, [], []);
@@ -60,10 +107,10 @@ for (const f of files) {
       checks++;
       if (got.length !== want.length || got.some((v, k) => v !== want[k])) {
         mismatches++;
-        console.log(`MISMATCH ${name} ${enc.engine} ${f}`);
+        console.log(`MISMATCH ${name} ${enc.engine} ${label}`);
       }
     }
   }
 }
-console.log(`${files.length} files, ${chars} characters, ${checks} checks, ${mismatches} mismatches`);
+console.log(`${sources} texts (${files.length} files, ${locales.length} locales), ${chars} characters, ${checks} checks, ${mismatches} mismatches`);
 process.exitCode = mismatches ? 1 : 0;
