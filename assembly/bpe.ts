@@ -164,11 +164,6 @@ function pairKey(rank: u32, k: u32): u32 {
   return select<u32>(NONE, (rank << 6) | k, rank == NONE);
 }
 
-@inline
-function minU32(a: u32, b: u32): u32 {
-  return select<u32>(a, b, a < b);
-}
-
 function mergeShort(p: usize, n: u32, out: usize): u32 {
   reserveScratch(<usize>SHORT_PIECE * 8);
   let keys = workPtr;
@@ -187,12 +182,12 @@ function mergeShort(p: usize, n: u32, out: usize): u32 {
     let b2: u32 = NONE;
     let b3: u32 = NONE;
     for (let q = keys; q < end; q += 16) {
-      b0 = minU32(b0, load<u32>(q));
-      b1 = minU32(b1, load<u32>(q, 4));
-      b2 = minU32(b2, load<u32>(q, 8));
-      b3 = minU32(b3, load<u32>(q, 12));
+      b0 = min<u32>(b0, load<u32>(q));
+      b1 = min<u32>(b1, load<u32>(q, 4));
+      b2 = min<u32>(b2, load<u32>(q, 8));
+      b3 = min<u32>(b3, load<u32>(q, 12));
     }
-    let best = minU32(minU32(b0, b1), minU32(b2, b3));
+    let best = min<u32>(min<u32>(b0, b1), min<u32>(b2, b3));
     if (best == NONE) break;
     let at = best & 63;
     // part `at` absorbs the next part y; z is the part after them (n if none)
