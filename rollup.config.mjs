@@ -56,9 +56,9 @@ export default [
   {
     input: {
       index: "build/tsc/index.js",
-      worker: "build/tsc/worker.js",
-      "worker-main": "build/tsc/worker-main.js",
-      ...Object.fromEntries(ENCODING_ENTRIES.map((name) => [name, `build/tsc/entries/${name}.js`])),
+      worker: "build/tsc/parallel/worker-client.js",
+      "worker-main": "build/tsc/parallel/worker-main.js",
+      ...Object.fromEntries(ENCODING_ENTRIES.map((name) => [name, `build/tsc/openai/entries/${name}.js`])),
     },
     plugins: [prepare(), stripLineComments()],
     output: [
@@ -69,7 +69,7 @@ export default [
     ],
   },
   {
-    input: "build/tsc/cli.js",
+    input: "build/tsc/cli/main.js",
     external: ["node:fs", "node:process", "node:readline"],
     plugins: [sizeReport()],
     output: { file: "dist/cli.cjs", format: "cjs", exports: "named" },

@@ -7,7 +7,7 @@
 // the tiktoken package we build from is not the one we tested against, so we stop; rerun with
 // --update-sources only after re-running the equivalence tests against the new package.
 //
-// The format itself lives in src/vocab-file.ts (one implementation, shared with the runtime); it is
+// The format itself lives in src/vocab/tkv.ts (one implementation, shared with the runtime); it is
 // transpiled on the fly so this script needs no build step.
 
 import { createHash } from "node:crypto";

@@ -10,7 +10,7 @@ writeFileSync(
 );
 console.log(`embedded build/tokenmill.wasm: ${wasm.length} bytes`);
 
-// The HuggingFace merge-list BPE core (assembly/hf-bpe.ts, asconfig.hf.json) is a separate
+// The HuggingFace merge-list BPE core (assembly/hf/index.ts, asconfig.hf.json) is a separate
 // binary, imported only by src/hf/: the per-encoding browser entries do not carry it.
 const hfWasm = readFileSync(new URL("../build/tokenmill-hf.wasm", import.meta.url));
 writeFileSync(

@@ -5,7 +5,7 @@
 //
 //   node scripts/gen-unicode.mjs [--version 16.0.0] [--check]
 //
-// Writes assembly/unicode-table.ts and src/unicode-table.ts. With --check, instead of writing,
+// Writes assembly/pretok/unicode-table.ts and src/text/unicode-table.ts. With --check, instead of writing,
 // compiles both generated files (asc / tsc transpile) and compares them with the source data for
 // every code point 0..0x10FFFF, using the version recorded in the generated files.
 
@@ -20,8 +20,8 @@ const DEFAULT_VERSION = "16.0.0";
 const SUPPORTED = ["15.0.0", "15.1.0", "16.0.0"];
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const AS_OUT = join(ROOT, "assembly/unicode-table.ts");
-const TS_OUT = join(ROOT, "src/unicode-table.ts");
+const AS_OUT = join(ROOT, "assembly/pretok/unicode-table.ts");
+const TS_OUT = join(ROOT, "src/text/unicode-table.ts");
 
 const CP_COUNT = 0x110000;
 const BLOCK_SHIFT = 8;
@@ -126,7 +126,7 @@ function encodeRuns(bytes, valueBits) {
   return out;
 }
 
-// Kept in sync with the decoder emitted into src/unicode-table.ts; --check exercises that one.
+// Kept in sync with the decoder emitted into src/text/unicode-table.ts; --check exercises that one.
 function decodeRuns(text, valueBits, out) {
   let pos = 0;
   for (let i = 0; i < text.length; ) {

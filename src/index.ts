@@ -1,7 +1,7 @@
 // tokenmill: exact, fast BPE tokenization of the OpenAI encodings (and custom tiktoken-style ones).
 
-export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions } from "./encoding.js";
-export type { TextSource, InvalidUtf8Mode } from "./stream.js";
+export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions } from "./openai/encoding.js";
+export type { TextSource, InvalidUtf8Mode } from "./text/stream.js";
 export {
   getEncoding,
   getEncodingSync,
@@ -12,8 +12,8 @@ export {
   type LoadOptions,
   type CustomEncodingSpec,
   type MergeableRanks,
-} from "./load.js";
-export { ENCODING_NAMES, encodingNameForModel, isEncodingName, type EncodingName } from "./models.js";
+} from "./openai/load.js";
+export { ENCODING_NAMES, encodingNameForModel, isEncodingName, type EncodingName } from "./openai/models.js";
 export {
   TokenmillError,
   DisallowedSpecialTokenError,
@@ -29,7 +29,7 @@ export {
 export function listEncodings(): string[] {
   return [...ENCODING_NAMES_LIST];
 }
-import { ENCODING_NAMES as ENCODING_NAMES_LIST } from "./models.js";
+import { ENCODING_NAMES as ENCODING_NAMES_LIST } from "./openai/models.js";
 export {
   fromTokenizerJson,
   fromTokenizerJsonSync,
@@ -48,4 +48,4 @@ export {
   type TokenizerPool,
   type TokenizerPoolOptions,
   type BatchOptions,
-} from "./pool.js";
+} from "./parallel/pool.js";

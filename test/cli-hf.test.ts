@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { main, parseArgs } from "../src/cli.js";
+import { main, parseArgs } from "../src/cli/main.js";
 
 const require = createRequire(import.meta.url);
 const hf = require("tokenizers") as typeof import("tokenizers");

@@ -1,7 +1,7 @@
 // decode(ids) is exactly `new TextDecoder("utf-8", { ignoreBOM: true })` over the ids' bytes
 // (tiktoken's decode bytes), whatever the bytes and wherever the WASM engine cuts them: it
 // converts a chunk at a time, ASCII through latin1 and the rest through its own UTF-8 → UTF-16
-// transcoder (assembly/utf16.ts), and keeps the bytes of a character cut by a chunk's end for
+// transcoder (assembly/shared/utf16.ts), and keeps the bytes of a character cut by a chunk's end for
 // the next chunk. So: invalid sequences (one U+FFFD per maximal subpart), characters split
 // between tokens, between chunks, and by special tokens, and unfinished characters at the end.
 import fc from "fast-check";

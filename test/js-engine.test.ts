@@ -1,4 +1,4 @@
-// Differential tests of the pure-TS engine (src/js) against the `tiktoken` npm package.
+// Differential tests of the pure-TS engine (src/engines/js) against the `tiktoken` npm package.
 import { execSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -16,11 +16,11 @@ import {
   R50K_PATTERN_NEW,
   RegexJsEngine,
   hasCrossingNewlineToken,
-} from "../src/js/engine.js";
-import { scanPieces, type PatternId } from "../src/js/pretokenize.js";
-import { compilePattern } from "../src/js/regex.js";
-import { classOf } from "../src/unicode-table.js";
-import { parseVocabFile, type Vocab } from "../src/vocab-file.js";
+} from "../src/engines/js/engine.js";
+import { scanPieces, type PatternId } from "../src/engines/js/pretokenize.js";
+import { compilePattern } from "../src/engines/js/regex.js";
+import { classOf } from "../src/text/unicode-table.js";
+import { parseVocabFile, type Vocab } from "../src/vocab/tkv.js";
 
 const ROOT = join(__dirname, "..");
 const ENCODINGS: [TiktokenEncoding, PatternId, string][] = [

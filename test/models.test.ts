@@ -8,7 +8,7 @@ import {
   MODEL_TO_ENCODING,
   encodingNameForModel,
   isEncodingName,
-} from "../src/models.js";
+} from "../src/openai/models.js";
 
 const require = createRequire(import.meta.url);
 

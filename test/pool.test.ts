@@ -1,5 +1,5 @@
 /**
- * The worker_threads pool (src/pool.ts): results identical to the single-threaded encoder and
+ * The worker_threads pool (src/parallel/pool.ts): results identical to the single-threaded encoder and
  * in input order, typed errors, close(), and that idle workers never keep a process alive.
  *
  * The pool's workers load the package entry next to the code (dist/index.js or dist/index.cjs),

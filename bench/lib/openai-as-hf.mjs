@@ -14,7 +14,7 @@ import path from "node:path";
 import { ROOT } from "./common.mjs";
 
 export const PATTERNS = {
-  // tiktoken's patterns (src/js/engine.ts) with the case-insensitive group spelled out, since
+  // tiktoken's patterns (src/engines/js/engine.ts) with the case-insensitive group spelled out, since
   // JS RegExp in Node 20 has no (?i:…); ſ (U+017F) folds to s in Unicode case-insensitivity.
   cl100k_base:
     "(?:'[sSſ]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",

@@ -1,13 +1,13 @@
 /**
  * Patterns of tokenizer.json (`{"String": "..."}` or `{"Regex": "..."}`) as match finders over
  * UTF-16 text. Regexes are written for Oniguruma (HF's default backend) or fancy-regex; they go
- * through the tiktoken-pattern translator of the JS engine (src/js/regex.ts), which covers the
+ * through the tiktoken-pattern translator of the JS engine (src/engines/js/regex.ts), which covers the
  * syntax real tokenizer files use: possessive quantifiers, scoped `(?i:...)`, `\p{..}`, Rust/
  * Oniguruma `\s` (White_Space), lookahead. Whatever it cannot translate faithfully is rejected
  * with UnsupportedComponentError instead of being approximated.
  */
 import { UnsupportedComponentError } from "../errors.js";
-import { translatePattern } from "../js/regex.js";
+import { translatePattern } from "../engines/js/regex.js";
 import { regexUnassignedRanges } from "./char-classes.js";
 
 export interface HfPattern {

@@ -1,6 +1,6 @@
 /**
  * The WASM engine of the HuggingFace merge-list BPE: owns one instance of
- * build/tokenmill-hf.wasm (assembly/hf-bpe.ts; a separate binary from the OpenAI core, so the
+ * build/tokenmill-hf.wasm (assembly/hf/index.ts; a separate binary from the OpenAI core, so the
  * per-encoding browser entries do not carry it) per loaded tokenizer.
  *
  * One call per batch of pre-tokens: their UTF-8 is written back to back into the input arena
@@ -84,7 +84,7 @@ const imports = {
 };
 
 /**
- * The model as the core reads it (layout in assembly/hf-bpe.ts), or null when the model uses
+ * The model as the core reads it (layout in assembly/hf/index.ts), or null when the model uses
  * something only the TS merge loop does (dropout, continuing_subword_prefix /
  * end_of_word_suffix, a byte-level alphabet with missing bytes, an unk_token not in the vocab).
  */

@@ -1,0 +1,28 @@
+// What the Encoding needs from an engine: ordinary text in, ranks out. Special tokens are the
+// Encoding's business; engines never see them.
+
+export interface Engine {
+  readonly kind: "wasm" | "js";
+  /** The OpenAI pattern family it runs, if any: then text may be cut at src/text/stream.ts's points. */
+  readonly pattern?: PatternId;
+  /** Length of ordinary token `id`, 0 if it is none; engines that keep the vocabulary themselves. */
+  tokenLength?(id: number): number;
+  /** Bytes of WebAssembly memory the engine holds, if any. */
+  readonly memoryBytes?: number;
+  /** Empties any memo of merged pieces (results never depend on it). */
+  clearCache?(): void;
+  /** Token ids of `text`, no special tokens recognised. */
+  encode(text: string): Uint32Array;
+  /** Number of tokens of `text`; may stop counting once the count exceeds `limit`. */
+  count(text: string, limit?: number): number;
+  /** Optional fast path for decoding: all the bytes of `ids` (a view: it may be longer). */
+  decodeBytes?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): Uint8Array;
+  /** Optional fast path for decode(): the text of `ids`. */
+  decodeText?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): string;
+}
+
+/** Pre-tokenizer families with a hand-written scanner (DESIGN.md, "Pre-tokenizers"). */
+export type PatternId = 0 | 1 | 2;
+export const PATTERN_R50K: PatternId = 0;
+export const PATTERN_CL100K: PatternId = 1;
+export const PATTERN_O200K: PatternId = 2;

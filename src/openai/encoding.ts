@@ -1,0 +1,381 @@
+// The public Encoding: special-token policy (tiktoken's semantics), decoding, and the engine that
+// does the ordinary encoding.
+
+import type { Engine } from "../engines/engine.js";
+import { DisallowedSpecialTokenError, InvalidArgumentError, InvalidTokenIdError } from "../errors.js";
+import { SpecialMatcher } from "./special.js";
+import { cuttable, textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
+import type { Vocab } from "../vocab/tkv.js";
+
+export type SpecialTokenSet = "all" | Iterable<string>;
+
+export interface EncodeOptions {
+  /**
+   * Special tokens to encode as their special ids. Default none: their text is then either
+   * rejected (see `disallowedSpecial`) or, if allowed through, encoded as ordinary text.
+   */
+  allowedSpecial?: SpecialTokenSet;
+  /**
+   * Special-token strings whose presence in the text raises `DisallowedSpecialTokenError`.
+   * Default `"all"`: every special token not in `allowedSpecial`. Pass `[]` to encode special
+   * text as ordinary text (what `encodeOrdinary` does).
+   */
+  disallowedSpecial?: SpecialTokenSet;
+}
+
+// ignoreBOM: a text may begin with U+FEFF, and decode must give it back (the default strips it)
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+export interface StreamOptions extends EncodeOptions {
+  /**
+   * Text is encoded in pieces of at least this many UTF-16 code units where a safe cut point
+   * allows it (default 1 Mi: memory stays a few MB whatever the stream's size).
+   */
+  chunkChars?: number;
+  /**
+   * Bytes that are not well-formed UTF-8: "error" (default) throws an InvalidUtf8Error naming
+   * their offset in the stream; "replace" reads each ill-formed sequence as U+FFFD, as
+   * TextDecoder does.
+   */
+  invalidUtf8?: InvalidUtf8Mode;
+}
+
+const NONE = new SpecialMatcher([]);
+const STREAM_CHUNK_CHARS = 1 << 20;
+
+export class Encoding {
+  /** Encoding name, e.g. "o200k_base". */
+  readonly name: string;
+  /** One more than the largest token id (tiktoken's `n_vocab`). */
+  readonly nVocab: number;
+  /** Special token text → id. */
+  readonly specialTokens: Readonly<Record<string, number>>;
+  /** Which engine encodes: "wasm" or "js". */
+  readonly engine: "wasm" | "js";
+
+  private readonly core: Engine;
+  /** Kept only for engines that cannot decode themselves (the JS engine): the WASM engine
+   * has its own copy, and a second one would cost 2 MB of memory for o200k_base. */
+  private readonly vocab?: Vocab;
+  private readonly nTokens: number;
+  private readonly specialBytes = new Map<number, Uint8Array>();
+  private readonly allSpecials: SpecialMatcher;
+  /** Whether streamed text may be cut (src/text/stream.ts): a built-in pattern, no special token with whitespace. */
+  private readonly streamCuttable: boolean;
+
+  /** @internal use getEncoding / createEncoding */
+  constructor(name: string, vocab: Vocab, specialTokens: Record<string, number>, core: Engine, nVocab?: number) {
+    this.name = name;
+    this.nTokens = vocab.nTokens;
+    this.vocab = core.decodeBytes && core.tokenLength ? undefined : vocab;
+    this.core = core;
+    this.engine = core.kind;
+    this.specialTokens = Object.freeze({ ...specialTokens });
+    const encoder = new TextEncoder();
+    let maxId = vocab.nTokens - 1;
+    for (const [text, id] of Object.entries(specialTokens)) {
+      // Two names for one id (o200k_harmony's <|endofprompt|> and <|reserved_200018|>): the
+      // first listed decodes.
+      if (!this.specialBytes.has(id)) this.specialBytes.set(id, encoder.encode(text));
+      if (id > maxId) maxId = id;
+    }
+    this.nVocab = nVocab ?? maxId + 1;
+    this.allSpecials = new SpecialMatcher(Object.entries(specialTokens));
+    this.streamCuttable = core.pattern !== undefined && cuttable(Object.keys(specialTokens));
+  }
+
+  /** Bytes of WebAssembly memory held by the engine (0 for the JS engine); for monitoring. */
+  get engineMemoryBytes(): number {
+    return this.core.memoryBytes ?? 0;
+  }
+
+  /**
+   * Forgets the pieces the engine has memoized (the WASM engine keeps the ids of recently merged
+   * words). Results never depend on it; use it to measure cold-cache speed, as benchmarks should.
+   * @example enc.clearCache()
+   */
+  clearCache(): void {
+    this.core.clearCache?.();
+  }
+
+  // ---- Encoding ---------------------------------------------------------------------------
+
+  /**
+   * Token ids of `text`, with tiktoken's special-token semantics.
+   * @example enc.encode("hello world") // Uint32Array [24912, 2375] (o200k_base)
+   * @example enc.encode("<|endoftext|>", { allowedSpecial: "all" }) // [199999]
+   * @throws DisallowedSpecialTokenError if the text contains a disallowed special token.
+   */
+  encode(text: string, options?: EncodeOptions): Uint32Array {
+    checkText(text);
+    const allowed = this.checkSpecial(text, options);
+    if (allowed.size === 0) return this.core.encode(text);
+    const parts: Uint32Array[] = [];
+    let total = 0;
+    let start = 0;
+    while (true) {
+      const m = allowed.find(text, start);
+      const end = m ? m.index : text.length;
+      if (end > start) {
+        const ids = this.core.encode(text.slice(start, end));
+        parts.push(ids);
+        total += ids.length;
+      }
+      if (!m) break;
+      parts.push(Uint32Array.of(m.id));
+      total++;
+      start = m.index + m.token.length;
+    }
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint32Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+
+  /** Token ids of `text`, with special-token text encoded as ordinary text. */
+  encodeOrdinary(text: string): Uint32Array {
+    checkText(text);
+    return this.core.encode(text);
+  }
+
+  /**
+   * Token ids of a text that arrives in parts — a Node stream, a `fetch` body, any (async)
+   * iterable of strings or UTF-8 bytes — yielded a chunk at a time. Concatenated, they are
+   * exactly `encode(wholeText, options)`, but the whole text is never held in memory: bytes are
+   * decoded incrementally (a character split between parts is joined; a leading U+FEFF is
+   * kept) and the text is cut only where a cut cannot change the tokens (after a space that
+   * follows printable ASCII, or at a line start between non-space characters). Text with no
+   * such point (one long line of Chinese, say) is held until the end.
+   * @example for await (const ids of enc.encodeStream(fs.createReadStream("big.txt"))) out.write(ids.join("\n") + "\n")
+   * @throws DisallowedSpecialTokenError as encode, with `index` counted from the stream's start.
+   * @throws InvalidArgumentError if the source is not iterable or yields other than strings/bytes.
+   * @throws InvalidUtf8Error at bytes that are not well-formed UTF-8, unless `invalidUtf8: "replace"`.
+   */
+  async *encodeStream(source: TextSource, options?: StreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
+    for await (const ids of this.perChunk(source, options, (text) => this.encode(text, options))) {
+      if (ids.length > 0) yield ids;
+    }
+  }
+
+  /**
+   * Number of tokens of a text that arrives in parts (see `encodeStream`): the same as
+   * `count(wholeText, options)`, in memory that does not grow with the stream.
+   * @example await enc.countStream(fs.createReadStream("big.txt")) // 123456789
+   * @example await enc.countStream((await fetch(url)).body)
+   */
+  async countStream(source: TextSource, options?: StreamOptions): Promise<number> {
+    let total = 0;
+    for await (const n of this.perChunk(source, options, (text) => this.count(text, options))) total += n;
+    return total;
+  }
+
+  /**
+   * `f` of each chunk of a streamed text (src/text/stream.ts cuts it where the tokens cannot change),
+   * with a DisallowedSpecialTokenError's index counted from the stream's start.
+   */
+  private async *perChunk<T>(source: TextSource, options: StreamOptions | undefined, f: (text: string) => T): AsyncGenerator<T> {
+    let offset = 0;
+    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable, invalidUtf8Of(options))) {
+      let result: T;
+      try {
+        result = f(text);
+      } catch (e) {
+        if (e instanceof DisallowedSpecialTokenError && offset > 0) throw new DisallowedSpecialTokenError(e.token, e.index + offset);
+        throw e;
+      }
+      offset += text.length;
+      yield result;
+    }
+  }
+
+  /**
+   * Number of tokens `encode(text, options)` would return, without building the ids array.
+   * @example enc.count("hello world") // 2
+   */
+  count(text: string, options?: EncodeOptions): number {
+    return this.countUpTo(text, options, Infinity);
+  }
+
+  /**
+   * The token count if it is at most `limit`, else `false`. Stops encoding as soon as the limit
+   * is passed, so a huge text over the limit costs little.
+   * @example enc.isWithinTokenLimit("hello world", 5) // 2
+   */
+  isWithinTokenLimit(text: string, limit: number, options?: EncodeOptions): number | false {
+    if (typeof limit !== "number" || !(limit >= 0)) {
+      throw new InvalidArgumentError(`isWithinTokenLimit: limit must be a non-negative number, got ${String(limit)}`);
+    }
+    const n = this.countUpTo(text, options, limit);
+    return n <= limit ? n : false;
+  }
+
+  private countUpTo(text: string, options: EncodeOptions | undefined, limit: number): number {
+    checkText(text);
+    const allowed = this.checkSpecial(text, options);
+    let total = 0;
+    let start = 0;
+    while (true) {
+      const m = allowed.size ? allowed.find(text, start) : undefined;
+      const end = m ? m.index : text.length;
+      if (end > start) total += this.core.count(start === 0 && end === text.length ? text : text.slice(start, end), limit - total);
+      if (!m || total > limit) break;
+      total++;
+      start = m.index + m.token.length;
+    }
+    return total;
+  }
+
+  /** Applies the disallowed check; returns the matcher of allowed special tokens. */
+  private checkSpecial(text: string, options: EncodeOptions | undefined): SpecialMatcher {
+    const allowedOpt = options?.allowedSpecial;
+    const disallowedOpt = options?.disallowedSpecial ?? "all";
+    let allowed: SpecialMatcher;
+    let allowedSet: Set<string> | undefined;
+    if (allowedOpt === "all") {
+      allowed = this.allSpecials;
+    } else if (allowedOpt === undefined) {
+      allowed = NONE;
+    } else {
+      allowedSet = toSet(allowedOpt, "allowedSpecial");
+      allowed = allowedSet.size === 0 ? NONE : new SpecialMatcher(
+        [...allowedSet].filter((t) => t in this.specialTokens).map((t) => [t, this.specialTokens[t]!]),
+      );
+    }
+    let disallowed: SpecialMatcher;
+    if (disallowedOpt === "all") {
+      if (allowedOpt === "all") return allowed;
+      disallowed = allowedSet && allowedSet.size > 0
+        ? new SpecialMatcher(Object.entries(this.specialTokens).filter(([t]) => !allowedSet!.has(t)))
+        : this.allSpecials;
+    } else {
+      const set = toSet(disallowedOpt, "disallowedSpecial");
+      if (set.size === 0) return allowed;
+      disallowed = new SpecialMatcher([...set].map((t) => [t, 0]));
+    }
+    const hit = disallowed.find(text, 0);
+    if (hit) throw new DisallowedSpecialTokenError(hit.token, hit.index);
+    return allowed;
+  }
+
+  // ---- Decoding ---------------------------------------------------------------------------
+
+  /**
+   * The text of a sequence of token ids. Bytes that do not form valid UTF-8 on their own (a
+   * sequence cut inside a character) become U+FFFD; use decodeBytes to keep them.
+   * @throws InvalidTokenIdError naming the first bad id and its position.
+   */
+  decode(ids: ArrayLike<number>): string {
+    checkIds(ids);
+    if (this.core.decodeText) return this.core.decodeText(ids, this.nonOrdinary);
+    return decoder.decode(this.bytesOf(ids));
+  }
+
+  /** The exact bytes of a sequence of token ids. */
+  decodeBytes(ids: ArrayLike<number>): Uint8Array {
+    const bytes = this.bytesOf(ids);
+    return bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+  }
+
+  /** The bytes of `ids`, possibly a view of a larger buffer. */
+  private bytesOf(ids: ArrayLike<number>): Uint8Array {
+    checkIds(ids);
+    if (this.core.decodeBytes) return this.core.decodeBytes(ids, this.nonOrdinary);
+    const { offsets, bytes, nTokens } = this.vocab!;
+    let size = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id >= 0 && id < nTokens && id === (id | 0)) {
+        const len = offsets[id + 1]! - offsets[id]!;
+        if (len > 0) {
+          size += len;
+          continue;
+        }
+      }
+      const special = this.specialBytes.get(id);
+      if (special === undefined) throw new InvalidTokenIdError(id, i, this.nVocab);
+      size += special.length;
+    }
+    const out = new Uint8Array(size);
+    let o = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id < nTokens) {
+        const s = offsets[id]!;
+        const e = offsets[id + 1]!;
+        if (e > s) {
+          for (let k = s; k < e; k++) out[o++] = bytes[k]!;
+          continue;
+        }
+      }
+      const special = this.specialBytes.get(id)!;
+      out.set(special, o);
+      o += special.length;
+    }
+    return out;
+  }
+
+  /** Bytes of a special token; the error for anything else that is not an ordinary token. */
+  private readonly nonOrdinary = (id: number, position: number): Uint8Array => {
+    const special = this.specialBytes.get(id);
+    if (special === undefined) throw new InvalidTokenIdError(id, position, this.nVocab);
+    return special;
+  };
+
+  /** The bytes of one token (a copy). */
+  tokenBytes(id: number): Uint8Array {
+    return this.decodeBytes([id]);
+  }
+
+  /** True if `id` names a token of this encoding (ordinary or special). */
+  isValidId(id: number): boolean {
+    if (!Number.isInteger(id) || id < 0) return false;
+    if (this.core.tokenLength) return this.core.tokenLength(id) > 0 || this.specialBytes.has(id);
+    const { offsets, nTokens } = this.vocab!;
+    return (id < nTokens && offsets[id + 1]! > offsets[id]!) || this.specialBytes.has(id);
+  }
+
+  /** The set of special token strings. */
+  get specialTokenSet(): Set<string> {
+    return new Set(Object.keys(this.specialTokens));
+  }
+}
+
+function toSet(value: SpecialTokenSet, what: string): Set<string> {
+  if (typeof value === "string" || value == null || typeof (value as Iterable<string>)[Symbol.iterator] !== "function") {
+    throw new InvalidArgumentError(`${what} must be "all" or an iterable of strings, got ${JSON.stringify(value)}`);
+  }
+  const set = new Set<string>();
+  for (const t of value) {
+    if (typeof t !== "string") throw new InvalidArgumentError(`${what} must contain strings, got ${typeof t}`);
+    set.add(t);
+  }
+  return set;
+}
+
+function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
+  if (ids == null || typeof (ids as ArrayLike<number>).length !== "number" || typeof ids === "string") {
+    throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
+  }
+}
+
+function chunkCharsOf(options: StreamOptions | undefined): number {
+  const n = options?.chunkChars;
+  if (n === undefined) return STREAM_CHUNK_CHARS;
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`chunkChars must be a positive integer, got ${String(n)}`);
+  return n;
+}
+
+function invalidUtf8Of(options: StreamOptions | undefined): InvalidUtf8Mode {
+  const m = options?.invalidUtf8 ?? "error";
+  if (m !== "error" && m !== "replace") throw new InvalidArgumentError(`invalidUtf8 must be "error" or "replace", got ${JSON.stringify(m)}`);
+  return m;
+}
+
+function checkText(text: unknown): asserts text is string {
+  if (typeof text !== "string") {
+    throw new InvalidArgumentError(`expected text to be a string, got ${text === null ? "null" : typeof text}`);
+  }
+}
