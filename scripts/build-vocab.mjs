@@ -37,7 +37,9 @@ async function loadFormat() {
   const dir = await mkdtemp(join(tmpdir(), "build-vocab-"));
   try {
     await writeFile(join(dir, "package.json"), '{"type":"module"}');
-    for (const name of ["errors", "vocab-file"]) {
+    // The same relative layout as src/, so that the modules' own imports resolve.
+    await mkdir(join(dir, "vocab"));
+    for (const name of ["errors", "vocab/tkv"]) {
       const src = await readFile(join(ROOT, "src", `${name}.ts`), "utf8");
       const { outputText } = ts.transpileModule(src, {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
@@ -45,7 +47,7 @@ async function loadFormat() {
       });
       await writeFile(join(dir, `${name}.js`), outputText);
     }
-    return await import(pathToFileURL(join(dir, "vocab-file.js")).href);
+    return await import(pathToFileURL(join(dir, "vocab/tkv.js")).href);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

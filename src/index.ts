@@ -43,9 +43,8 @@ export {
 export { UnsupportedComponentError } from "./errors.js";
 export {
   createTokenizerPool,
-  encodeBatch,
-  countBatch,
   type TokenizerPool,
   type TokenizerPoolOptions,
   type BatchOptions,
 } from "./parallel/pool.js";
+export { encodeBatch, countBatch } from "./parallel/batch.js";

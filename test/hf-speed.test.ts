@@ -1,4 +1,4 @@
-// Word segments (BpeModel.useWordSegments, encodeSegments in assembly/hf/index.ts): Llama 2 and
+// Word segments (BpeModel.useWordSegments, encodeSegments in assembly/hf/segments.ts): Llama 2 and
 // Gemma 3 have no pre-tokenizer split, so their words are whole lines; both engines cut them
 // before each "▁" where the merge list allows. These tests check, against HF's Rust
 // implementation (npm `tokenizers`), that the cut changes nothing: ids, offsets, decode, on

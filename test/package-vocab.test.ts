@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { VocabFormatError } from "../src/errors.js";
-import { isPackedVocab, packVocab, unpackVocab } from "../src/vocab/tkv.js";
+import { isPackedVocab, packVocab, unpackVocab } from "../src/vocab/tkp.js";
 
 describe.each(["o200k_base", "cl100k_base", "p50k_base", "r50k_base"])("%s.tkp", (name) => {
   const tkv = new Uint8Array(readFileSync(`vocab/${name}.tkv`));

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { mulberry32 } from "../src/shared/prng.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const ESM = join(ROOT, "dist", "index.js");
@@ -28,16 +29,7 @@ const builds: [string, () => Promise<Tm>][] = [
 
 // ---- Deterministic texts ------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const WORDS = [
   "the", "The", "quick", "brown", "fox", "don't", "I'LL", "we've", "1234567", "3.14", "naïve", "Ελληνικά",

@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCorpus } from "../scripts/corpus.mjs";
 import { createEncoding, DisallowedSpecialTokenError, InvalidArgumentError, InvalidUtf8Error, parseTiktokenFile } from "../src/index.js";
-import { lastSafeSplit } from "../src/text/stream.js";
+import { lastSafeSplit } from "../src/text/cuts.js";
 import { ENCODINGS, ENGINES, load, reference } from "./helpers/reference.js";
 
 const ref = (name: string, text: string, special: "none" | "all"): number[] =>

@@ -6,8 +6,17 @@
 // binary heap (O(n log n)) if the vocabulary breaks rank order. Pieces over 8 KB go through
 // both a window at a time (mergeWindowed), so the work stays linear and in cache. tiktoken's
 // own binding runs the quadratic loop on every piece, which is why 100 KB of "a" takes it 20 s.
+//
+// Not shared with the HF core's merge loops (assembly/hf/merge.ts), which use the same three
+// strategies: here a part is a byte span whose pairs are looked up by their bytes and the rank
+// is the merged token, so a short piece is a 64-bit mask of part starts and the long loops keep
+// 16-byte part records; there a symbol is an id whose pair maps to (rank, new id). A generic
+// loop over both would give up these measured layouts (#42, the part records). The bucket
+// queue itself is shared (assembly/shared/rank-buckets.ts).
 
-import { rankOf, byteRank, pairRank, ensureMemory, nTokens, tokenLen, bytesEqual } from "./vocab";
+import { rankOf, byteRank, pairRank, nTokens, tokenLen } from "./vocab";
+import { bytesEqual } from "../shared/bytes";
+import { ensureMemory, getU32 as g, setU32 as s } from "../shared/memory";
 import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake, bucketClear } from "../shared/rank-buckets";
 
 const NONE: u32 = 0xffffffff;
@@ -347,15 +356,14 @@ function mergeRun(p: usize, n: u32, rank: u32, tmp: usize, k: u32): bool {
 //   pair[s]  rank of part s + next part, NONE if that is not a token or there is no next part
 //   slot[s]  index of s in the heap, NONE if not in it
 // The heap holds exactly the parts whose pair is a token, ordered by (pair rank, start).
+// (An indexed heap, unlike the lazy one of assembly/hf/merge.ts: a part's pair is re-keyed in
+// place, so the heap never holds more than n entries and no popped entry needs re-checking.)
 let nextA: usize = 0;
 let prevA: usize = 0;
 let pairA: usize = 0;
 let slotA: usize = 0;
 let heapA: usize = 0;
 let heapSize: u32 = 0;
-
-@inline function g(a: usize, i: u32): u32 { return load<u32>(a + (<usize>i << 2)); }
-@inline function s(a: usize, i: u32, v: u32): void { store<u32>(a + (<usize>i << 2), v); }
 
 @inline
 function before(x: u32, y: u32): bool {

@@ -11,8 +11,10 @@
 // slower on the multilingual corpus, whose 53 K merged pieces hold 28.6 K distinct ones).
 // The cache is per instance and only ever holds exact results, so a stale entry is
 // impossible: a slot is simply overwritten by the next piece that hashes to it.
+// (The HF core has its own, assembly/hf/cache.ts: its lines also hold token lengths, and longer keys.)
 
-import { ensureMemory } from "./vocab";
+import { ensureMemory } from "../shared/memory";
+import { lowBytes } from "../shared/bytes";
 
 const ENTRY_SIZE: usize = 64;
 const ENTRIES: u32 = 1 << 15;
@@ -33,10 +35,7 @@ export function initCache(at: usize): usize {
 
 @inline
 function word(p: usize, n: u32, at: u32): u64 {
-  if (at >= n) return 0;
-  let w = load<u64>(p + at);
-  let rest = n - at;
-  return rest >= 8 ? w : w & ((<u64>1 << (<u64>rest << 3)) - 1);
+  return at >= n ? 0 : lowBytes(load<u64>(p + at), n - at);
 }
 
 @inline

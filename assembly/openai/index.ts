@@ -7,11 +7,14 @@
 // memory after init() and grow(), the only calls that grow it (plus encodeChunk on a piece
 // longer than any seen before, which grows the BPE scratch).
 
-import { beginVocab, insertTokens, badRank, rankOfHashed, prefixKey, hashKey, maxLen, byteRank, ensureMemory, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
+import { beginVocab, insertTokens, badRank, rankOfHashed, maxLen, byteRank, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
 import { initCache, cacheGet, cachePut, cacheClear, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "../pretok/scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
 import { utf8ToUtf16, HIGH_BITS } from "../shared/utf16";
+import { ensureMemory } from "../shared/memory";
+import { prefixKey } from "../shared/bytes";
+import { hashKey } from "../shared/hash";
 
 const NONE: u32 = 0xffffffff;
 

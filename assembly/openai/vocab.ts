@@ -7,6 +7,10 @@
 // long, so they are decided by one 16-byte slot, one cache line, without touching the token
 // bytes (PERFORMANCE.md #4, #26).
 
+import { ensureMemory } from "../shared/memory";
+import { lowBytes, prefixKey, bytesEqual } from "../shared/bytes";
+import { hashKey } from "../shared/hash";
+
 export let nTokens: u32 = 0;
 export let offsetsPtr: usize = 0; // u32[nTokens + 1]
 export let bytesPtr: usize = 0;
@@ -44,55 +48,6 @@ export function tokenStart(rank: u32): u32 {
 @inline
 export function tokenLen(rank: u32): u32 {
   return load<u32>(offsetsPtr + (<usize>rank << 2), 4) - load<u32>(offsetsPtr + (<usize>rank << 2));
-}
-
-/** The low min(k, 8) bytes of w, the rest zero (a shift by 64 would be a shift by 0). */
-@inline
-function lowBytes(w: u64, k: u32): u64 {
-  return k >= 8 ? w : w & ((<u64>1 << (<u64>k << 3)) - 1);
-}
-
-/** The first min(n, 8) bytes of [p, p+n), zero-padded (reads 8 bytes: callers leave slack). */
-@inline
-export function prefixKey(p: usize, n: u32): u64 {
-  return lowBytes(load<u64>(p), n);
-}
-
-// One multiply for the common short key; longer keys fold in 8 bytes at a time.
-@inline
-export function hashKey(p: usize, n: u32, key: u64): u32 {
-  let h = (key ^ <u64>n) * 0x9e3779b97f4a7c15;
-  if (n > 8) {
-    let q = p + 8;
-    let end = p + n;
-    while (q + 8 <= end) {
-      h = (h ^ load<u64>(q)) * 0xff51afd7ed558ccd;
-      h ^= h >>> 29;
-      q += 8;
-    }
-    if (q < end) {
-      let rest = <u32>(end - q);
-      h = (h ^ (load<u64>(q) & ((<u64>1 << (<u64>rest << 3)) - 1))) * 0xc4ceb9fe1a85ec53;
-    }
-  }
-  return <u32>(h >>> 32);
-}
-
-/** Whether the n bytes at a and at b are equal. */
-@inline
-export function bytesEqual(a: usize, b: usize, n: u32): bool {
-  let end = a + n;
-  while (a + 8 <= end) {
-    if (load<u64>(a) != load<u64>(b)) return false;
-    a += 8;
-    b += 8;
-  }
-  while (a < end) {
-    if (load<u8>(a) != load<u8>(b)) return false;
-    a++;
-    b++;
-  }
-  return true;
 }
 
 /** Bytes 8..12 of [p, p+n) (n > 8), zero-padded (reads 4 bytes: callers leave slack). */
@@ -212,13 +167,4 @@ export function insertTokens(from: u32, to: u32): bool {
     store<u32>(slot, n > 8 ? secondKey(p, n) : 0, 12);
   }
   return true;
-}
-
-/** Grows linear memory so that [0, end) is addressable. */
-export function ensureMemory(end: usize): void {
-  let have = <usize>memory.size() << 16;
-  if (end > have) {
-    let pages = <i32>((end - have + 0xffff) >>> 16);
-    if (memory.grow(pages) < 0) unreachable();
-  }
 }

@@ -11,6 +11,11 @@ import { classOf } from "./unicode-table";
 export const PATTERN_R50K: u32 = 0;
 export const PATTERN_CL100K: u32 = 1;
 export const PATTERN_O200K: u32 = 2;
+/**
+ * Added to a pattern id by the HF core's hfEncodeScan (assembly/hf/index.ts), not a scanner of
+ * its own: the pattern's pieces with every \p{N} run cut into single code points (Qwen 2/3).
+ */
+export const PATTERN_SINGLE_DIGITS: u32 = 0x100;
 
 // Classes (DESIGN.md "Unicode classes") and EOF, as bits for set tests.
 const OTHER: u32 = 0;

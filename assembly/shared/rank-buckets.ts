@@ -1,11 +1,13 @@
 // A bucket queue over merge ranks, for merging long pieces rank by rank (assembly/openai/bpe.ts for
-// tiktoken vocabularies, assembly/hf/index.ts for HF merge lists; each binary has its own state).
+// tiktoken vocabularies, assembly/hf/merge.ts for HF merge lists; each binary has its own state).
 //
 // Buckets are LIFO lists of positions, entries (8 bytes: position, link) taken from a
 // caller-provided array, one cache line per entry visited; a two-level
 // bitmap over ranks (a u64 per 64 ranks, and a u64 per 4096 ranks saying which of those words
 // are non-zero) finds the next non-empty bucket. Every bucket is empty between pieces: the
 // merge loop drains them all, so no reset is needed.
+
+import { getU32 as g, setU32 as s } from "./memory";
 
 const NONE: u32 = 0xffffffff;
 
@@ -16,8 +18,6 @@ let nRanks: u32 = 0;
 let entries: usize = 0; // 8 bytes per entry: u32 position, u32 next entry + 1 (0 = end)
 let entCount: u32 = 0;
 
-@inline function g(a: usize, i: u32): u32 { return load<u32>(a + (<usize>i << 2)); }
-@inline function s(a: usize, i: u32, v: u32): void { store<u32>(a + (<usize>i << 2), v); }
 
 /**
  * Lays out the tables for ranks [0, n) from `at`; returns their end. They must lie in memory

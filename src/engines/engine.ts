@@ -22,6 +22,7 @@ export interface Engine {
 }
 
 /** Pre-tokenizer families with a hand-written scanner (DESIGN.md, "Pre-tokenizers"). */
+/** 0 = r50k (r50k_base, gpt2, p50k_*), 1 = cl100k (cl100k_base), 2 = o200k (o200k_*). */
 export type PatternId = 0 | 1 | 2;
 export const PATTERN_R50K: PatternId = 0;
 export const PATTERN_CL100K: PatternId = 1;

@@ -8,6 +8,7 @@
 import type { Engine, PatternId } from "./engine.js";
 import { TokenmillError, VocabFormatError } from "../errors.js";
 import { WASM_BASE64 } from "../generated/wasm.js";
+import { wasmAvailable } from "../platform/wasm.js";
 import { unfinishedTail } from "../text/utf8.js";
 
 interface Exports {
@@ -120,9 +121,7 @@ export async function compileWasm(source?: WasmSource): Promise<WebAssembly.Modu
   return (compiled ??= await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource));
 }
 
-export function wasmAvailable(): boolean {
-  return typeof WebAssembly === "object" && typeof WebAssembly.Instance === "function";
-}
+export { wasmAvailable };
 
 /**
  * Copies src[from, from+count) to dst at `at` while the values are exact u32s; returns how many

@@ -14,12 +14,16 @@ export const CHAR_TO_BYTE = new Map<number, number>();
   }
 }
 
-/** The byte-level form of UTF-8 bytes. */
-export function bytesToByteLevel(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let s = "";
-  for (let i = start; i < end; i++) s += BYTE_TO_CHAR[bytes[i]!];
-  return s;
-}
-
 /** GPT-2's pre-tokenizer regex, as HF's ByteLevel `use_regex` has it. */
-export const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+export { R50K_PATTERN as GPT2_PATTERN } from "../text/patterns.js";
+
+/** The bytes a byte-level token's chars stand for, or null if a char is not in the table. */
+export function byteLevelBytes(token: string): Uint8Array | null {
+  const out = new Uint8Array(token.length);
+  for (let i = 0; i < token.length; i++) {
+    const b = CHAR_TO_BYTE.get(token.charCodeAt(i));
+    if (b === undefined) return null;
+    out[i] = b;
+  }
+  return out;
+}

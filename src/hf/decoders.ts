@@ -3,7 +3,7 @@
  * a new list (`decode_chain`); the tokenizer joins the final list.
  */
 import { UnsupportedComponentError } from "../errors.js";
-import { CHAR_TO_BYTE } from "./byte-level.js";
+import { byteLevelBytes } from "./byte-level.js";
 import { parsePattern } from "./pattern.js";
 
 export type Decoder = (tokens: string[]) => string[];
@@ -109,22 +109,7 @@ function cleanupText(s: string): string {
 /** GPT-2 byte-level: each token's chars back to bytes (a token with an unmapped char as its UTF-8). */
 function byteLevel(tokens: string[]): string[] {
   const bytes: number[] = [];
-  for (const t of tokens) {
-    const mark = bytes.length;
-    let ok = true;
-    for (let i = 0; i < t.length; i++) {
-      const b = CHAR_TO_BYTE.get(t.charCodeAt(i));
-      if (b === undefined) {
-        ok = false;
-        break;
-      }
-      bytes.push(b);
-    }
-    if (!ok) {
-      bytes.length = mark;
-      for (const b of enc.encode(t)) bytes.push(b);
-    }
-  }
+  for (const t of tokens) for (const b of byteLevelBytes(t) ?? enc.encode(t)) bytes.push(b);
   return [utf8.decode(Uint8Array.from(bytes))];
 }
 

@@ -304,12 +304,6 @@ export function unitLen(s: string, i: number): number {
   return 1;
 }
 
-export function countCodePoints(s: string, a: number, b: number): number {
-  let n = 0;
-  for (let i = a; i < b; i += unitLen(s, i)) n++;
-  return n;
-}
-
 /** HF `split` of one piece by matches: `matches` are [start, end, isMatch] covering the piece. */
 export type SplitBehavior = "Removed" | "Isolated" | "MergedWithPrevious" | "MergedWithNext" | "Contiguous";
 

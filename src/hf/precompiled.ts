@@ -4,7 +4,7 @@
  * in spm's `normalizer.cc` and HF's `spm_precompiled` crate.
  */
 import { UnsupportedComponentError } from "../errors.js";
-import { utf8Len } from "./models/bpe.js";
+import { utf8Len } from "./models/model.js";
 import { NStr } from "./normalized.js";
 
 const dec = new TextDecoder("utf-8", { ignoreBOM: true }); // a replacement may begin with U+FEFF

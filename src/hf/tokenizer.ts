@@ -8,10 +8,12 @@
  * `String.prototype.slice` takes). Both are computed from the same alignments, so converting
  * one to the other is a pure index translation (see test/hf-helpers.ts).
  */
-import { InvalidArgumentError, InvalidTokenIdError, TokenmillError, UnsupportedComponentError } from "../errors.js";
-import { BYTE_TO_CHAR, CHAR_TO_BYTE } from "./byte-level.js";
+import { InvalidArgumentError, InvalidTokenIdError, UnsupportedComponentError } from "../errors.js";
+import { wantsWasm as wantsWasmEngine } from "../engines/choice.js";
+import { BYTE_TO_CHAR, byteLevelBytes } from "./byte-level.js";
 import { buildDecoder, type Decoder } from "./decoders.js";
-import { BpeModel, type BpeOptions, type ModelOutput, type TokenModel } from "./models/bpe.js";
+import { BpeModel, type BpeOptions } from "./models/bpe.js";
+import type { ModelOutput, TokenModel } from "./models/model.js";
 import { UnigramModel } from "./models/unigram.js";
 import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
@@ -33,21 +35,10 @@ export interface TokenizerJsonOptions extends BpeOptions {
   wasmModule?: WebAssembly.Module;
 }
 
-function wasmAvailable(): boolean {
-  return typeof WebAssembly === "object" && typeof WebAssembly.Instance === "function";
-}
 
 /** Checks options.engine; whether to try the WASM core. */
 export function wantsWasm(opts: TokenizerJsonOptions): boolean {
-  const engine = opts.engine ?? "auto";
-  if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
-    throw new InvalidArgumentError(`engine must be "auto", "wasm" or "js", got ${JSON.stringify(engine)}`);
-  }
-  if (engine === "js") return false;
-  if (engine === "wasm" && !wasmAvailable()) {
-    throw new TokenmillError("NO_WASM", 'engine "wasm" was requested but WebAssembly is not available here');
-  }
-  return wasmAvailable();
+  return wantsWasmEngine(opts.engine);
 }
 
 export interface HfEncodeOptions {
@@ -449,17 +440,8 @@ export class HfTokenizer {
     if (t === undefined) throw new InvalidTokenIdError(id, 0, this.vocabSize);
     if (!this.addedById.has(id)) {
       if (this.byteLevel) {
-        const out = new Uint8Array(t.length);
-        let ok = true;
-        for (let i = 0; i < t.length; i++) {
-          const b = CHAR_TO_BYTE.get(t.charCodeAt(i));
-          if (b === undefined) {
-            ok = false;
-            break;
-          }
-          out[i] = b;
-        }
-        if (ok) return out;
+        const out = byteLevelBytes(t);
+        if (out) return out;
       }
       const m = /^<0x([0-9A-F]{2})>$/.exec(t);
       if (m) return Uint8Array.of(parseInt(m[1]!, 16));

@@ -10,8 +10,11 @@
  */
 import { TokenmillError } from "../errors.js";
 import { HF_WASM_BASE64 } from "../generated/wasm-hf.js";
-import { CHAR_TO_BYTE } from "./byte-level.js";
-import type { BpeModel, ModelOutput } from "./models/bpe.js";
+import { byteLevelBytes } from "./byte-level.js";
+import { CL100K_PATTERN } from "../text/patterns.js";
+import { PATTERN_CL100K } from "../engines/engine.js";
+import type { BpeModel } from "./models/bpe.js";
+import type { ModelOutput } from "./models/model.js";
 import type { NStr } from "./normalized.js";
 
 interface Exports {
@@ -28,8 +31,11 @@ interface Exports {
   hfEncodeScan(len: number, pattern: number): number;
 }
 
-/** The cl100k_base split regex as tokenizer.json files write it (Llama 3). */
-const CL100K_SPLIT = String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`;
+/** The cl100k_base split regex, as tokenizer.json files write it too (Llama 3). */
+const CL100K_SPLIT = CL100K_PATTERN;
+
+/** The core's scanner flag for `\p{N}` in place of `\p{N}{1,3}` (assembly/pretok/scan.ts, same value). */
+const PATTERN_SINGLE_DIGITS = 0x100;
 
 /** Qwen 2/3: the same with `\p{N}` for `\p{N}{1,3}` (single digits). */
 const QWEN_SPLIT = CL100K_SPLIT.replace(String.raw`\p{N}{1,3}`, String.raw`\p{N}`);
@@ -46,7 +52,8 @@ export function scannerFor(json: Record<string, unknown>): number {
   const pat = split?.pattern as Record<string, unknown> | undefined;
   if (split?.type !== "Split" || split.invert === true || (split.behavior ?? "Isolated") !== "Isolated") return -1;
   if (bl?.type !== "ByteLevel" || bl.add_prefix_space === true || bl.use_regex !== false) return -1;
-  return pat?.Regex === CL100K_SPLIT ? 1 : pat?.Regex === QWEN_SPLIT ? 0x101 : -1;
+  if (pat?.Regex === CL100K_SPLIT) return PATTERN_CL100K;
+  return pat?.Regex === QWEN_SPLIT ? PATTERN_CL100K | PATTERN_SINGLE_DIGITS : -1;
 }
 
 /** Receives one piece's tokens, byte offsets within the piece. */
@@ -84,7 +91,7 @@ const imports = {
 };
 
 /**
- * The model as the core reads it (layout in assembly/hf/index.ts), or null when the model uses
+ * The model as the core reads it (layout in assembly/hf/model.ts), or null when the model uses
  * something only the TS merge loop does (dropout, continuing_subword_prefix /
  * end_of_word_suffix, a byte-level alphabet with missing bytes, an unk_token not in the vocab).
  */
@@ -112,18 +119,7 @@ export function serializeBpe(model: BpeModel, byteLevel: boolean): Uint8Array | 
   let wordLen = 0;
   if (model.ignoreMerges) {
     for (const [tok, id] of model.vocab) {
-      let b: Uint8Array | null;
-      if (byteLevel) {
-        b = new Uint8Array(tok.length);
-        for (let i = 0; i < tok.length; i++) {
-          const v = CHAR_TO_BYTE.get(tok.charCodeAt(i));
-          if (v === undefined) {
-            b = null;
-            break;
-          }
-          b[i] = v;
-        }
-      } else b = utf8.encode(tok);
+      const b = byteLevel ? byteLevelBytes(tok) : utf8.encode(tok);
       if (b === null || b.length === 0) continue;
       wordChunks.push(b);
       wordIdList.push(id);

@@ -4,7 +4,8 @@
 import type { Engine } from "../engines/engine.js";
 import { DisallowedSpecialTokenError, InvalidArgumentError, InvalidTokenIdError } from "../errors.js";
 import { SpecialMatcher } from "./special.js";
-import { cuttable, textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
+import { cuttable } from "../text/cuts.js";
+import { textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
 import type { Vocab } from "../vocab/tkv.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;

@@ -12,20 +12,13 @@ import { checkedVocab, fetchVocab, nodeFs, resolveVocabUrl, toBytes, useWasm, ty
 import { WasmEngine, compileWasm, compileWasmSync } from "../engines/wasm.js";
 import { loadFromLocalTkv } from "./local-vocab.js";
 import { packageVocabUrl } from "../package-files.js";
+import { shareEncoding, sharedEncoding, sharedKey } from "./loaded.js";
 
 export type { LoadOptions } from "./vocab-load.js";
-
-const cache = new Map<string, Encoding>();
-const pending = new Map<string, Promise<Encoding>>();
 
 function specFor(name: string): EncodingSpec {
   if (!isEncodingName(name)) throw new UnknownEncodingError(String(name), ENCODING_NAMES);
   return ENCODING_SPECS[name]();
-}
-
-function cacheKey(name: string, options: LoadOptions | undefined): string | undefined {
-  if (options?.wasm || options?.vocab || options?.vocabUrl) return undefined; // caller-supplied parts
-  return `${name}/${useWasm(options) ? "wasm" : "js"}`;
 }
 
 // Node reads the plain .tkv from disk; anything fetched gets the packed .tkp (a third smaller
@@ -49,9 +42,9 @@ function build(name: string, spec: EncodingSpec, data: Uint8Array, module: WebAs
  */
 export function getEncodingSync(name: string, options?: LoadOptions): Encoding {
   const spec = specFor(name);
-  const key = cacheKey(name, options);
-  const hit = key && cache.get(key);
-  if (hit) return hit;
+  const key = sharedKey(name, options);
+  const hit = sharedEncoding(key);
+  if (hit && !(hit instanceof Promise)) return hit;
   const module = useWasm(options) ? compileWasmSync(options?.wasm) : undefined;
   let enc: Encoding | undefined;
   if (options?.vocab) {
@@ -65,8 +58,7 @@ export function getEncodingSync(name: string, options?: LoadOptions): Encoding {
     if (module) enc = loadFromLocalTkv(name, spec, url, module);
     enc ??= build(name, spec, fs.readFileSync(url), module);
   }
-  if (key) cache.set(key, enc);
-  return enc;
+  return shareEncoding(key, enc);
 }
 
 /**
@@ -75,11 +67,9 @@ export function getEncodingSync(name: string, options?: LoadOptions): Encoding {
  */
 export async function getEncoding(name: string, options?: LoadOptions): Promise<Encoding> {
   const spec = specFor(name);
-  const key = cacheKey(name, options);
-  if (key) {
-    const hit = cache.get(key) ?? pending.get(key);
-    if (hit) return hit;
-  }
+  const key = sharedKey(name, options);
+  const hit = sharedEncoding(key);
+  if (hit) return hit;
   const loading = (async () => {
     const module = useWasm(options) ? await compileWasm(options?.wasm) : undefined;
     if (options?.vocab) return build(name, spec, toBytes(options.vocab), module);
@@ -87,15 +77,7 @@ export async function getEncoding(name: string, options?: LoadOptions): Promise<
     const url = vocabUrlFor(spec, options, !local);
     return (module && loadFromLocalTkv(name, spec, url, module)) || build(name, spec, await fetchVocab(name, url), module);
   })();
-  if (!key) return loading;
-  pending.set(key, loading);
-  try {
-    const enc = await loading;
-    cache.set(key, enc);
-    return enc;
-  } finally {
-    pending.delete(key);
-  }
+  return shareEncoding(key, loading);
 }
 
 /**

@@ -5,8 +5,11 @@
 
 import { InvalidArgumentError, TokenmillError, VocabFormatError } from "../errors.js";
 import type { EncodingSpec } from "./registry.js";
-import { parseVocabFile, unpackVocab, type Vocab } from "../vocab/tkv.js";
-import { wasmAvailable, type WasmSource } from "../engines/wasm.js";
+import { parseVocabFile, type Vocab } from "../vocab/tkv.js";
+import { unpackVocab } from "../vocab/tkp.js";
+import type { WasmSource } from "../engines/wasm.js";
+import { wantsWasm } from "../engines/choice.js";
+import { nodeBuiltin } from "../platform/node.js";
 
 export interface LoadOptions {
   /**
@@ -27,15 +30,7 @@ export interface LoadOptions {
 
 /** Checks options.engine and says whether the WASM engine is to be used. */
 export function useWasm(options: LoadOptions | undefined): boolean {
-  const engine = options?.engine ?? "auto";
-  if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
-    throw new InvalidArgumentError(`engine must be "auto", "wasm" or "js", got ${JSON.stringify(engine)}`);
-  }
-  if (engine === "js") return false;
-  if (engine === "wasm" && !wasmAvailable()) {
-    throw new TokenmillError("NO_WASM", "engine \"wasm\" was requested but WebAssembly is not available here");
-  }
-  return wasmAvailable();
+  return wantsWasm(options?.engine);
 }
 
 export interface NodeFs {
@@ -48,8 +43,7 @@ export interface NodeFs {
 }
 
 export function nodeFs(): NodeFs | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.("node:fs") as NodeFs | undefined;
+  return nodeBuiltin<NodeFs>("node:fs");
 }
 
 export function toBytes(data: Uint8Array | ArrayBuffer): Uint8Array {

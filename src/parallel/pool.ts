@@ -3,7 +3,7 @@
 //
 // How a batch runs:
 // - The texts are cut into "items": a text is one item, except a text much longer than the
-//   batch's chunk size, which is cut at safe piece boundaries (see safeCut) so that one large
+//   batch's chunk size, which is cut at safe piece boundaries (text/cuts.ts) so that one large
 //   text is spread over the threads too. ids(text) == ids(left) ++ ids(right) at such a cut.
 // - Contiguous items are grouped into chunks of about the same number of characters (not the
 //   same number of texts), ~8 chunks per thread, and handed out in order; each worker holds at
@@ -14,22 +14,22 @@
 //   single-threaded call throws, for the lowest-indexed failing text (what a sequential loop
 //   would have thrown first), with `textIndex` set to that text's index.
 //
-// The worker code is the string below, started with `new Worker(code, { eval: true })`. It
-// loads tokenmill from the package's own entry file next to this code (entryUrl: dist/index.js
-// when the ESM build is in use, dist/index.cjs for the CJS build), so there is no extra entry
-// point, no rollup change and no second copy of the engine in the package. Idle workers are
-// unref'd: a pool never keeps the process alive on its own.
-//
 // worker_threads are reached through process.getBuiltinModule (Node >= 20.16), so bundling this
 // module for a browser pulls in nothing from Node. Without worker_threads, createTokenizerPool
 // throws TokenmillError("NO_WORKER_THREADS"); the top-level encodeBatch/countBatch instead run on
 // the calling thread (same results, no parallelism).
+//
+// The worker's own code is in pool-worker.ts, the messages in pool-protocol.ts, and the
+// module-level encodeBatch/countBatch with their shared pools in batch.ts.
 
-import type { EncodeOptions, SpecialTokenSet } from "../openai/encoding.js";
-import { DisallowedSpecialTokenError, InvalidArgumentError, TokenmillError, UnknownEncodingError } from "../errors.js";
-import { getEncoding } from "../openai/load.js";
+import type { EncodeOptions } from "../openai/encoding.js";
+import { InvalidArgumentError, TokenmillError, UnknownEncodingError } from "../errors.js";
 import { ENCODING_NAMES, isEncodingName } from "../openai/models.js";
-import { CLASS_LETTER, CLASS_LOWER, CLASS_SPACE, CLASS_UPPER, classOf } from "../text/unicode-table.js";
+import { checkEngineChoice, type EngineChoice } from "../engines/choice.js";
+import { nodeBuiltin } from "../platform/node.js";
+import { isSafeCut } from "../text/cuts.js";
+import { entryUrl, WORKER_SOURCE } from "./pool-worker.js";
+import { revive, wireOptions, type Op, type PoolRequest, type WireError, type WireOptions, type WorkerMessage } from "./pool-protocol.js";
 
 export interface TokenizerPoolOptions {
   /** A built-in encoding name (default "o200k_base"). */
@@ -37,7 +37,7 @@ export interface TokenizerPoolOptions {
   /** Number of worker threads (default: the number of CPUs, `os.availableParallelism()`). */
   threads?: number;
   /** Engine the workers use, as in getEncodingSync (default "auto"). */
-  engine?: "auto" | "wasm" | "js";
+  engine?: EngineChoice;
 }
 
 export interface BatchOptions extends EncodeOptions {
@@ -82,126 +82,38 @@ interface WorkerThreads {
   Worker: new (code: string, options: { eval: true; workerData: unknown; stdout?: boolean; stderr?: boolean }) => NodeWorker;
 }
 
-function builtin<T>(id: string): T | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    return proc?.getBuiltinModule?.(id) as T | undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function workerThreads(): WorkerThreads | undefined {
-  const wt = builtin<WorkerThreads>("node:worker_threads");
+export function workerThreads(): WorkerThreads | undefined {
+  const wt = nodeBuiltin<WorkerThreads>("node:worker_threads");
   return typeof wt?.Worker === "function" ? wt : undefined;
 }
 
 function defaultThreads(): number {
-  const os = builtin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
   const n = os ? (os.availableParallelism?.() ?? os.cpus().length) : 1;
   return Math.max(1, n | 0);
 }
 
-// ---- The worker ----------------------------------------------------------------------------
-
-// Plain JS for the worker; workerData: { url, encoding, engine }. It uses neither `require` nor
-// static imports: eval'd worker code runs as CommonJS, or as an ES module when the process was
-// started with --input-type=module (workers inherit execArgv), and this must work in both.
-const WORKER_SOURCE = `"use strict";
-const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
-let enc;
-const queue = [];
-function errorOf(e) {
-  if (e && typeof e === "object") {
-    return { name: String(e.name), code: e.code, message: String(e.message), token: e.token, index: e.index };
-  }
-  return { name: "Error", message: String(e) };
-}
-function run(msg) {
-  const { id, op, texts, opts } = msg;
-  let i = 0;
-  try {
-    if (op === "count") {
-      const counts = new Uint32Array(texts.length);
-      for (; i < texts.length; i++) counts[i] = enc.count(texts[i], opts);
-      parentPort.postMessage({ id, ok: true, counts }, [counts.buffer]);
-      return;
-    }
-    const out = new Array(texts.length);
-    const transfer = [];
-    const seen = new Set();
-    for (; i < texts.length; i++) {
-      let ids = enc.encode(texts[i], opts);
-      // Transfer only arrays that own a plain ArrayBuffer outright (never engine memory).
-      if (ids.byteOffset !== 0 || ids.byteLength !== ids.buffer.byteLength ||
-          !(ids.buffer instanceof ArrayBuffer) || seen.has(ids.buffer)) ids = ids.slice();
-      seen.add(ids.buffer);
-      out[i] = ids;
-      transfer.push(ids.buffer);
-    }
-    parentPort.postMessage({ id, ok: true, ids: out }, transfer);
-  } catch (e) {
-    parentPort.postMessage({ id, ok: false, at: i, error: errorOf(e) });
-  }
-}
-parentPort.on("message", (msg) => (enc ? run(msg) : queue.push(msg)));
-import(workerData.url).then((m) => {
-  const get = m.getEncodingSync || (m.default && m.default.getEncodingSync);
-  if (typeof get !== "function") throw new Error("module " + workerData.url + " does not export getEncodingSync");
-  enc = get(workerData.encoding, { engine: workerData.engine });
-  parentPort.postMessage({ ready: true });
-  for (const msg of queue.splice(0)) run(msg);
-}).catch((e) => {
-  const err = errorOf(e);
-  err.message = "tokenmill pool: the worker could not load " + workerData.encoding + " from " + workerData.url + ": " + err.message;
-  parentPort.postMessage({ initError: err });
-});
-`;
+// ---- Long texts ---------------------------------------------------------------------------
 
 /**
- * The package entry the workers load: index.js (ESM) or index.cjs (CJS) next to the file this
- * code was bundled into (every dist/ file sits in dist/, whichever chunk holds this code; for
- * the unbundled tsc output, build/tsc/index.js).
+ * Cut points (ascending, exclusive of 0 and length) that split `text` into parts of about
+ * `target` characters, each at the first safe cut (`isSafeCut`) after the part's target size.
+ * Used to spread one long text over worker threads; parts shorter than target/4 are not made.
  */
-function entryUrl(): string {
-  const here = import.meta.url;
-  return new URL(here.endsWith(".cjs") ? "./index.cjs" : "./index.js", here).href;
-}
-
-// ---- Safe cuts inside one text ------------------------------------------------------------
-
-/**
- * Is `i` (just after a "\n") a point where every pre-tokenizer family ends one piece and
- * starts the next, with the left part's last piece the same whether or not the text goes on?
- * Holds when the "\n" follows a non-space and a letter (class UPPER/LOWER/LETTER, the engines'
- * own table) follows it: the "\n" is then a whitespace run of length one, which every pattern
- * (r50k, cl100k, o200k; DESIGN.md) makes a piece of its own, and no alternative starts with
- * "\n" and goes on into a letter. Special tokens of the built-in encodings contain no "\n".
- */
-function safeCut(text: string, i: number): boolean {
-  if (i < 2 || i >= text.length) return false;
-  if (classOf(text.charCodeAt(i - 2)) === CLASS_SPACE) return false; // lone surrogate halves are OTHER
-  const c = classOf(text.codePointAt(i)!);
-  return c === CLASS_UPPER || c === CLASS_LOWER || c === CLASS_LETTER;
-}
-
-/** Cut points (ascending, exclusive of 0 and length) splitting `text` into parts of about `target` chars. */
-function cutPoints(text: string, target: number): number[] {
+export function splitPoints(text: string, target: number): number[] {
   const cuts: number[] = [];
   let start = 0;
   while (text.length - start > target + (target >>> 1)) {
-    let nl = text.indexOf("\n", start + target);
-    while (nl >= 0 && !safeCut(text, nl + 1)) nl = text.indexOf("\n", nl + 1);
-    if (nl < 0 || text.length - (nl + 1) < target >>> 2) break;
-    cuts.push(nl + 1);
-    start = nl + 1;
+    let p = start + target;
+    while (p < text.length && !isSafeCut(text, p)) p++;
+    if (p >= text.length || text.length - p < target >>> 2) break;
+    cuts.push(p);
+    start = p;
   }
   return cuts;
 }
 
 // ---- Batches --------------------------------------------------------------------------------
-
-type Op = "encode" | "count";
 
 interface Batch {
   op: Op;
@@ -231,37 +143,7 @@ interface PoolWorker {
   referenced: boolean;
 }
 
-interface WireOptions {
-  allowedSpecial?: "all" | string[];
-  disallowedSpecial?: "all" | string[];
-}
-
-function wireSet(value: SpecialTokenSet | undefined, what: string): "all" | string[] | undefined {
-  if (value === undefined) return undefined;
-  if (value === "all") return "all";
-  if (typeof value === "string" || value == null || typeof (value as Iterable<string>)[Symbol.iterator] !== "function") {
-    throw new InvalidArgumentError(`${what} must be "all" or an iterable of strings, got ${JSON.stringify(value)}`);
-  }
-  const out: unknown[] = [...(value as Iterable<unknown>)];
-  for (const t of out) {
-    if (typeof t !== "string") throw new InvalidArgumentError(`${what} must contain strings, got ${typeof t}`);
-  }
-  return out as string[];
-}
-
-function wireOptions(options: EncodeOptions | undefined): WireOptions | undefined {
-  if (options == null) return undefined;
-  if (typeof options !== "object") throw new InvalidArgumentError(`options must be an object, got ${typeof options}`);
-  const allowedSpecial = wireSet(options.allowedSpecial, "allowedSpecial");
-  const disallowedSpecial = wireSet(options.disallowedSpecial, "disallowedSpecial");
-  if (allowedSpecial === undefined && disallowedSpecial === undefined) return undefined;
-  const o: WireOptions = {};
-  if (allowedSpecial !== undefined) o.allowedSpecial = allowedSpecial;
-  if (disallowedSpecial !== undefined) o.disallowedSpecial = disallowedSpecial;
-  return o;
-}
-
-function checkTexts(texts: readonly string[], fn: string): void {
+export function checkTexts(texts: readonly string[], fn: string): void {
   if (!Array.isArray(texts)) throw new InvalidArgumentError(`${fn}: expected an array of strings, got ${texts === null ? "null" : typeof texts}`);
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") {
@@ -271,7 +153,7 @@ function checkTexts(texts: readonly string[], fn: string): void {
   }
 }
 
-function checkThreads(threads: unknown): number {
+export function checkThreads(threads: unknown): number {
   if (threads === undefined) return defaultThreads();
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > 1024) {
     throw new InvalidArgumentError(`threads must be an integer from 1 to 1024, got ${String(threads)}`);
@@ -279,48 +161,23 @@ function checkThreads(threads: unknown): number {
   return threads;
 }
 
-function checkEncoding(name: unknown): string {
+export function checkEncoding(name: unknown): string {
   if (name === undefined) return DEFAULT_ENCODING;
   if (!isEncodingName(name)) throw new UnknownEncodingError(String(name), ENCODING_NAMES);
   return name;
 }
 
-interface WireError {
-  name: string;
-  code?: string;
-  message: string;
-  token?: string;
-  index?: number;
-}
-
-/** The main-thread twin of an error thrown in a worker, with `textIndex` naming the text. */
-function revive(e: WireError, textIndex: number, offset: number): Error {
-  let err: Error;
-  if (e.name === "DisallowedSpecialTokenError" && typeof e.token === "string" && typeof e.index === "number") {
-    err = new DisallowedSpecialTokenError(e.token, e.index + offset);
-  } else if (e.name === "InvalidArgumentError") {
-    err = new InvalidArgumentError(e.message);
-  } else if (typeof e.code === "string") {
-    err = new TokenmillError(e.code, e.message);
-  } else {
-    err = new Error(e.message);
-    err.name = e.name;
-  }
-  if (textIndex >= 0) (err as Error & { textIndex?: number }).textIndex = textIndex;
-  return err;
-}
-
 class Pool implements TokenizerPool {
   readonly encoding: string;
   readonly threads: number;
-  private readonly engine: TokenizerPoolOptions["engine"];
+  private readonly engine: EngineChoice;
   private readonly wt: WorkerThreads;
   private readonly workers: PoolWorker[] = [];
   private readonly queue: Chunk[] = [];
   private nextId = 1;
   private closing?: Promise<void>;
 
-  constructor(wt: WorkerThreads, encoding: string, threads: number, engine: TokenizerPoolOptions["engine"]) {
+  constructor(wt: WorkerThreads, encoding: string, threads: number, engine: EngineChoice) {
     this.wt = wt;
     this.encoding = encoding;
     this.threads = threads;
@@ -365,7 +222,7 @@ class Pool implements TokenizerPool {
     const itemStr: string[] = [];
     for (let t = 0; t < texts.length; t++) {
       const text = texts[t]!;
-      const cuts = text.length > target + (target >>> 1) ? cutPoints(text, target) : [];
+      const cuts = text.length > target + (target >>> 1) ? splitPoints(text, target) : [];
       let start = 0;
       for (const end of [...cuts, text.length]) {
         itemText.push(t);
@@ -425,7 +282,8 @@ class Pool implements TokenizerPool {
         pw.w.ref();
         pw.referenced = true;
       }
-      pw.w.postMessage({ id, op: chunk.batch.op, texts: chunk.texts, opts: chunk.batch.opts });
+      const request: PoolRequest = { id, op: chunk.batch.op, texts: chunk.texts, opts: chunk.batch.opts };
+      pw.w.postMessage(request);
     }
   }
 
@@ -552,12 +410,6 @@ class Pool implements TokenizerPool {
   }
 }
 
-type WorkerMessage =
-  | { ready: true }
-  | { initError: WireError }
-  | { id: number; ok: true; ids?: Uint32Array[]; counts?: Uint32Array }
-  | { id: number; ok: false; at: number; error: WireError };
-
 // ---- Public API ---------------------------------------------------------------------------
 
 /**
@@ -574,10 +426,7 @@ type WorkerMessage =
 export function createTokenizerPool(options: TokenizerPoolOptions = {}): TokenizerPool {
   const encoding = checkEncoding(options.encoding);
   const threads = checkThreads(options.threads);
-  const engine = options.engine;
-  if (engine !== undefined && engine !== "auto" && engine !== "wasm" && engine !== "js") {
-    throw new InvalidArgumentError(`engine must be "auto", "wasm" or "js", got ${JSON.stringify(engine)}`);
-  }
+  const engine = checkEngineChoice(options.engine);
   const wt = workerThreads();
   if (!wt) {
     throw new TokenmillError(
@@ -587,56 +436,4 @@ export function createTokenizerPool(options: TokenizerPoolOptions = {}): Tokeniz
     );
   }
   return new Pool(wt, encoding, threads, engine);
-}
-
-const shared = new Map<string, TokenizerPool>();
-
-function sharedPool(options: BatchOptions | undefined): TokenizerPool | undefined {
-  const encoding = checkEncoding(options?.encoding);
-  const threads = checkThreads(options?.threads);
-  if (!workerThreads()) return undefined;
-  const key = `${encoding}/${threads}`;
-  let pool = shared.get(key);
-  if (!pool) shared.set(key, (pool = createTokenizerPool({ encoding, threads })));
-  return pool;
-}
-
-function specialOptions(options: BatchOptions | undefined): EncodeOptions | undefined {
-  if (!options) return undefined;
-  const { allowedSpecial, disallowedSpecial } = options;
-  return { allowedSpecial, disallowedSpecial };
-}
-
-/**
- * Token ids of many texts, in order, on all cores (Node: a shared worker pool per encoding and
- * thread count, created on first use, that never keeps the process alive). Where worker_threads
- * do not exist (browsers), runs on the calling thread with the same results.
- * @example const ids = await encodeBatch(docs, { encoding: "cl100k_base" });
- */
-export async function encodeBatch(texts: readonly string[], options?: BatchOptions): Promise<Uint32Array[]> {
-  const pool = sharedPool(options);
-  if (pool) return pool.encodeBatch(texts, specialOptions(options));
-  checkTexts(texts, "encodeBatch");
-  const enc = await getEncoding(checkEncoding(options?.encoding));
-  const opts = specialOptions(options);
-  return texts.map((t, i) => withIndex(i, () => enc.encode(t, opts)));
-}
-
-/** Token counts of many texts, in order; see encodeBatch. */
-export async function countBatch(texts: readonly string[], options?: BatchOptions): Promise<number[]> {
-  const pool = sharedPool(options);
-  if (pool) return pool.countBatch(texts, specialOptions(options));
-  checkTexts(texts, "countBatch");
-  const enc = await getEncoding(checkEncoding(options?.encoding));
-  const opts = specialOptions(options);
-  return texts.map((t, i) => withIndex(i, () => enc.count(t, opts)));
-}
-
-function withIndex<T>(i: number, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof Error) (e as Error & { textIndex?: number }).textIndex = i;
-    throw e;
-  }
 }

@@ -9,6 +9,7 @@
 import type { EncodeOptions } from "../openai/encoding.js";
 import { TokenmillError } from "../errors.js";
 import type { PiecesResult, WorkerOp, WorkerRequest, WorkerResponse } from "./worker-protocol.js";
+import { nodeBuiltin } from "../platform/node.js";
 
 export type { PiecesResult } from "./worker-protocol.js";
 
@@ -151,10 +152,7 @@ interface NodeWorker {
 }
 
 function startWorker(url: string | URL | undefined, onMessage: (m: WorkerResponse) => void, onError: (e: unknown) => void): Endpoint {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.("node:worker_threads") as
-    | { Worker: new (url: URL) => NodeWorker; isMainThread: boolean }
-    | undefined;
+  const wt = nodeBuiltin<{ Worker: new (url: URL) => NodeWorker; isMainThread: boolean }>("node:worker_threads");
   if (wt && typeof (globalThis as { Worker?: unknown }).Worker !== "function") {
     const w = new wt.Worker(url ? new URL(url) : new URL("./worker-main.js", import.meta.url));
     w.on("message", onMessage);

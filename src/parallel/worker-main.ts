@@ -8,6 +8,7 @@ import { ENCODING_NAMES, isEncodingName } from "../openai/models.js";
 import { ENCODING_SPECS } from "../openai/registry.js";
 import type { PiecesResult, WorkerRequest, WorkerResponse } from "./worker-protocol.js";
 import { packageVocabUrl } from "../package-files.js";
+import { nodeBuiltin } from "../platform/node.js";
 
 interface Port {
   post(message: WorkerResponse, transfer: ArrayBuffer[]): void;
@@ -15,10 +16,9 @@ interface Port {
 }
 
 function port(): Port {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const wt = proc?.getBuiltinModule?.("node:worker_threads") as
-    | { parentPort: { postMessage(m: unknown, t: ArrayBuffer[]): void; on(e: "message", f: (m: WorkerRequest) => void): void } | null }
-    | undefined;
+  const wt = nodeBuiltin<{
+    parentPort: { postMessage(m: unknown, t: ArrayBuffer[]): void; on(e: "message", f: (m: WorkerRequest) => void): void } | null;
+  }>("node:worker_threads");
   const parent = wt?.parentPort;
   if (parent) {
     return { post: (m, t) => parent.postMessage(m, t), listen: (f) => parent.on("message", f) };

@@ -14,16 +14,8 @@ import { compilePattern } from "./regex.js";
 
 export type { PatternId } from "./pretokenize.js";
 export { RankTable } from "./rank-table.js";
-
-/** The pattern strings of DESIGN.md ("Pre-tokenizers"), as shipped by the tiktoken npm package. */
-export const R50K_PATTERN =
-  "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
-export const CL100K_PATTERN =
-  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-export const O200K_PATTERN =
-  "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
-  "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
-  "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+export { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from "../../text/patterns.js";
+import { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from "../../text/patterns.js";
 
 /**
  * r50k as written by newer tiktoken (Python `gpt2` / `r50k_base` since 0.8). It produces the

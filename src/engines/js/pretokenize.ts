@@ -8,11 +8,9 @@
  */
 import { classOf } from "../../text/unicode-table.js";
 
-/** 0 = r50k (r50k_base, gpt2, p50k_*), 1 = cl100k (cl100k_base), 2 = o200k (o200k_*). */
-export type PatternId = 0 | 1 | 2;
-export const PATTERN_R50K = 0;
-export const PATTERN_CL100K = 1;
-export const PATTERN_O200K = 2;
+import { PATTERN_CL100K, PATTERN_O200K, PATTERN_R50K, type PatternId } from "../engine.js";
+
+export { PATTERN_CL100K, PATTERN_O200K, PATTERN_R50K, type PatternId };
 
 // Class values (DESIGN.md, "Unicode classes") and bit masks over them: a set of classes is
 // the mask with bit (1 << class) set for each member.

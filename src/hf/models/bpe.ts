@@ -13,99 +13,16 @@
  * This is NOT rank-over-bytes (tiktoken): a pair missing from the list never merges even if its
  * concatenation is a token (ALGORITHMS.md §1).
  */
-import { InvalidArgumentError, UnsupportedComponentError } from "../../errors.js";
+import { InvalidArgumentError } from "../../errors.js";
 import { BYTE_TO_CHAR } from "../byte-level.js";
+import { mulberry32 } from "../../shared/prng.js";
+import { PairMap } from "./pair-map.js";
+import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
+
 
 type Json = Record<string, unknown>;
 
 const enc = new TextEncoder();
-
-/** Open-addressing map (a, b) → (rank, newId), keys and values in Int32Arrays. */
-class PairMap {
-  private keysA: Int32Array;
-  private keysB: Int32Array;
-  private ranks: Int32Array;
-  private ids: Int32Array;
-  private mask: number;
-  size = 0;
-
-  constructor(expected: number) {
-    let cap = 16;
-    while (cap < expected * 2) cap <<= 1;
-    this.mask = cap - 1;
-    this.keysA = new Int32Array(cap).fill(-1);
-    this.keysB = new Int32Array(cap);
-    this.ranks = new Int32Array(cap);
-    this.ids = new Int32Array(cap);
-  }
-
-  private slot(a: number, b: number): number {
-    let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca77)) >>> 0;
-    h ^= h >>> 15;
-    return h & this.mask;
-  }
-
-  set(a: number, b: number, rank: number, id: number): void {
-    let i = this.slot(a, b);
-    while (this.keysA[i] !== -1) {
-      if (this.keysA[i] === a && this.keysB[i] === b) {
-        this.ranks[i] = rank;
-        this.ids[i] = id;
-        return;
-      }
-      i = (i + 1) & this.mask;
-    }
-    this.keysA[i] = a;
-    this.keysB[i] = b;
-    this.ranks[i] = rank;
-    this.ids[i] = id;
-    this.size++;
-  }
-
-  /** Slot index or -1. */
-  find(a: number, b: number): number {
-    let i = this.slot(a, b);
-    const ka = this.keysA;
-    for (;;) {
-      const k = ka[i]!;
-      if (k === -1) return -1;
-      if (k === a && this.keysB[i] === b) return i;
-      i = (i + 1) & this.mask;
-    }
-  }
-  rankAt(slot: number): number {
-    return this.ranks[slot]!;
-  }
-  idAt(slot: number): number {
-    return this.ids[slot]!;
-  }
-}
-
-/** Mulberry32: small seeded PRNG for BPE dropout. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export interface ModelOutput {
-  ids: number[];
-  /** Byte offsets [start, end) of each token within the piece's UTF-8 (HF `Token.offsets`), two per token. */
-  offs: number[];
-}
-
-export interface TokenModel {
-  /** Token ids (and byte lengths) of one pre-token. `byteLevel`: symbols are UTF-8 bytes. */
-  tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void;
-  tokenToId(token: string): number | undefined;
-  idToToken(id: number): string | undefined;
-  readonly vocabSize: number;
-}
 
 export interface BpeOptions {
   /** Seed of the dropout PRNG (only used when the model has `dropout`). */
@@ -382,7 +299,7 @@ export class BpeModel implements TokenModel {
       }
     }
     const chars = [...piece];
-    this.symbolsOf(chars, chars.map(utf8LenOfChar), ids, lens);
+    this.symbolsOf(chars, chars.map((ch) => utf8Len(ch)), ids, lens);
   }
 
   private symbolsOf(chars: string[], byteLens: number[], ids: number[], lens: number[]): void {
@@ -599,28 +516,4 @@ function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput, base: numb
     out.offs.push(pos, (pos += lens[k]!));
   }
   return pos;
-}
-
-export function utf8Len(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
-
-function utf8LenOfChar(ch: string): number {
-  return utf8Len(ch);
-}
-
-export function checkModelType(j: Json): void {
-  if (j.type !== "BPE" && j.type !== "WordPiece" && j.type !== "Unigram" && j.type !== "WordLevel") {
-    throw new UnsupportedComponentError(`model ${JSON.stringify(j.type)}`);
-  }
 }

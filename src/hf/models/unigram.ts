@@ -5,7 +5,7 @@
  * the offsets of the unknown piece.
  */
 import { InvalidArgumentError } from "../../errors.js";
-import { utf8Len, type ModelOutput, type TokenModel } from "./bpe.js";
+import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
 
 type Json = Record<string, unknown>;
 

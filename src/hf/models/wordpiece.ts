@@ -1,6 +1,6 @@
 /** HF's WordPiece model (tokenizers/src/models/wordpiece/mod.rs): greedy longest-match-first. */
 import { InvalidArgumentError } from "../../errors.js";
-import { utf8Len, type ModelOutput, type TokenModel } from "./bpe.js";
+import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
 
 type Json = Record<string, unknown>;
 

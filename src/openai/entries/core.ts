@@ -10,20 +10,19 @@ import { ENCODING_SPECS, EXPLICIT_N_VOCAB } from "../registry.js";
 import { checkedVocab, fetchVocab, resolveVocabUrl, toBytes, useWasm, type LoadOptions } from "../vocab-load.js";
 import { WasmEngine, compileWasm } from "../../engines/wasm.js";
 import { loadFromLocalTkv } from "../local-vocab.js";
-
-const loaded = new Map<string, Promise<Encoding>>();
+import { shareEncoding, sharedEncoding, sharedKey } from "../loaded.js";
 
 /**
  * Loads `name`. `defaultUrl` is the entry's own `new URL("../vocab/<file>.tkp", import.meta.url)`,
  * written out literally in each entry so bundlers see it and ship the file as an asset.
- * Calls without caller-supplied parts share one Encoding per engine.
+ * Calls without caller-supplied parts share one Encoding per engine with every other load
+ * path (loaded.ts).
  */
 export function loadBuiltin(name: EncodingName, defaultUrl: () => URL, options?: LoadOptions): Promise<Encoding> {
   const wasm = useWasm(options);
-  const shared = !options?.wasm && !options?.vocab && !options?.vocabUrl;
-  const key = `${name}/${wasm ? "wasm" : "js"}`;
-  const hit = shared ? loaded.get(key) : undefined;
-  if (hit) return hit;
+  const key = sharedKey(name, options);
+  const hit = sharedEncoding(key);
+  if (hit) return Promise.resolve(hit);
   const loading = (async () => {
     const spec = ENCODING_SPECS[name]();
     const module = wasm ? await compileWasm(options?.wasm) : undefined;
@@ -47,9 +46,5 @@ export function loadBuiltin(name: EncodingName, defaultUrl: () => URL, options?:
     }
     return new Encoding(name, vocab, spec.specialTokens, engine, EXPLICIT_N_VOCAB[name]);
   })();
-  if (shared) {
-    loaded.set(key, loading);
-    loading.catch(() => loaded.delete(key)); // a failed fetch may be retried
-  }
-  return loading;
+  return shareEncoding(key, loading);
 }
