@@ -35,6 +35,12 @@ export class MinTokensSegmenter {
       out.push(id);
       return;
     }
+    // A pre-token that is a token is its only 1-token spelling (most words of prose): O(n).
+    const whole = this.index.trie.idOf(buf, start, end);
+    if (whole >= 0) {
+      out.push(whole);
+      return;
+    }
     if (this.best.length <= n) {
       let len = this.best.length;
       while (len <= n) len *= 2;
@@ -47,13 +53,15 @@ export class MinTokensSegmenter {
     const tok = this.tok;
     const trie = this.index.trie;
     const rootChild = trie.rootChild;
+    const depth2 = trie.depth2;
     const tokenOf = trie.tokenOf;
     best[n] = 0;
     for (let i = n - 1; i >= 0; i--) {
       let b = UNREACHABLE;
       let bj = -1;
       let bt = -1;
-      let node = rootChild[buf[start + i]!]!;
+      const b0 = buf[start + i]!;
+      let node = rootChild[b0]!;
       for (let j = i + 1; node >= 0; j++) {
         const t = tokenOf[node]!;
         if (t >= 0) {
@@ -66,7 +74,7 @@ export class MinTokensSegmenter {
           }
         }
         if (j >= n) break;
-        node = trie.child(node, buf[start + j]!);
+        node = j === i + 1 ? depth2[b0 * 256 + buf[start + j]!]! : trie.child(node, buf[start + j]!);
       }
       best[i] = b;
       next[i] = bj;
