@@ -49,3 +49,5 @@ export {
   type TokenizerPoolOptions,
   type BatchOptions,
 } from "./pool.js";
+export { segment, decodeSegmented, isSegmentation, SEGMENTATIONS, UTF8_CONTROL, type Segmentation, type SegmentOptions, type DropStats } from "./encoders/index.js";
+export * from "./analysis/index.js";
