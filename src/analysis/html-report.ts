@@ -23,8 +23,8 @@ function niceTicks(max: number, count = 5): number[] {
   const raw = max / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
-  const ticks: number[] = [];
-  for (let t = 0; t <= max * 1.0001 + step / 2; t += step) ticks.push(Number(t.toPrecision(12)));
+  const ticks = [0];
+  while (ticks[ticks.length - 1]! < max) ticks.push(Number((ticks.length * step).toPrecision(12)));
   return ticks;
 }
 
@@ -197,9 +197,9 @@ export function renderHtml(report: Report, title = "tokenmill compare"): string 
     );
   }
   const corporaTable =
-    `<section><h2>Corpora</h2><table><thead><tr><th>corpus</th><th>language</th><th>documents</th><th>bytes</th><th>characters</th><th>words</th></tr></thead><tbody>` +
+    `<section><h2>Corpora</h2><details${report.corpora.length <= 12 ? " open" : ""}><summary>${report.corpora.length} corpora, ${report.corpora.reduce((s, c) => s + c.bytes, 0)} bytes</summary><table><thead><tr><th>corpus</th><th>language</th><th>documents</th><th>bytes</th><th>characters</th><th>words</th></tr></thead><tbody>` +
     report.corpora.map((c) => `<tr><td>${esc(c.label)}</td><td>${esc(c.language ?? "")}</td><td>${c.documents}</td><td>${c.bytes}</td><td>${c.chars}</td><td>${c.words}</td></tr>`).join("") +
-    `</tbody></table></section>`;
+    `</tbody></table></details></section>`;
   sections.push(corporaTable);
   const json = JSON.stringify(report).replace(/</g, "\\u003c");
   return `<!doctype html>
