@@ -17,16 +17,9 @@ const utf8 = new TextEncoder();
 
 /** Bytes, characters and words of `text` (see TextSize). */
 export function textSize(text: string): TextSize {
-  let chars = 0;
-  let words = 0;
-  let inWord = false;
-  for (const ch of text) {
-    chars++;
-    const space = /\s/u.test(ch);
-    if (!space && !inWord) words++;
-    inWord = !space;
-  }
-  return { bytes: utf8.encode(text).length, chars, words };
+  const pairs = text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g);
+  const words = text.match(/\S+/gu);
+  return { bytes: utf8.encode(text).length, chars: text.length - (pairs ? pairs.length : 0), words: words ? words.length : 0 };
 }
 
 /** Sum of two sizes. */
