@@ -18,11 +18,19 @@ import type { IdBuffer } from "./id-buffer.js";
 import type { VocabIndex } from "./vocab-trie.js";
 
 const UNREACHABLE = 0x3fffffff;
+/** Pre-tokens up to this many bytes are memoized (words of prose repeat: Zipf). */
+const MEMO_MAX_BYTES = 48;
+const MEMO_SLOTS = 1 << 13;
 
 export class MinTokensSegmenter {
   private best = new Int32Array(256);
   private next = new Int32Array(256);
   private tok = new Int32Array(256);
+
+  // Direct-mapped memo of pre-token → ids (results never depend on it): slot = hash of the
+  // bytes; a slot holds the bytes it was computed for, checked on every hit.
+  private readonly memoBytes: Array<Uint8Array | undefined> = new Array(MEMO_SLOTS);
+  private readonly memoIds: Array<Uint32Array | undefined> = new Array(MEMO_SLOTS);
 
   constructor(private readonly index: VocabIndex) {}
 
@@ -40,6 +48,27 @@ export class MinTokensSegmenter {
     if (whole >= 0) {
       out.push(whole);
       return;
+    }
+    let slot = -1;
+    if (n <= MEMO_MAX_BYTES) {
+      let h = 0x811c9dc5;
+      for (let k = start; k < end; k++) h = Math.imul(h ^ buf[k]!, 0x01000193);
+      slot = (h ^ (h >>> 15)) & (MEMO_SLOTS - 1);
+      const bytes = this.memoBytes[slot];
+      if (bytes !== undefined && bytes.length === n) {
+        let same = true;
+        for (let k = 0; k < n; k++) {
+          if (bytes[k] !== buf[start + k]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          const ids = this.memoIds[slot]!;
+          for (let k = 0; k < ids.length; k++) out.push(ids[k]!);
+          return;
+        }
+      }
     }
     if (this.best.length <= n) {
       let len = this.best.length;
@@ -82,6 +111,12 @@ export class MinTokensSegmenter {
     }
     if (best[0]! >= UNREACHABLE) throw unspellable(buf, start, end, this.index.byteToken);
     for (let i = 0; i < n; i = next[i]!) out.push(tok[i]!);
+    if (slot >= 0) {
+      const ids = new Uint32Array(best[0]!);
+      for (let i = 0, k = 0; i < n; i = next[i]!) ids[k++] = tok[i]!;
+      this.memoBytes[slot] = buf.slice(start, end);
+      this.memoIds[slot] = ids;
+    }
   }
 }
 
