@@ -211,6 +211,27 @@ describe("dropout (BPE-dropout)", () => {
     expect(Math.abs(whole / N - (1 - p))).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
   });
 
+  it("samples the segmentations of a small word with the paper's probabilities", () => {
+    // Algorithm 1 of arXiv 1910.13267 on "abc" with merges ab < bc < abc (by rank): step 1 keeps
+    // ab with 1 − p, else bc with p(1 − p), else stops; step 2 keeps the one merge to abc with 1 − p.
+    const enc = small(["ab", "bc", "abc"], "regex");
+    const p = 0.3;
+    const expected: Record<string, number> = {
+      abc: (1 - p) ** 2 * (1 + p),
+      "ab|c": (1 - p) * p,
+      "a|bc": p * p * (1 - p),
+      "a|b|c": p * p,
+    };
+    const seen: Record<string, number> = {};
+    const N = 6000;
+    for (let seed = 0; seed < N; seed++) {
+      const key = Array.from(segment(enc, "abc", { segmentation: "dropout", p, seed }), (id) => enc.decode([id])).join("|");
+      seen[key] = (seen[key] ?? 0) + 1;
+    }
+    expect(Object.keys(seen).sort()).toEqual(Object.keys(expected).sort());
+    for (const [k, q] of Object.entries(expected)) expect(Math.abs(seen[k]! / N - q), k).toBeLessThan(5 * Math.sqrt((q * (1 - q)) / N));
+  });
+
   it("yields more tokens as p grows", () => {
     const enc = getEncodingSync("o200k_base");
     const text = TEXTS.join("\n");
