@@ -180,6 +180,7 @@ describe("compareTokenizers", () => {
     await expect(compareTokenizers(["o200k_base", "o200k_base"], [{ label: "a", text: "x" }])).rejects.toThrow(/labels must be unique/);
     await expect(compareTokenizers(["o200k_base"], [{ label: "a", text: "x" }], { reference: "cl100k_base" })).rejects.toThrow(/reference/);
     await expect(compareTokenizers([{} as never], [{ label: "a", text: "x" }])).rejects.toThrow(InvalidArgumentError);
+    await expect(compareTokenizers(["o200k_base"], [{ label: "a", text: ["", ""] }])).rejects.toThrow(/empty/);
   });
 
   it("reads corpora from async streams of bytes", async () => {

@@ -184,6 +184,7 @@ export async function compareTokenizers(
     docs.push(d);
     let size: TextSize = { bytes: 0, chars: 0, words: 0 };
     for (const t of d) size = addSizes(size, textSize(t));
+    if (size.bytes === 0) throw new InvalidArgumentError(`compareTokenizers: corpus ${JSON.stringify(c.label)} is empty`);
     corpusInfo.push({ label: c.label, ...(c.language ? { language: c.language } : {}), ...(c.domain ? { domain: c.domain } : {}), documents: d.length, ...size });
   }
   unique(corpusInfo.map((c) => c.label), "corpus");

@@ -63,7 +63,7 @@ function groupedChart(opts: {
   const bottom = rotate ? Math.min(140, 16 + longest * 6.5) : 36;
   const plotW = W - left - 16;
   const plotH = H - top - 10;
-  const max = Math.max(opts.refLine ?? 0, ...marks.map((m) => m.value), 0);
+  const max = Math.max(opts.refLine ?? 0, ...marks.map((m) => (Number.isFinite(m.value) ? m.value : 0)), 0);
   const ticks = niceTicks(max);
   const yMax = ticks[ticks.length - 1]! || 1;
   const y = (v: number) => top + plotH - (v / yMax) * plotH;
@@ -82,6 +82,7 @@ function groupedChart(opts: {
   const catIndex = new Map(categories.map((c, i) => [c, i]));
   const serIndex = new Map(series.map((s, i) => [s, i]));
   for (const m of marks) {
+    if (!Number.isFinite(m.value)) continue; // nothing to draw (an undefined ratio)
     const ci = catIndex.get(m.category)!;
     const si = serIndex.get(m.series)!;
     const attrs = Object.entries(m.attrs).map(([k, v]) => ` data-${k}="${esc(v)}"`).join("") + ` data-value="${m.value}"`;
