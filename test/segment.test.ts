@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InvalidArgumentError, InvalidTokenIdError, createEncoding, getEncodingSync, type Encoding } from "../src/index.js";
-import { SEGMENTATIONS, UTF8_CONTROL, decodeByteIds, decodeSegmented, segment, type DropStats } from "../src/encoders/index.js";
+import { SEGMENTATIONS, UTF8_CONTROL, decodeByteIds, decodeSegmented, regexSplitter, scannerSplitter, segment, segmentWithPieces, type DropStats } from "../src/encoders/index.js";
 import { refOrdinary } from "./helpers/reference.js";
 
 const O200K_PAT =
@@ -274,6 +274,18 @@ describe("segment", () => {
     expect(() => segment(enc, "x", { segmentation: "dropout", seed: 0.5 })).toThrow(InvalidArgumentError);
     expect(() => segment(enc, "x", { segmentation: "min-tokens", p: 0.1 })).toThrow(/dropout/);
     expect(() => segment(enc, 5 as never, { segmentation: "bytes" })).toThrow(InvalidArgumentError);
+  });
+
+  it("takes the pre-tokenizer from the caller too (what Encoding.encode will pass)", () => {
+    const enc = getEncodingSync("o200k_base");
+    for (const text of TEXTS) {
+      const a = segment(enc, text, { segmentation: "min-tokens" });
+      expect(Array.from(segmentWithPieces(enc, () => scannerSplitter(2), text, { segmentation: "min-tokens" }))).toEqual(Array.from(a));
+    }
+    // a splitter that makes every code point a piece gives one token per character run of bytes
+    const perChar = regexSplitter(/[\s\S]/gu);
+    const ids = segmentWithPieces(enc, () => perChar, "héllo", { segmentation: "min-tokens" });
+    expect(Array.from(ids, (id) => enc.decode([id]))).toEqual(["h", "é", "l", "l", "o"]);
   });
 
   it("treats special-token text as ordinary text", () => {

@@ -6,13 +6,14 @@ import { InvalidArgumentError } from "../errors.js";
 import { byteIds, decodeByteIds } from "./bytes.js";
 import { IdBuffer } from "./id-buffer.js";
 import { MinTokensSegmenter } from "./min-tokens.js";
-import { piecesOf } from "./pieces.js";
+import { piecesOf, type PieceSplitter } from "./pieces.js";
 import { SeededRandom } from "./random.js";
 import { LONGEST_FIRST_KEY, RANK_KEY, RankMerger, type DropStats } from "./rank-merge.js";
 import { vocabIndex } from "./vocab-trie.js";
 
 export { UTF8_CONTROL, byteIds, decodeByteIds } from "./bytes.js";
 export type { DropStats } from "./rank-merge.js";
+export { regexSplitter, scannerSplitter, type PieceSplitter, type PieceVisitor } from "./pieces.js";
 
 export const SEGMENTATIONS = ["bpe", "min-tokens", "longest-first", "dropout", "bytes"] as const;
 export type Segmentation = (typeof SEGMENTATIONS)[number];
@@ -62,6 +63,15 @@ function segmentersOf(enc: Encoding): Segmenters {
  * @throws InvalidArgumentError for an unknown segmentation or bad p/seed.
  */
 export function segment(enc: Encoding, text: string, options: SegmentOptions): Uint32Array {
+  return segmentWithPieces(enc, () => piecesOf(enc), text, options);
+}
+
+/**
+ * `segment` with the pre-tokenizer given by the caller (an Encoding that knows its pattern can
+ * pass `scannerSplitter(pattern)` or `regexSplitter(regex)` instead of having it looked up).
+ * `split` is a function returning the splitter, called only when a segmentation needs pieces.
+ */
+export function segmentWithPieces(enc: Encoding, split: () => PieceSplitter, text: string, options: SegmentOptions): Uint32Array {
   if (typeof text !== "string") throw new InvalidArgumentError(`segment: expected text to be a string, got ${text === null ? "null" : typeof text}`);
   const seg = options?.segmentation;
   if (!isSegmentation(seg)) {
@@ -73,14 +83,14 @@ export function segment(enc: Encoding, text: string, options: SegmentOptions): U
   if (seg === "bpe") return enc.encodeOrdinary(text);
   if (seg === "bytes") return byteIds(text);
   const out = new IdBuffer();
-  const split = piecesOf(enc);
+  const pieces = split();
   const s = segmentersOf(enc);
   if (seg === "min-tokens") {
     const m = (s.min ??= new MinTokensSegmenter(vocabIndex(enc)));
-    split(text, (buf, a, b) => m.segmentPiece(buf, a, b, out));
+    pieces(text, (buf, a, b) => m.segmentPiece(buf, a, b, out));
   } else if (seg === "longest-first") {
     const m = (s.longest ??= new RankMerger(vocabIndex(enc), LONGEST_FIRST_KEY));
-    split(text, (buf, a, b) => m.segmentPiece(buf, a, b, out));
+    pieces(text, (buf, a, b) => m.segmentPiece(buf, a, b, out));
   } else {
     const p = options.p ?? 0;
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) throw new InvalidArgumentError(`segment: dropout p must be a number in [0, 1], got ${String(p)}`);
@@ -90,7 +100,7 @@ export function segment(enc: Encoding, text: string, options: SegmentOptions): U
     const rng = new SeededRandom(seed);
     const drop = p === 0 ? undefined : () => rng.next() < p;
     const stats = options.stats;
-    split(text, (buf, a, b) => m.segmentPiece(buf, a, b, out, drop, stats));
+    pieces(text, (buf, a, b) => m.segmentPiece(buf, a, b, out, drop, stats));
   }
   return out.take();
 }
