@@ -164,10 +164,11 @@ export class RankMerger {
 export const RANK_KEY: MergeKey = (id) => id;
 
 /**
- * LBPE's order ("LBPE: Long-token-first Tokenization to Improve Large Language
- * Models", arXiv 2411.05504, abstract and method section): tokens are generated "according to their reverse ranks of
- * token length rather than their ranks in the vocabulary" — the merge producing the longest
- * token (in bytes) comes first; among merges producing tokens of equal length, the vocabulary
- * rank decides, as in BPE.
+ * LBPE's order ("LBPE: Long-token-first Tokenization to Improve Large Language Models",
+ * arXiv 2411.05504, abstract and method): the encoding stage generates tokens "according to
+ * their reverse ranks of token length rather than their ranks in the vocabulary" — the merge
+ * producing the longest token (in bytes) comes first. The text read here does not say how
+ * tokens of equal length are ordered; they keep their vocabulary rank (BPE's order), then the
+ * leftmost pair goes first.
  */
 export const LONGEST_FIRST_KEY: MergeKey = (id, len) => (0x10000 - len) * 0x100000000 + id;
