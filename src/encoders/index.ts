@@ -1,7 +1,7 @@
 // Alternative segmentations of an Encoding's vocabulary: the same tokens, chosen differently
 // inside each pre-token. Entry point `segment`; one module per segmentation.
 
-import type { Encoding } from "../encoding.js";
+import type { Encoding } from "../index.js";
 import { InvalidArgumentError } from "../errors.js";
 import { byteIds, decodeByteIds } from "./bytes.js";
 import { IdBuffer } from "./id-buffer.js";

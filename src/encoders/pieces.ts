@@ -7,7 +7,7 @@
 // (src/js/engine.ts RegexJsEngine). When `encode(text, { segmentation })` is wired into
 // Encoding, it can pass its pattern straight to `piecesOf` and this lookup goes away.
 
-import type { Encoding } from "../encoding.js";
+import type { Encoding } from "../index.js";
 import { TokenmillError } from "../errors.js";
 import { nextPieceEnd, type PatternId } from "../js/pretokenize.js";
 

@@ -4,7 +4,7 @@
 // tiktoken-style encodings an ordinary token's id is its merge rank, so the same lookup gives
 // the BPE rank of any byte string.
 
-import type { Encoding } from "../encoding.js";
+import type { Encoding } from "../index.js";
 import { TokenmillError } from "../errors.js";
 
 /** Edges live in one open-addressing hash table keyed by (node, byte); the root is dense. */
