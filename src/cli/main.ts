@@ -16,6 +16,15 @@ import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
 import { CliError, UsageError, write, type CliIO } from "./io.js";
 import { loadTokenizerJson, resolveEncoding } from "./tokenizer.js";
+import { compareCommand } from "./commands/compare.js";
+
+/**
+ * Commands with options of their own: `tokenmill <command> [its options]`, the command word
+ * first. (count, encode and decode share the options of args.ts, which may come first.)
+ */
+const OWN_COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<number>> = {
+  compare: compareCommand,
+};
 
 export { parseArgs, USAGE } from "./args.js";
 export { lastSafeSplit } from "../text/cuts.js";
@@ -23,6 +32,22 @@ export type { CliIO, WritableLike } from "./io.js";
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const err = (msg: string): Promise<void> => write(io.stderr, `tokenmill: ${msg}\n`);
+  const own = argv.length > 0 && Object.hasOwn(OWN_COMMANDS, argv[0]!) ? OWN_COMMANDS[argv[0]!] : undefined;
+  if (own) {
+    try {
+      return await own(argv.slice(1), io);
+    } catch (e) {
+      if (e instanceof UsageError) {
+        await err(`${e.message}\nTry 'tokenmill ${argv[0]} --help'.`);
+        return 2;
+      }
+      if (e instanceof TokenmillError || e instanceof CliError) {
+        await err(e.message);
+        return 1;
+      }
+      throw e;
+    }
+  }
   let o: Options;
   try {
     o = parseArgs(argv);

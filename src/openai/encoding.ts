@@ -22,6 +22,30 @@ export interface EncodeOptions {
    * text as ordinary text (what `encodeOrdinary` does).
    */
   disallowedSpecial?: SpecialTokenSet;
+  /**
+   * How ordinary text is split into tokens of the vocabulary: "bpe" (default: exact, as the
+   * reference) or an alternative segmentation of the same vocabulary (README "Alternative
+   * segmentations"): "min-tokens", "longest-first", "dropout" (with `p`, `seed`), "bytes".
+   * Alternatives need the full `tokenmill` entry (they live in src/encoders/).
+   */
+  segmentation?: "bpe" | "min-tokens" | "longest-first" | "dropout" | "bytes";
+  /** "dropout": the probability of dropping each candidate merge, in [0, 1]. */
+  p?: number;
+  /** "dropout": the seed of its generator (an integer; same seed, same ids). */
+  seed?: number;
+}
+
+/** An alternative segmentation of ordinary text (see EncodeOptions.segmentation). */
+export type Segmenter = (enc: Encoding, text: string, options: EncodeOptions) => Uint32Array;
+
+// Alternative segmentations are a layer above the core (src/encoders/), which hands its entry
+// point over when it is loaded: the core never imports it, and the per-encoding entries, which
+// do not load it, stay small.
+let segmenter: Segmenter | undefined;
+
+/** Called once by src/encoders/ when it is loaded. */
+export function registerSegmenter(f: Segmenter): void {
+  segmenter = f;
 }
 
 // ignoreBOM: a text may begin with U+FEFF, and decode must give it back (the default strips it)
@@ -108,8 +132,28 @@ export class Encoding {
    */
   encode(text: string, options?: EncodeOptions): Uint32Array {
     checkText(text);
+    if (options?.segmentation !== undefined && options.segmentation !== "bpe") return this.encodeSegmented(text, options);
     const allowed = this.checkSpecial(text, options);
     if (allowed.size === 0) return this.core.encode(text);
+    return this.encodeAround(text, allowed, (t) => this.core.encode(t));
+  }
+
+  /** `encode` with an alternative segmentation of the ordinary text between special tokens. */
+  private encodeSegmented(text: string, options: EncodeOptions): Uint32Array {
+    if (!segmenter) {
+      throw new InvalidArgumentError(`segmentation ${JSON.stringify(options.segmentation)} needs the full "tokenmill" entry (import it, not only a per-encoding entry)`);
+    }
+    const allowed = this.checkSpecial(text, options);
+    if (options.segmentation === "bytes" && allowed.size > 0) {
+      throw new InvalidArgumentError('segmentation "bytes" gives byte values as ids, which special-token ids would collide with: use it without allowedSpecial');
+    }
+    const f = segmenter;
+    const ordinary = (t: string): Uint32Array => f(this, t, options);
+    return allowed.size === 0 ? ordinary(text) : this.encodeAround(text, allowed, ordinary);
+  }
+
+  /** The ids of the allowed special tokens in `text`, and `ordinary` of the text between them. */
+  private encodeAround(text: string, allowed: SpecialMatcher, ordinary: (text: string) => Uint32Array): Uint32Array {
     const parts: Uint32Array[] = [];
     let total = 0;
     let start = 0;
@@ -117,7 +161,7 @@ export class Encoding {
       const m = allowed.find(text, start);
       const end = m ? m.index : text.length;
       if (end > start) {
-        const ids = this.core.encode(text.slice(start, end));
+        const ids = ordinary(text.slice(start, end));
         parts.push(ids);
         total += ids.length;
       }
@@ -215,6 +259,7 @@ export class Encoding {
 
   private countUpTo(text: string, options: EncodeOptions | undefined, limit: number): number {
     checkText(text);
+    if (options?.segmentation !== undefined && options.segmentation !== "bpe") return this.encodeSegmented(text, options).length;
     const allowed = this.checkSpecial(text, options);
     let total = 0;
     let start = 0;
