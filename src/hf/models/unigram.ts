@@ -6,6 +6,7 @@
  */
 import { InvalidArgumentError } from "../../errors.js";
 import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
+import { serdeF64 } from "../serde-float.js";
 
 type Json = Record<string, unknown>;
 
@@ -29,8 +30,9 @@ export class UnigramModel implements TokenModel {
     v.forEach(([t, s], id) => {
       if (!this.ids.has(t)) this.ids.set(t, id);
       this.tokens[id] = t;
-      this.scores[id] = s;
-      if (s < min) min = s;
+      const score = serdeF64(s);
+      this.scores[id] = score;
+      if (score < min) min = score;
       if (t.length > maxLen) maxLen = t.length;
     });
     this.vocabSize = v.length;
