@@ -1,0 +1,207 @@
+// train(): corpus → word counts → merge loop → TrainedTokenizer. Classic mode reproduces HF
+// BpeTrainer's merges (rules in core.ts).
+import { InvalidArgumentError } from "../errors.js";
+import type { LoadOptions } from "../index.js";
+import { BYTE_TO_SYMBOL, HF_BYTE_ORDER } from "./byte-level.js";
+import { MAX_IDS, type CoreWords, type MergeCore } from "./core.js";
+import { JsMergeCore } from "./core-js.js";
+import { countWords, type InvalidUtf8Option, type TrainSource } from "./count.js";
+import { SpecialTokenCollisionError, VocabSizeError } from "./errors.js";
+import { resolvePattern, type PatternName } from "./patterns.js";
+import { TrainedTokenizer } from "./trained.js";
+import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
+
+export type TrainProgress =
+  | { phase: "count"; words: number; distinct: number; bytes: number }
+  | { phase: "merge"; merges: number; vocab: number; vocabSize: number; count: number };
+
+export interface TrainOptions {
+  /** Ids in the result: 256 bytes + merged tokens + special tokens (HF's vocab_size). */
+  vocabSize: number;
+  /** A pair merges only if it occurs at least this often (HF min_frequency; default 0). */
+  minFrequency?: number;
+  /** Added after the ordinary tokens, never split, never merged. */
+  specialTokens?: readonly string[];
+  /** Pre-tokenizer: "o200k" (default), "cl100k", "gpt2", "llama3", "none", or a regex string. */
+  pattern?: PatternName | (string & {});
+  /** The alphabet is the 256 bytes, so every input encodes; only true is supported. */
+  byteLevel?: boolean;
+  /** Ill-formed UTF-8 in files and byte streams: throw (default) or read as U+FFFD. */
+  invalidUtf8?: InvalidUtf8Option;
+  /** Called while words are counted and every 64 merges. */
+  onProgress?: (p: TrainProgress) => void;
+  /** Merge loop: "auto" (WASM where it runs, default), "wasm" or "js". */
+  engine?: "auto" | "wasm" | "js";
+  /** Name of the resulting Encoding. */
+  name?: string;
+  /** Passed to createEncoding for the result's Encoding. */
+  loadOptions?: LoadOptions;
+}
+
+const KNOWN_OPTIONS = new Set([
+  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "engine", "name", "loadOptions",
+]);
+
+interface Checked {
+  vocabSize: number;
+  minFrequency: number;
+  specialTokens: string[];
+  engine: "auto" | "wasm" | "js";
+}
+
+function checkOptions(options: TrainOptions): Checked {
+  if (options == null || typeof options !== "object") throw new InvalidArgumentError("train: options { vocabSize, ... } are required");
+  for (const k of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(k)) throw new InvalidArgumentError(`train: unknown option ${JSON.stringify(k)}`);
+  }
+  if (options.byteLevel === false) {
+    throw new InvalidArgumentError("train: byteLevel: false (a character alphabet) is not supported; the alphabet is the 256 bytes");
+  }
+  const specialTokens = [...(options.specialTokens ?? [])];
+  const seen = new Set<string>();
+  for (const t of specialTokens) {
+    if (typeof t !== "string" || t === "") throw new SpecialTokenCollisionError(String(t), "is not a non-empty string");
+    if (seen.has(t)) throw new SpecialTokenCollisionError(t, "is given twice");
+    seen.add(t);
+  }
+  const minimum = 256 + specialTokens.length;
+  const v = options.vocabSize;
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new VocabSizeError(v, minimum, "not an integer");
+  if (v < minimum) {
+    throw new VocabSizeError(v, minimum, `it must hold the 256 bytes and ${specialTokens.length} special token(s)`);
+  }
+  if (v > MAX_IDS) throw new VocabSizeError(v, minimum, `at most ${MAX_IDS} ids are supported`);
+  const minFrequency = options.minFrequency ?? 0;
+  if (typeof minFrequency !== "number" || !Number.isInteger(minFrequency) || minFrequency < 0) {
+    throw new InvalidArgumentError(`train: minFrequency ${String(minFrequency)} is not a non-negative integer`);
+  }
+  const engine = options.engine ?? "auto";
+  if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
+    throw new InvalidArgumentError(`train: engine ${JSON.stringify(engine)} is not "auto", "wasm" or "js"`);
+  }
+  const u = options.invalidUtf8 ?? "error";
+  if (u !== "error" && u !== "replace") throw new InvalidArgumentError(`train: invalidUtf8 ${JSON.stringify(u)} is not "error" or "replace"`);
+  return { vocabSize: v, minFrequency, specialTokens, engine };
+}
+
+/**
+ * Word counts → the cores' input. Words are sorted (UTF-16 order) so that the result does not
+ * depend on the order in which counts were gathered.
+ */
+export function wordsFromCounts(counts: Map<string, number>): CoreWords {
+  const keys = [...counts.keys()].sort();
+  const enc = new TextEncoder();
+  const utf8 = keys.map((k) => enc.encode(k));
+  let total = 0;
+  for (const u of utf8) total += u.length;
+  const symbols = new Uint32Array(total);
+  const starts = new Uint32Array(keys.length + 1);
+  const wc = new Float64Array(keys.length);
+  let o = 0;
+  for (let w = 0; w < keys.length; w++) {
+    starts[w] = o;
+    const u = utf8[w]!;
+    for (let i = 0; i < u.length; i++) symbols[o++] = BYTE_TO_SYMBOL[u[i]!]!;
+    wc[w] = counts.get(keys[w]!)!;
+  }
+  starts[keys.length] = o;
+  return { symbols, starts, counts: wc };
+}
+
+export interface MergeResult {
+  /** Token bytes by rank. */
+  tokens: Uint8Array[];
+  /** (left, right, result) rank triples. */
+  merges: Uint32Array;
+}
+
+/**
+ * The merge loop's driver: owns the vocabulary (so both cores share the token bookkeeping),
+ * asks the core for the next pair, names the merged token, tells the core to apply it.
+ */
+export function runMerges(
+  core: MergeCore,
+  maxTokens: number,
+  minFrequency: number,
+  progress?: (merges: number, vocab: number, count: number) => void,
+): MergeResult {
+  // Internal ids: the alphabet in HF order (0..255), then merged tokens; the key is the token's
+  // bytes as a latin1 string.
+  const spell: string[] = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
+  const index = new Map<string, number>(spell.map((s, i) => [s, i]));
+  const merges: number[] = [];
+  while (spell.length < maxTokens) {
+    if (!core.next(minFrequency)) break;
+    const s = spell[core.a]! + spell[core.b]!;
+    let id = index.get(s);
+    if (id === undefined) {
+      id = spell.length;
+      spell.push(s);
+      index.set(s, id);
+    }
+    merges.push(core.a, core.b, id);
+    core.apply(id);
+    if (progress && (merges.length / 3) % 64 === 0) progress(merges.length / 3, spell.length, core.count);
+  }
+  const rank = (id: number): number => (id < 256 ? HF_BYTE_ORDER[id]! : id);
+  const tokens = new Array<Uint8Array>(spell.length);
+  for (let id = 0; id < spell.length; id++) {
+    const s = spell[id]!;
+    const t = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) t[i] = s.charCodeAt(i);
+    tokens[rank(id)] = t;
+  }
+  return { tokens, merges: Uint32Array.from(merges, rank) };
+}
+
+export function createMergeCore(words: CoreWords, engine: "auto" | "wasm" | "js"): MergeCore {
+  if (engine === "js" || (engine === "auto" && !wasmAvailable())) return new JsMergeCore(words);
+  return createWasmMergeCore(words);
+}
+
+/**
+ * Trains a byte-level BPE vocabulary.
+ *
+ * `source`: a string (one sequence), an iterable of strings (each one sequence), a Node
+ * stream / async iterable of text or UTF-8 bytes (read line by line), or `{ files: [...] }`
+ * (each file read line by line, like HF `Tokenizer.train(files)`).
+ *
+ * @example const tok = await train({ files: ["corpus.txt"] }, { vocabSize: 8000, pattern: "o200k" });
+ *          tok.encode("hello world"); fs.writeFileSync("mine.tiktoken", tok.toTiktokenFile());
+ * @throws EmptyCorpusError, VocabSizeError, SpecialTokenCollisionError, PatternSyntaxError,
+ *         CorpusUtf8Error, CorpusReadError, InvalidArgumentError.
+ */
+export async function train(source: TrainSource, options: TrainOptions): Promise<TrainedTokenizer> {
+  const opts = checkOptions(options);
+  const pattern = resolvePattern(options.pattern);
+  const onProgress = options.onProgress;
+  const counts = await countWords(
+    source,
+    pattern,
+    options.invalidUtf8 ?? "error",
+    onProgress && ((p) => onProgress({ phase: "count", ...p })),
+  );
+  const words = wordsFromCounts(counts);
+  counts.clear();
+  const core = createMergeCore(words, opts.engine);
+  const maxTokens = opts.vocabSize - opts.specialTokens.length;
+  let result: MergeResult;
+  try {
+    result = runMerges(
+      core,
+      maxTokens,
+      opts.minFrequency,
+      onProgress && ((merges, vocab, count) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count })),
+    );
+  } finally {
+    core.dispose();
+  }
+  return new TrainedTokenizer({
+    name: options.name ?? "trained",
+    tokens: result.tokens,
+    merges: result.merges,
+    specialTokens: opts.specialTokens,
+    pattern,
+    loadOptions: options.loadOptions,
+  });
+}
