@@ -4,7 +4,7 @@
 // - `hfRegex`: what tokenizer.json's Split pre-tokenizer gets (Oniguruma reads tiktoken's);
 // - `js`: a JS RegExp that splits text the same way, for counting words. JS `\s` is not
 //   White_Space (it adds U+FEFF and lacks U+0085), and JS has no `(?i:...)` group before
-//   Node 23, so both are spelled out.
+//   Node 23, so both are spelled out (case folding also takes U+017F ſ for s).
 import { PatternSyntaxError } from "./errors.js";
 
 const R50K = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
@@ -31,7 +31,7 @@ export interface TrainPattern {
 
 function toJs(src: string): string {
   return src
-    .replace(/\(\?i:'s\|'t\|'re\|'ve\|'m\|'ll\|'d\)/g, "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])")
+    .replace(/\(\?i:'s\|'t\|'re\|'ve\|'m\|'ll\|'d\)/g, "(?:'[sSſ]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])")
     .replace(/\\s/g, "\\p{White_Space}")
     .replace(/\\S/g, "\\P{White_Space}");
 }

@@ -113,6 +113,8 @@ export interface MergeResult {
   tokens: Uint8Array[];
   /** (left, right, result) rank triples. */
   merges: Uint32Array;
+  /** The pair count of each merge when it was made. */
+  counts: Float64Array;
 }
 
 /**
@@ -130,6 +132,7 @@ export function runMerges(
   const spell: string[] = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
   const index = new Map<string, number>(spell.map((s, i) => [s, i]));
   const merges: number[] = [];
+  const counts: number[] = [];
   while (spell.length < maxTokens) {
     if (!core.next(minFrequency)) break;
     const s = spell[core.a]! + spell[core.b]!;
@@ -140,6 +143,7 @@ export function runMerges(
       index.set(s, id);
     }
     merges.push(core.a, core.b, id);
+    counts.push(core.count);
     core.apply(id);
     if (progress && (merges.length / 3) % 64 === 0) progress(merges.length / 3, spell.length, core.count);
   }
@@ -151,7 +155,7 @@ export function runMerges(
     for (let i = 0; i < s.length; i++) t[i] = s.charCodeAt(i);
     tokens[rank(id)] = t;
   }
-  return { tokens, merges: Uint32Array.from(merges, rank) };
+  return { tokens, merges: Uint32Array.from(merges, rank), counts: Float64Array.from(counts) };
 }
 
 export function createMergeCore(words: CoreWords, engine: "auto" | "wasm" | "js"): MergeCore {
@@ -200,6 +204,7 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     name: options.name ?? "trained",
     tokens: result.tokens,
     merges: result.merges,
+    mergeCounts: result.counts,
     specialTokens: opts.specialTokens,
     pattern,
     loadOptions: options.loadOptions,

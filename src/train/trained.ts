@@ -23,6 +23,7 @@ export interface TrainedTokenizerParts {
   tokens: Uint8Array[];
   /** Merges in training order: (left rank, right rank, result rank) triples. */
   merges: Uint32Array;
+  mergeCounts: Float64Array;
   specialTokens: string[];
   pattern: TrainPattern;
   loadOptions?: LoadOptions;
@@ -34,6 +35,8 @@ export class TrainedTokenizer {
   readonly tokens: readonly Uint8Array[];
   /** (left, right, result) rank triples in the order training made them. */
   readonly merges: Uint32Array;
+  /** How often each merge's pair occurred in the corpus when it was made. */
+  readonly mergeCounts: Float64Array;
   /** Special token → id (after all ordinary tokens). */
   readonly specialTokens: Readonly<Record<string, number>>;
   /** The tiktoken pattern string (`pat_str`). */
@@ -48,6 +51,7 @@ export class TrainedTokenizer {
     this.name = parts.name;
     this.tokens = parts.tokens;
     this.merges = parts.merges;
+    this.mergeCounts = parts.mergeCounts;
     this.pattern = parts.pattern;
     this.patStr = parts.pattern.patStr;
     this.loadOptions = parts.loadOptions;
