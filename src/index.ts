@@ -49,3 +49,4 @@ export {
   type TokenizerPoolOptions,
   type BatchOptions,
 } from "./pool.js";
+export * from "./train/index.js";
