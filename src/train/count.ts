@@ -10,7 +10,6 @@
 //
 // Memory: the table of distinct words (their text and a count) plus one line (or one string)
 // at a time plus one read chunk (1 MiB): the corpus itself is never held.
-import { createReadStream } from "node:fs";
 import { CorpusReadError, CorpusUtf8Error, EmptyCorpusError } from "./errors.js";
 import { InvalidArgumentError } from "../errors.js";
 import { forEachPiece, type TrainPattern } from "./patterns.js";
@@ -169,6 +168,12 @@ export async function countWords(
   } else if (source && typeof source === "object" && "files" in source && !(Symbol.iterator in source)) {
     const files = source.files;
     if (!Array.isArray(files)) throw new InvalidArgumentError("train: { files } must be an array of paths");
+    // Looked up at run time, not imported: this module is in the main entry, which browsers and
+    // bundlers load too.
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const fs = proc?.getBuiltinModule?.("node:fs") as typeof import("node:fs") | undefined;
+    if (!fs) throw new InvalidArgumentError("train: { files } needs Node's fs; pass a stream or strings elsewhere");
+    const createReadStream = fs.createReadStream;
     for (const file of files) {
       if (typeof file !== "string") throw new InvalidArgumentError(`train: file path ${String(file)} is not a string`);
       const stream = createReadStream(file, { highWaterMark: CHUNK });
