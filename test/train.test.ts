@@ -60,6 +60,10 @@ describe("sources and determinism", () => {
     // the lines as separate strings are the same sequences
     const lines = text.match(/[^\n]*\n|[^\n]+$/g)!;
     expect((await train(lines, opts)).merges).toEqual(ref.merges);
+    // and whatever the number of counting threads (each file is one block: 3 blocks)
+    const three = [file, file, file];
+    const one = (await train({ files: three }, { ...opts, threads: 1 })).toTiktokenFile();
+    for (const threads of [2, 3]) expect((await train({ files: three }, { ...opts, threads })).toTiktokenFile()).toBe(one);
     // the toTiktokenFile bytes are the same whatever the source
     expect((await train(gen(chunks(bytes, 9)), opts)).toTiktokenFile()).toBe(ref.toTiktokenFile());
   });
@@ -163,6 +167,7 @@ describe("bad input: typed errors", () => {
 
   it("other bad arguments", async () => {
     await expect(train("abc", { vocabSize: 300, minFrequency: -1 })).rejects.toThrow(InvalidArgumentError);
+    await expect(train("abc", { vocabSize: 300, threads: 0 })).rejects.toThrow(/threads/);
     await expect(train("abc", { vocabSize: 300, vocab: 3 } as never)).rejects.toThrow(/unknown option "vocab"/);
     await expect(train("abc", { vocabSize: 300, byteLevel: false })).rejects.toThrow(InvalidArgumentError);
     await expect(train(42 as never, { vocabSize: 300 })).rejects.toThrow(InvalidArgumentError);

@@ -12,7 +12,9 @@
 // at a time plus one read chunk (1 MiB): the corpus itself is never held.
 import { CorpusReadError, CorpusUtf8Error, EmptyCorpusError } from "./errors.js";
 import { InvalidArgumentError } from "../errors.js";
-import { forEachPiece, type TrainPattern } from "./patterns.js";
+import type { TrainPattern } from "./patterns.js";
+import { countInto } from "./count-kernel.js";
+import { WorkerCounter, workerThreads } from "./count-workers.js";
 
 /** The corpus: see train(). */
 export type TrainSource =
@@ -32,37 +34,52 @@ export interface CountProgress {
   bytes: number;
 }
 
-export class WordCounter {
+/** Counts on the calling thread, or hands blocks of lines to counting workers. */
+class Counter {
   readonly counts = new Map<string, number>();
-  words = 0;
   bytes = 0;
+  private localWords = 0;
   private readonly re: RegExp;
-  private readonly add = (piece: string): void => {
-    this.counts.set(piece, (this.counts.get(piece) ?? 0) + 1);
-    this.words++;
-  };
+  private workers: WorkerCounter | undefined;
 
-  constructor(pattern: TrainPattern) {
+  constructor(
+    private readonly pattern: TrainPattern,
+    private readonly threads: number,
+  ) {
     this.re = pattern.compile();
+  }
+
+  get words(): number {
+    return this.localWords + (this.workers?.words ?? 0);
   }
 
   /** Counts the pre-tokens of one sequence. */
   addSequence(text: string): void {
-    if (text.length !== 0) forEachPiece(this.re, text, this.add);
+    this.localWords += countInto(this.re, text, false, this.counts);
   }
 
   /** Counts each line (with its "\n") of a block of whole lines as one sequence. */
-  addLines(block: string): void {
-    let start = 0;
-    for (;;) {
-      const nl = block.indexOf("\n", start);
-      if (nl < 0) break;
-      this.addSequence(block.slice(start, nl + 1));
-      start = nl + 1;
+  async addLines(block: string): Promise<void> {
+    if (this.threads > 1 && this.workers === undefined && block.length >= WORKER_MIN_BLOCK) {
+      const wt = workerThreads();
+      if (wt) this.workers = new WorkerCounter(wt, this.threads, this.pattern.jsSource);
     }
-    if (start < block.length) this.addSequence(block.slice(start));
+    if (this.workers) await this.workers.addLines(block);
+    else this.localWords += countInto(this.re, block, true, this.counts);
+  }
+
+  async finish(): Promise<void> {
+    if (this.workers) await this.workers.finish(this.counts);
+  }
+
+  dispose(): void {
+    this.workers?.dispose();
   }
 }
+
+// Blocks smaller than this (a whole small file, say) are counted in place: starting workers
+// costs more than it saves.
+const WORKER_MIN_BLOCK = 256 * 1024;
 
 /** Offset and bytes of the first ill-formed UTF-8 sequence in `b` (or of a truncated last one). */
 export function firstInvalidUtf8(b: Uint8Array): { offset: number; bytes: Uint8Array } | undefined {
@@ -104,7 +121,7 @@ const CHUNK = 1 << 20;
  * each chunk (a "\n" byte is never inside a UTF-8 sequence), so each decode is of whole lines.
  */
 async function countStream(
-  counter: WordCounter,
+  counter: Counter,
   stream: AsyncIterable<string | Uint8Array>,
   name: string,
   invalidUtf8: InvalidUtf8Option,
@@ -134,12 +151,12 @@ async function countStream(
       continue;
     }
     const block = concat(carry, chunk.subarray(0, nl + 1));
-    counter.addLines(decode(block, carryStart));
+    await counter.addLines(decode(block, carryStart));
     carryStart += block.length;
     carry = chunk.slice(nl + 1);
     onChunk();
   }
-  if (carry.length) counter.addLines(decode(carry, carryStart));
+  if (carry.length) await counter.addLines(decode(carry, carryStart));
   onChunk();
 }
 
@@ -156,9 +173,27 @@ export async function countWords(
   source: TrainSource,
   pattern: TrainPattern,
   invalidUtf8: InvalidUtf8Option,
+  threads: number,
   progress?: (p: CountProgress) => void,
 ): Promise<Map<string, number>> {
-  const counter = new WordCounter(pattern);
+  const counter = new Counter(pattern, threads);
+  try {
+    await countSource(counter, source, invalidUtf8, progress);
+    await counter.finish();
+  } finally {
+    counter.dispose();
+  }
+  progress?.({ words: counter.words, distinct: counter.counts.size, bytes: counter.bytes });
+  if (counter.counts.size === 0) throw new EmptyCorpusError(counter.bytes ? "no pre-token in it" : "no text");
+  return counter.counts;
+}
+
+async function countSource(
+  counter: Counter,
+  source: TrainSource,
+  invalidUtf8: InvalidUtf8Option,
+  progress: ((p: CountProgress) => void) | undefined,
+): Promise<void> {
   const report = progress
     ? () => progress({ words: counter.words, distinct: counter.counts.size, bytes: counter.bytes })
     : () => {};
@@ -204,7 +239,4 @@ export async function countWords(
       "train: source must be a string, an iterable of strings, an async iterable or stream of text/bytes, or { files: [...] }",
     );
   }
-  report();
-  if (counter.counts.size === 0) throw new EmptyCorpusError(counter.bytes ? "no pre-token in it" : "no text");
-  return counter.counts;
 }

@@ -25,6 +25,8 @@ export interface TrainPattern {
   patStr: string;
   /** undefined for "none": tokenizer.json gets no Split. */
   hfRegex: string | undefined;
+  /** The JS RegExp source (flags "gu") that splits like patStr. */
+  jsSource: string;
   /** A fresh global RegExp (callers keep their own, lastIndex is state). */
   compile(): RegExp;
 }
@@ -38,7 +40,7 @@ function toJs(src: string): string {
 
 function named(name: PatternName, patStr: string, hfRegex: string | undefined): TrainPattern {
   const js = toJs(patStr);
-  return { name, patStr, hfRegex, compile: () => new RegExp(js, "gu") };
+  return { name, patStr, hfRegex, jsSource: js, compile: () => new RegExp(js, "gu") };
 }
 
 /**
@@ -58,7 +60,7 @@ export function resolvePattern(pattern: string | undefined): TrainPattern {
     case "gpt2":
       return named("gpt2", R50K, R50K);
     case "none":
-      return { name: "none", patStr: WHOLE, hfRegex: undefined, compile: () => new RegExp(WHOLE, "gu") };
+      return { name: "none", patStr: WHOLE, hfRegex: undefined, jsSource: WHOLE, compile: () => new RegExp(WHOLE, "gu") };
   }
   const src = pattern as string;
   if (typeof src !== "string" || src === "") throw new PatternSyntaxError(String(src), "expected a non-empty string");
@@ -69,29 +71,5 @@ export function resolvePattern(pattern: string | undefined): TrainPattern {
     throw new PatternSyntaxError(src, (e as Error).message);
   }
   if (re.test("")) throw new PatternSyntaxError(src, "it matches the empty string, so it would not advance");
-  return { name: "custom", patStr: src, hfRegex: src, compile: () => new RegExp(src, "gu") };
-}
-
-/**
- * Calls `emit` with each pre-token of `text`, HF Split "Isolated" style: the matches, and the
- * text between matches as words of their own (the named patterns match every character, so
- * for them there is nothing between).
- */
-export function forEachPiece(re: RegExp, text: string, emit: (piece: string) => void): void {
-  re.lastIndex = 0;
-  let last = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    const start = m.index;
-    const s = m[0];
-    if (s.length === 0) {
-      // A custom pattern that matches empty somewhere (not at ""): step over one code point.
-      re.lastIndex = start + ((text.codePointAt(start) ?? 0) > 0xffff ? 2 : 1);
-      continue;
-    }
-    if (start > last) emit(text.slice(last, start));
-    emit(s);
-    last = start + s.length;
-  }
-  if (last < text.length) emit(text.slice(last));
+  return { name: "custom", patStr: src, hfRegex: src, jsSource: src, compile: () => new RegExp(src, "gu") };
 }
