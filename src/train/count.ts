@@ -41,12 +41,16 @@ class Counter {
   private localWords = 0;
   private readonly re: RegExp;
   private workers: WorkerCounter | undefined;
+  /** Tables of further patterns over the same sequences (SuperBPE's second stage). */
+  readonly extra: Array<{ re: RegExp; counts: Map<string, number> }>;
 
   constructor(
     private readonly pattern: TrainPattern,
     private readonly threads: number,
+    extraPatterns: readonly TrainPattern[],
   ) {
     this.re = pattern.compile();
+    this.extra = extraPatterns.map((p) => ({ re: p.compile(), counts: new Map() }));
   }
 
   get words(): number {
@@ -56,10 +60,12 @@ class Counter {
   /** Counts the pre-tokens of one sequence. */
   addSequence(text: string): void {
     this.localWords += countInto(this.re, text, false, this.counts);
+    for (const x of this.extra) countInto(x.re, text, false, x.counts);
   }
 
   /** Counts each line (with its "\n") of a block of whole lines as one sequence. */
   async addLines(block: string): Promise<void> {
+    for (const x of this.extra) countInto(x.re, block, true, x.counts);
     if (this.threads > 1 && this.workers === undefined && block.length >= WORKER_MIN_BLOCK) {
       const wt = workerThreads();
       if (wt) this.workers = new WorkerCounter(wt, this.threads, this.pattern.jsSource);
@@ -168,15 +174,20 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Counts the words of a whole source; `progress` after each chunk, sequence or file. */
+/**
+ * Counts the words of a whole source; `progress` after each chunk, sequence or file. With
+ * `extraPatterns`, the same sequences are also counted with each of them (on this thread),
+ * and their tables follow the first in the result.
+ */
 export async function countWords(
   source: TrainSource,
   pattern: TrainPattern,
   invalidUtf8: InvalidUtf8Option,
   threads: number,
   progress?: (p: CountProgress) => void,
-): Promise<Map<string, number>> {
-  const counter = new Counter(pattern, threads);
+  extraPatterns: readonly TrainPattern[] = [],
+): Promise<Map<string, number>[]> {
+  const counter = new Counter(pattern, threads, extraPatterns);
   try {
     await countSource(counter, source, invalidUtf8, progress);
     await counter.finish();
@@ -185,7 +196,7 @@ export async function countWords(
   }
   progress?.({ words: counter.words, distinct: counter.counts.size, bytes: counter.bytes });
   if (counter.counts.size === 0) throw new EmptyCorpusError(counter.bytes ? "no pre-token in it" : "no text");
-  return counter.counts;
+  return [counter.counts, ...counter.extra.map((x) => x.counts)];
 }
 
 async function countSource(

@@ -20,11 +20,13 @@ const WHOLE = "[\\s\\S]+";
 export type PatternName = "o200k" | "cl100k" | "gpt2" | "llama3" | "none";
 
 export interface TrainPattern {
-  /** The name given, or "custom". */
-  name: PatternName | "custom";
+  /** The name given, or "custom" ("superbpe": SuperBPE's second stage). */
+  name: PatternName | "custom" | "superbpe";
   patStr: string;
   /** undefined for "none": tokenizer.json gets no Split. */
   hfRegex: string | undefined;
+  /** tokenizer.json pre-tokenizers before ByteLevel, where one Split of hfRegex does not say it. */
+  hfPreTokenizers?: object[];
   /** The JS RegExp source (flags "gu") that splits like patStr. */
   jsSource: string;
   /** A fresh global RegExp (callers keep their own, lastIndex is state). */

@@ -9,6 +9,7 @@ import { countWords, type InvalidUtf8Option, type TrainSource } from "./count.js
 import { SpecialTokenCollisionError, VocabSizeError } from "./errors.js";
 import { resolvePattern, type PatternName } from "./patterns.js";
 import { TrainedTokenizer } from "./trained.js";
+import { SUPERBPE_STAGE2, stage2Words } from "./superbpe.js";
 import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
 
 export type TrainProgress =
@@ -39,6 +40,12 @@ export interface TrainOptions {
   threads?: number;
   /** Merge loop: "auto" (WASM where it runs, default), "wasm" or "js". */
   engine?: "auto" | "wasm" | "js";
+  /**
+   * SuperBPE (arXiv 2503.13423): train with `pattern` until the vocabulary has
+   * `transitionVocabSize` ids, then without whitespace pre-tokenization up to vocabSize, so
+   * that tokens can span words. The result's pattern is the second stage's.
+   */
+  superBpe?: { transitionVocabSize: number };
   /** Name of the resulting Encoding. */
   name?: string;
   /** Passed to createEncoding for the result's Encoding. */
@@ -46,11 +53,12 @@ export interface TrainOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "name", "loadOptions",
+  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "name", "loadOptions",
 ]);
 
 interface Checked {
   threads: number;
+  transition: number | undefined;
   vocabSize: number;
   minFrequency: number;
   specialTokens: string[];
@@ -93,7 +101,17 @@ function checkOptions(options: TrainOptions): Checked {
   if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > 256) {
     throw new InvalidArgumentError(`train: threads ${String(threads)} is not an integer in [1, 256]`);
   }
-  return { vocabSize: v, minFrequency, specialTokens, engine, threads };
+  let transition: number | undefined;
+  if (options.superBpe !== undefined) {
+    const t = options.superBpe?.transitionVocabSize;
+    if (typeof t !== "number" || !Number.isInteger(t) || t < minimum || t > v) {
+      throw new InvalidArgumentError(
+        `train: superBpe.transitionVocabSize ${String(t)} must be an integer in [${minimum}, vocabSize ${v}]`,
+      );
+    }
+    transition = t;
+  }
+  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition };
 }
 
 function defaultThreads(): number {
@@ -144,22 +162,34 @@ export interface MergeResult {
   counts: Float64Array;
 }
 
+/** The driver's state in internal ids (alphabet in HF order, then merged tokens). */
+export interface MergeState {
+  /** Each token's bytes as a latin1 string. */
+  spell: string[];
+  index: Map<string, number>;
+  /** (a, b, result) internal id triples. */
+  merges: number[];
+  counts: number[];
+}
+
+export function initialState(): MergeState {
+  const spell = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
+  return { spell, index: new Map(spell.map((s, i) => [s, i])), merges: [], counts: [] };
+}
+
 /**
  * The merge loop's driver: owns the vocabulary (so both cores share the token bookkeeping),
- * asks the core for the next pair, names the merged token, tells the core to apply it.
+ * asks the core for the next pair, names the merged token, tells the core to apply it. Goes on
+ * from `state` (SuperBPE's second stage continues the first one's).
  */
 export function runMerges(
   core: MergeCore,
   maxTokens: number,
   minFrequency: number,
   progress?: (merges: number, vocab: number, count: number) => void,
-): MergeResult {
-  // Internal ids: the alphabet in HF order (0..255), then merged tokens; the key is the token's
-  // bytes as a latin1 string.
-  const spell: string[] = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
-  const index = new Map<string, number>(spell.map((s, i) => [s, i]));
-  const merges: number[] = [];
-  const counts: number[] = [];
+  state: MergeState = initialState(),
+): MergeState {
+  const { spell, index, merges, counts } = state;
   while (spell.length < maxTokens) {
     if (!core.next(minFrequency)) break;
     const s = spell[core.a]! + spell[core.b]!;
@@ -174,6 +204,12 @@ export function runMerges(
     core.apply(id);
     if (progress && (merges.length / 3) % 64 === 0) progress(merges.length / 3, spell.length, core.count);
   }
+  return state;
+}
+
+/** Internal ids → ranks (bytes in byte order first). */
+export function toResult(state: MergeState): MergeResult {
+  const { spell, merges, counts } = state;
   const rank = (id: number): number => (id < 256 ? HF_BYTE_ORDER[id]! : id);
   const tokens = new Array<Uint8Array>(spell.length);
   for (let id = 0; id < spell.length; id++) {
@@ -206,35 +242,37 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
   const opts = checkOptions(options);
   const pattern = resolvePattern(options.pattern);
   const onProgress = options.onProgress;
-  const counts = await countWords(
+  const stage2 = opts.transition !== undefined ? SUPERBPE_STAGE2 : undefined;
+  const [counts, counts2] = await countWords(
     source,
     pattern,
     options.invalidUtf8 ?? "error",
     opts.threads,
     onProgress && ((p) => onProgress({ phase: "count", ...p })),
+    stage2 ? [stage2] : [],
   );
-  const words = wordsFromCounts(counts);
-  counts.clear();
-  const core = createMergeCore(words, opts.engine);
   const maxTokens = opts.vocabSize - opts.specialTokens.length;
-  let result: MergeResult;
-  try {
-    result = runMerges(
-      core,
-      maxTokens,
-      opts.minFrequency,
-      onProgress && ((merges, vocab, count) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count })),
-    );
-  } finally {
-    core.dispose();
-  }
+  const report =
+    onProgress && ((merges: number, vocab: number, count: number) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count }));
+  const loop = (words: CoreWords, until: number, state?: MergeState): MergeState => {
+    const core = createMergeCore(words, opts.engine);
+    try {
+      return runMerges(core, until, opts.minFrequency, report, state);
+    } finally {
+      core.dispose();
+    }
+  };
+  let state = loop(wordsFromCounts(counts!), stage2 ? opts.transition! - opts.specialTokens.length : maxTokens);
+  counts!.clear();
+  if (stage2) state = loop(stage2Words(counts2!, state), maxTokens, state);
+  const result = toResult(state);
   return new TrainedTokenizer({
     name: options.name ?? "trained",
     tokens: result.tokens,
     merges: result.merges,
     mergeCounts: result.counts,
     specialTokens: opts.specialTokens,
-    pattern,
+    pattern: stage2 ?? pattern,
     loadOptions: options.loadOptions,
   });
 }

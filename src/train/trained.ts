@@ -99,13 +99,12 @@ export class TrainedTokenizer {
     const merges: [string, string][] = [];
     for (let i = 0; i < this.merges.length; i += 3) merges.push([spell[this.merges[i]!]!, spell[this.merges[i + 1]!]!]);
     const byteLevel = { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false };
-    const preTokenizer =
-      this.pattern.hfRegex === undefined
-        ? byteLevel
-        : {
-            type: "Sequence",
-            pretokenizers: [{ type: "Split", pattern: { Regex: this.pattern.hfRegex }, behavior: "Isolated", invert: false }, byteLevel],
-          };
+    const before =
+      this.pattern.hfPreTokenizers ??
+      (this.pattern.hfRegex === undefined
+        ? []
+        : [{ type: "Split", pattern: { Regex: this.pattern.hfRegex }, behavior: "Isolated", invert: false }]);
+    const preTokenizer = before.length === 0 ? byteLevel : { type: "Sequence", pretokenizers: [...before, byteLevel] };
     const json = {
       version: "1.0",
       truncation: null,
