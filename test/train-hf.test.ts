@@ -23,7 +23,7 @@ import { HF_DEFAULT_VOCAB, hf, hfPreTokenizer, hfTrain, type HfTrained } from ".
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tm-train-hf-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-const corpus = buildCorpus({ sizeBytes: 250_000, write: false }) as Record<string, string>;
+const corpus = buildCorpus({ sizeBytes: 160_000, write: false }) as Record<string, string>;
 const files: Record<string, string> = {};
 for (const kind of ["prose", "multilingual", "code"]) {
   files[kind] = path.join(dir, `${kind}.txt`);
@@ -70,7 +70,7 @@ describe("merges equal to HF BpeTrainer's", () => {
   ];
   it.each(cases)("%s pattern, %j, %s merge loop", async (pattern, which, engine) => {
     const ref = reference(pattern, which);
-    expect(ref.merges.length).toBeGreaterThan(5000);
+    expect(ref.merges.length).toBeGreaterThan(4000);
     const tok = await train({ files: which }, { vocabSize: HF_DEFAULT_VOCAB - hfAlphabet(ref) + 256, pattern, engine });
     expect(firstMismatch(spelled(tok), ref.merges)).toBeUndefined();
     expect(tok.duplicateMerges).toBe(0);
@@ -78,7 +78,7 @@ describe("merges equal to HF BpeTrainer's", () => {
 
   it("a smaller vocabulary gives a prefix of the merges", async () => {
     const ref = reference("o200k", all);
-    for (const vocabSize of [256, 257, 300, 1000, 4321]) {
+    for (const vocabSize of [256, 257, 1000, 4321]) {
       const tok = await train({ files: all }, { vocabSize, pattern: "o200k" });
       expect(tok.merges.length / 3).toBe(vocabSize - 256);
       expect(firstMismatch(spelled(tok), ref.merges.slice(0, vocabSize - 256))).toBeUndefined();
@@ -88,7 +88,7 @@ describe("merges equal to HF BpeTrainer's", () => {
   it("minFrequency cuts the merges where the pair count falls below it (HF min_frequency)", async () => {
     const ref = reference("o200k", all);
     const full = await train({ files: all }, { vocabSize: HF_DEFAULT_VOCAB - hfAlphabet(ref) + 256, pattern: "o200k" });
-    for (const m of [2, 5, 40]) {
+    for (const m of [2, 40]) {
       const cut = full.mergeCounts.findIndex((c) => c < m);
       expect(cut).toBeGreaterThan(0);
       const tok = await train({ files: all }, { vocabSize: 1_000_000, pattern: "o200k", minFrequency: m });
@@ -125,7 +125,7 @@ describe("tie-breaks on small random corpora (exhaustive training)", () => {
           expect(tok.tokens.length - 256).toBe(Object.keys(ref.vocab).length - hfAlphabet(ref));
         }
       }),
-      { numRuns: 40, seed: 14 },
+      { numRuns: 25, seed: 14 },
     );
   });
 });
