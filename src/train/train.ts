@@ -1,0 +1,278 @@
+// train(): corpus → word counts → merge loop → TrainedTokenizer. Classic mode reproduces HF
+// BpeTrainer's merges (rules in core.ts).
+import { InvalidArgumentError } from "../errors.js";
+import type { LoadOptions } from "../index.js";
+import { BYTE_TO_SYMBOL, HF_BYTE_ORDER } from "./byte-level.js";
+import { MAX_IDS, type CoreWords, type MergeCore } from "./core.js";
+import { JsMergeCore } from "./core-js.js";
+import { countWords, type InvalidUtf8Option, type TrainSource } from "./count.js";
+import { SpecialTokenCollisionError, VocabSizeError } from "./errors.js";
+import { resolvePattern, type PatternName } from "./patterns.js";
+import { TrainedTokenizer } from "./trained.js";
+import { SUPERBPE_STAGE2, stage2Words } from "./superbpe.js";
+import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
+
+export type TrainProgress =
+  | { phase: "count"; words: number; distinct: number; bytes: number }
+  | { phase: "merge"; merges: number; vocab: number; vocabSize: number; count: number };
+
+export interface TrainOptions {
+  /** Ids in the result: 256 bytes + merged tokens + special tokens (HF's vocab_size). */
+  vocabSize: number;
+  /** A pair merges only if it occurs at least this often (HF min_frequency; default 0). */
+  minFrequency?: number;
+  /** Added after the ordinary tokens, never split, never merged. */
+  specialTokens?: readonly string[];
+  /** Pre-tokenizer: "o200k" (default), "cl100k", "gpt2", "llama3", "none", or a regex string. */
+  pattern?: PatternName | (string & {});
+  /** The alphabet is the 256 bytes, so every input encodes; only true is supported. */
+  byteLevel?: boolean;
+  /** Ill-formed UTF-8 in files and byte streams: throw (default) or read as U+FFFD. */
+  invalidUtf8?: InvalidUtf8Option;
+  /** Called while words are counted and every 64 merges. */
+  onProgress?: (p: TrainProgress) => void;
+  /**
+   * Worker threads counting the words of files and streams; 1 counts on the calling thread.
+   * Default: 1 on machines of up to 2 cores (there the main thread's reading, decoding and
+   * copying to the workers ate the gain: bench/train.mjs), else cores - 1, at most 8. The
+   * result does not depend on it.
+   */
+  threads?: number;
+  /** Merge loop: "auto" (WASM where it runs, default), "wasm" or "js". */
+  engine?: "auto" | "wasm" | "js";
+  /**
+   * SuperBPE (arXiv 2503.13423): train with `pattern` until the vocabulary has
+   * `transitionVocabSize` ids, then without whitespace pre-tokenization up to vocabSize, so
+   * that tokens can span words. The result's pattern is the second stage's.
+   */
+  superBpe?: { transitionVocabSize: number };
+  /** Name of the resulting Encoding. */
+  name?: string;
+  /** Passed to createEncoding for the result's Encoding. */
+  loadOptions?: LoadOptions;
+}
+
+const KNOWN_OPTIONS = new Set([
+  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "name", "loadOptions",
+]);
+
+interface Checked {
+  threads: number;
+  transition: number | undefined;
+  vocabSize: number;
+  minFrequency: number;
+  specialTokens: string[];
+  engine: "auto" | "wasm" | "js";
+}
+
+function checkOptions(options: TrainOptions): Checked {
+  if (options == null || typeof options !== "object") throw new InvalidArgumentError("train: options { vocabSize, ... } are required");
+  for (const k of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(k)) throw new InvalidArgumentError(`train: unknown option ${JSON.stringify(k)}`);
+  }
+  if (options.byteLevel === false) {
+    throw new InvalidArgumentError("train: byteLevel: false (a character alphabet) is not supported; the alphabet is the 256 bytes");
+  }
+  const specialTokens = [...(options.specialTokens ?? [])];
+  const seen = new Set<string>();
+  for (const t of specialTokens) {
+    if (typeof t !== "string" || t === "") throw new SpecialTokenCollisionError(String(t), "is not a non-empty string");
+    if (seen.has(t)) throw new SpecialTokenCollisionError(t, "is given twice");
+    seen.add(t);
+  }
+  const minimum = 256 + specialTokens.length;
+  const v = options.vocabSize;
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new VocabSizeError(v, minimum, "not an integer");
+  if (v < minimum) {
+    throw new VocabSizeError(v, minimum, `it must hold the 256 bytes and ${specialTokens.length} special token(s)`);
+  }
+  if (v > MAX_IDS) throw new VocabSizeError(v, minimum, `at most ${MAX_IDS} ids are supported`);
+  const minFrequency = options.minFrequency ?? 0;
+  if (typeof minFrequency !== "number" || !Number.isInteger(minFrequency) || minFrequency < 0) {
+    throw new InvalidArgumentError(`train: minFrequency ${String(minFrequency)} is not a non-negative integer`);
+  }
+  const engine = options.engine ?? "auto";
+  if (engine !== "auto" && engine !== "wasm" && engine !== "js") {
+    throw new InvalidArgumentError(`train: engine ${JSON.stringify(engine)} is not "auto", "wasm" or "js"`);
+  }
+  const u = options.invalidUtf8 ?? "error";
+  if (u !== "error" && u !== "replace") throw new InvalidArgumentError(`train: invalidUtf8 ${JSON.stringify(u)} is not "error" or "replace"`);
+  const threads = options.threads ?? defaultThreads();
+  if (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new InvalidArgumentError(`train: threads ${String(threads)} is not an integer in [1, 256]`);
+  }
+  let transition: number | undefined;
+  if (options.superBpe !== undefined) {
+    const t = options.superBpe?.transitionVocabSize;
+    if (typeof t !== "number" || !Number.isInteger(t) || t < minimum || t > v) {
+      throw new InvalidArgumentError(
+        `train: superBpe.transitionVocabSize ${String(t)} must be an integer in [${minimum}, vocabSize ${v}]`,
+      );
+    }
+    transition = t;
+  }
+  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition };
+}
+
+function defaultThreads(): number {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const os = proc?.getBuiltinModule?.("node:os") as typeof import("node:os") | undefined;
+  const cores = os?.availableParallelism?.() ?? 1;
+  return cores <= 2 ? 1 : Math.min(8, cores - 1);
+}
+
+/**
+ * Word counts → the cores' input. Words are sorted (UTF-16 order) so that the result does not
+ * depend on the order in which counts were gathered.
+ */
+export function wordsFromCounts(counts: Map<string, number>): CoreWords {
+  const keys = [...counts.keys()].sort();
+  // One encode of all the words (one call per word costs more than the rest together); each
+  // word's UTF-8 length comes from its UTF-16 (a lone surrogate becomes U+FFFD, 3 bytes).
+  const utf8 = new TextEncoder().encode(keys.join(""));
+  const symbols = new Uint32Array(utf8.length);
+  for (let i = 0; i < utf8.length; i++) symbols[i] = BYTE_TO_SYMBOL[utf8[i]!]!;
+  const starts = new Uint32Array(keys.length + 1);
+  const wc = new Float64Array(keys.length);
+  let o = 0;
+  for (let w = 0; w < keys.length; w++) {
+    starts[w] = o;
+    const k = keys[w]!;
+    for (let i = 0; i < k.length; i++) {
+      const c = k.charCodeAt(i);
+      if (c < 0x80) o += 1;
+      else if (c < 0x800) o += 2;
+      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < k.length && (k.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+        o += 4;
+        i++;
+      } else o += 3;
+    }
+    wc[w] = counts.get(k)!;
+  }
+  starts[keys.length] = o;
+  return { symbols, starts, counts: wc };
+}
+
+export interface MergeResult {
+  /** Token bytes by rank. */
+  tokens: Uint8Array[];
+  /** (left, right, result) rank triples. */
+  merges: Uint32Array;
+  /** The pair count of each merge when it was made. */
+  counts: Float64Array;
+}
+
+/** The driver's state in internal ids (alphabet in HF order, then merged tokens). */
+export interface MergeState {
+  /** Each token's bytes as a latin1 string. */
+  spell: string[];
+  index: Map<string, number>;
+  /** (a, b, result) internal id triples. */
+  merges: number[];
+  counts: number[];
+}
+
+export function initialState(): MergeState {
+  const spell = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
+  return { spell, index: new Map(spell.map((s, i) => [s, i])), merges: [], counts: [] };
+}
+
+/**
+ * The merge loop's driver: owns the vocabulary (so both cores share the token bookkeeping),
+ * asks the core for the next pair, names the merged token, tells the core to apply it. Goes on
+ * from `state` (SuperBPE's second stage continues the first one's).
+ */
+export function runMerges(
+  core: MergeCore,
+  maxTokens: number,
+  minFrequency: number,
+  progress?: (merges: number, vocab: number, count: number) => void,
+  state: MergeState = initialState(),
+): MergeState {
+  const { spell, index, merges, counts } = state;
+  while (spell.length < maxTokens) {
+    if (!core.next(minFrequency)) break;
+    const s = spell[core.a]! + spell[core.b]!;
+    let id = index.get(s);
+    if (id === undefined) {
+      id = spell.length;
+      spell.push(s);
+      index.set(s, id);
+    }
+    merges.push(core.a, core.b, id);
+    counts.push(core.count);
+    core.apply(id);
+    if (progress && (merges.length / 3) % 64 === 0) progress(merges.length / 3, spell.length, core.count);
+  }
+  return state;
+}
+
+/** Internal ids → ranks (bytes in byte order first). */
+export function toResult(state: MergeState): MergeResult {
+  const { spell, merges, counts } = state;
+  const rank = (id: number): number => (id < 256 ? HF_BYTE_ORDER[id]! : id);
+  const tokens = new Array<Uint8Array>(spell.length);
+  for (let id = 0; id < spell.length; id++) {
+    const s = spell[id]!;
+    const t = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) t[i] = s.charCodeAt(i);
+    tokens[rank(id)] = t;
+  }
+  return { tokens, merges: Uint32Array.from(merges, rank), counts: Float64Array.from(counts) };
+}
+
+export function createMergeCore(words: CoreWords, engine: "auto" | "wasm" | "js"): MergeCore {
+  if (engine === "js" || (engine === "auto" && !wasmAvailable())) return new JsMergeCore(words);
+  return createWasmMergeCore(words);
+}
+
+/**
+ * Trains a byte-level BPE vocabulary.
+ *
+ * `source`: a string (one sequence), an iterable of strings (each one sequence), a Node
+ * stream / async iterable of text or UTF-8 bytes (read line by line), or `{ files: [...] }`
+ * (each file read line by line, like HF `Tokenizer.train(files)`).
+ *
+ * @example const tok = await train({ files: ["corpus.txt"] }, { vocabSize: 8000, pattern: "o200k" });
+ *          tok.encode("hello world"); fs.writeFileSync("mine.tiktoken", tok.toTiktokenFile());
+ * @throws EmptyCorpusError, VocabSizeError, SpecialTokenCollisionError, PatternSyntaxError,
+ *         CorpusUtf8Error, CorpusReadError, InvalidArgumentError.
+ */
+export async function train(source: TrainSource, options: TrainOptions): Promise<TrainedTokenizer> {
+  const opts = checkOptions(options);
+  const pattern = resolvePattern(options.pattern);
+  const onProgress = options.onProgress;
+  const stage2 = opts.transition !== undefined ? SUPERBPE_STAGE2 : undefined;
+  const [counts, counts2] = await countWords(
+    source,
+    pattern,
+    options.invalidUtf8 ?? "error",
+    opts.threads,
+    onProgress && ((p) => onProgress({ phase: "count", ...p })),
+    stage2 ? [stage2] : [],
+  );
+  const maxTokens = opts.vocabSize - opts.specialTokens.length;
+  const report =
+    onProgress && ((merges: number, vocab: number, count: number) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count }));
+  const loop = (words: CoreWords, until: number, state?: MergeState): MergeState => {
+    const core = createMergeCore(words, opts.engine);
+    try {
+      return runMerges(core, until, opts.minFrequency, report, state);
+    } finally {
+      core.dispose();
+    }
+  };
+  let state = loop(wordsFromCounts(counts!), stage2 ? opts.transition! - opts.specialTokens.length : maxTokens);
+  counts!.clear();
+  if (stage2) state = loop(stage2Words(counts2!, state), maxTokens, state);
+  const result = toResult(state);
+  return new TrainedTokenizer({
+    name: options.name ?? "trained",
+    tokens: result.tokens,
+    merges: result.merges,
+    mergeCounts: result.counts,
+    specialTokens: opts.specialTokens,
+    pattern: stage2 ?? pattern,
+    loadOptions: options.loadOptions,
+  });
+}

@@ -1,0 +1,154 @@
+// A trained vocabulary: ready to encode (an Encoding), and exportable as a tiktoken rank file
+// or a HF tokenizer.json.
+//
+// Ids: ranks 0..255 are the single bytes in byte order, then each merged token in the order it
+// was created (its rank), then the special tokens in the order given. Both exports use these
+// ids, so `encode` here, tiktoken on the .tiktoken file and HF on the tokenizer.json give the
+// same ids.
+//
+// Merge list vs ranks: HF's BPE applies the merges by their index in the list; tiktoken merges
+// whichever adjacent pair's *concatenated bytes* have the lowest rank. The two agree when every
+// token's rank is the index of the merge that made it — true here, since a token's rank is its
+// creation order — except for a token that training made by two different merges (HF reuses
+// the id when a merge yields bytes that already are a token, see core.ts): tiktoken then
+// also joins any other split of those bytes, HF only the listed pairs. `duplicateMerges`
+// counts such merges; with 0, every text gets the same ids from both.
+import { createEncoding, type Encoding, type LoadOptions } from "../index.js";
+import { byteLevelString } from "./byte-level.js";
+import type { TrainPattern } from "./patterns.js";
+
+export interface TrainedTokenizerParts {
+  name: string;
+  /** Token bytes by rank. */
+  tokens: Uint8Array[];
+  /** Merges in training order: (left rank, right rank, result rank) triples. */
+  merges: Uint32Array;
+  mergeCounts: Float64Array;
+  specialTokens: string[];
+  pattern: TrainPattern;
+  loadOptions?: LoadOptions;
+}
+
+export class TrainedTokenizer {
+  readonly name: string;
+  /** Token bytes by rank (ordinary tokens only). */
+  readonly tokens: readonly Uint8Array[];
+  /** (left, right, result) rank triples in the order training made them. */
+  readonly merges: Uint32Array;
+  /** How often each merge's pair occurred in the corpus when it was made. */
+  readonly mergeCounts: Float64Array;
+  /** Special token → id (after all ordinary tokens). */
+  readonly specialTokens: Readonly<Record<string, number>>;
+  /** The tiktoken pattern string (`pat_str`). */
+  readonly patStr: string;
+  /** Merges whose result was already a token (see the module comment). */
+  readonly duplicateMerges: number;
+  private readonly pattern: TrainPattern;
+  private readonly loadOptions: LoadOptions | undefined;
+  private enc: Encoding | undefined;
+
+  constructor(parts: TrainedTokenizerParts) {
+    this.name = parts.name;
+    this.tokens = parts.tokens;
+    this.merges = parts.merges;
+    this.mergeCounts = parts.mergeCounts;
+    this.pattern = parts.pattern;
+    this.patStr = parts.pattern.patStr;
+    this.loadOptions = parts.loadOptions;
+    const specials: Record<string, number> = {};
+    parts.specialTokens.forEach((t, i) => (specials[t] = parts.tokens.length + i));
+    this.specialTokens = specials;
+    this.duplicateMerges = parts.merges.length / 3 - (parts.tokens.length - 256);
+  }
+
+  /** Number of ids: ordinary tokens plus special tokens. */
+  get vocabSize(): number {
+    return this.tokens.length + Object.keys(this.specialTokens).length;
+  }
+
+  /** The Encoding of this vocabulary (built on first use; the OpenAI patterns get the fast path). */
+  get encoding(): Encoding {
+    this.enc ??= createEncoding(
+      {
+        name: this.name,
+        patStr: this.patStr,
+        mergeableRanks: this.tokens.map((t, i) => [t, i] as const),
+        specialTokens: { ...this.specialTokens },
+      },
+      this.loadOptions,
+    );
+    return this.enc;
+  }
+
+  /** A `.tiktoken` rank file: `<base64 bytes> <rank>` per line (special tokens are not in it). */
+  toTiktokenFile(): string {
+    const lines = new Array<string>(this.tokens.length);
+    for (let r = 0; r < this.tokens.length; r++) lines[r] = `${base64(this.tokens[r]!)} ${r}`;
+    return lines.join("\n") + "\n";
+  }
+
+  /**
+   * A HF tokenizer.json: byte-level BPE with this vocabulary and merge list, the pattern as a
+   * Split pre-tokenizer ("Isolated", as HF's own byte-level trainers are set up), ByteLevel
+   * decoding, the special tokens as added tokens.
+   */
+  toTokenizerJson(): string {
+    const spell = this.tokens.map(byteLevelString);
+    const vocab: Record<string, number> = {};
+    spell.forEach((s, i) => (vocab[s] = i));
+    const merges: [string, string][] = [];
+    for (let i = 0; i < this.merges.length; i += 3) merges.push([spell[this.merges[i]!]!, spell[this.merges[i + 1]!]!]);
+    const byteLevel = { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: false };
+    const before =
+      this.pattern.hfPreTokenizers ??
+      (this.pattern.hfRegex === undefined
+        ? []
+        : [{ type: "Split", pattern: { Regex: this.pattern.hfRegex }, behavior: "Isolated", invert: false }]);
+    const preTokenizer = before.length === 0 ? byteLevel : { type: "Sequence", pretokenizers: [...before, byteLevel] };
+    const json = {
+      version: "1.0",
+      truncation: null,
+      padding: null,
+      added_tokens: Object.entries(this.specialTokens).map(([content, id]) => ({
+        id,
+        content,
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      })),
+      normalizer: null,
+      pre_tokenizer: preTokenizer,
+      post_processor: null,
+      decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
+      model: {
+        type: "BPE",
+        dropout: null,
+        unk_token: null,
+        continuing_subword_prefix: null,
+        end_of_word_suffix: null,
+        fuse_unk: false,
+        byte_fallback: false,
+        ignore_merges: false,
+        vocab,
+        merges,
+      },
+    };
+    return JSON.stringify(json);
+  }
+
+  encode(text: string, options?: Parameters<Encoding["encode"]>[1]): Uint32Array {
+    return this.encoding.encode(text, options);
+  }
+
+  decode(ids: ArrayLike<number>): string {
+    return this.encoding.decode(ids);
+  }
+}
+
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
+  return btoa(s);
+}
