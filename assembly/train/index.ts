@@ -18,18 +18,12 @@
 //     record index + 1, records of 24 bytes (u64 key, u32 slot, u32 first node, u32 last node,
 //     u32 last word), nodes of 8 bytes (u32 word, u32 next)
 
+import { ensureMemory } from "../shared/memory";
+
 const EMPTY: u64 = 0xffffffffffffffff;
 const NIL: u32 = 0xffffffff;
 
 let top: usize = 0;
-
-function ensureMemory(end: usize): void {
-  const have = <usize>memory.size() << 16;
-  if (end > have) {
-    const pages = <i32>((end - have + 0xffff) >>> 16);
-    if (memory.grow(pages) < 0) unreachable();
-  }
-}
 
 function take(bytes: usize): usize {
   if (top == 0) top = (__heap_base + 15) & ~<usize>15;
