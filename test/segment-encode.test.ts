@@ -75,3 +75,13 @@ describe("tokenmill compare", () => {
     expect(h.out).toMatch(/Usage: tokenmill compare/);
   });
 });
+
+describe("flags of commands with their own options", () => {
+  it("names of Object's members are unknown options, not flags", async () => {
+    for (const flag of ["--constructor", "--toString", "--__proto__"]) {
+      const r = await cli(["compare", flag, "x"]);
+      expect(r.code, flag).toBe(2);
+      expect(r.err).toMatch(/unknown option/);
+    }
+  });
+});

@@ -40,7 +40,8 @@ export function parseFlags(command: string, argv: readonly string[], spec: Recor
       name = byShort.get(a[1]!);
       if (a.length > 2) attached = a.slice(2);
     }
-    const s = name === undefined ? undefined : spec[name];
+    // Own keys only: "--constructor" or "--toString" are unknown options, not Object's members.
+    const s = name === undefined || !Object.hasOwn(spec, name) ? undefined : spec[name];
     if (!s || name === undefined) throw new UsageError(`${command}: unknown option ${JSON.stringify(a)}`);
     if (s.kind === "boolean") {
       if (attached !== undefined) throw new UsageError(`${command}: option --${name} takes no value`);
