@@ -5,5 +5,9 @@
  */
 export function nodeBuiltin<T>(id: string): T | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.(id) as T | undefined;
+  try {
+    return proc?.getBuiltinModule?.(id) as T | undefined;
+  } catch {
+    return undefined; // a runtime that has getBuiltinModule but not this module
+  }
 }
