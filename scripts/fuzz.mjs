@@ -74,6 +74,7 @@ if (only === "all" || only === "openai") {
       const enc = tm.getEncodingSync(name, { engine });
       targets.push({
         name: `${name} [${engine}]`,
+        family: "openai",
         property: fc.property(anyText, (text) => {
           const want = Array.from(ref.encode_ordinary(text));
           const got = enc.encodeOrdinary(text);
@@ -105,6 +106,7 @@ if (only === "all" || only === "hf") {
       const ours = tm.fromTokenizerJsonSync(json, { engine });
       targets.push({
         name: `${family} [${engine}]`,
+        family: "hf",
         property: fc.asyncProperty(anyText, fc.boolean(), async (text, add) => {
           const r = await ref.encode(text, null, { addSpecialTokens: add });
           const want = r.getIds();
@@ -133,7 +135,7 @@ while (Date.now() < deadline) {
       console.error(`fuzz: FAILED ${t.name} (seed ${seed}, path ${result.counterexamplePath})`);
       console.error(`  counterexample: ${JSON.stringify(result.counterexample)}`);
       console.error(`  ${result.errorInstance?.message ?? result.error}`);
-      console.error(`  reproduce: node scripts/fuzz.mjs --seed ${seed} --minutes ${minutes} --only ${t.name.startsWith("o2") || t.name.includes("k_base") ? "openai" : "hf"}`);
+      console.error(`  reproduce: node scripts/fuzz.mjs --seed ${seed} --minutes ${minutes} --only ${t.family}`);
       process.exit(1);
     }
     cases.set(t.name, cases.get(t.name) + result.numRuns);
