@@ -13,9 +13,12 @@ try {
 }
 
 // `tokenmill encode big.txt | head` closes the pipe early: stop quietly, like other Unix tools.
+// Any other write error (a full disk, /dev/full, a revoked file) is the user's to see as one
+// line, not a stack trace, and the output is incomplete, so the exit code is 1.
 process.stdout.on("error", (err) => {
   if (err && err.code === "EPIPE") process.exit(process.exitCode || 0);
-  throw err;
+  process.stderr.write(`tokenmill: cannot write the output: ${(err && err.message) || err}\n`);
+  process.exit(1);
 });
 
 cli

@@ -6,7 +6,7 @@
  * `--special all` is `encode(text, "all")`.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -372,6 +372,18 @@ describe.skipIf(!BUILT)("tokenmill CLI", { timeout: 120_000 }, () => {
         expect(r.code).toBe(0);
         expect(r.out).toContain("Usage: tokenmill");
         expect(r.err).toBe("");
+      }
+    });
+    it.skipIf(!existsSync("/dev/full"))("a write error (stdout on /dev/full) is one line on stderr and exit 1, not a stack", () => {
+      writeFileSync(join(dir, "w.txt"), SAMPLE.repeat(50));
+      for (const command of ["encode", "count", "decode"]) {
+        const args = command === "decode" ? ["decode", "9906", "11"] : [command, join(dir, "w.txt")];
+        const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, stdio: ["ignore", openSync("/dev/full", "w"), "pipe"] });
+        const err = r.stderr.toString("utf8");
+        expect(r.status, `${command}: ${err}`).toBe(1);
+        expect(err).toMatch(/^tokenmill: cannot write the output: ENOSPC/);
+        expect(err).not.toMatch(/\n\s+at /);
+        expect(err.trim().split("\n")).toHaveLength(1);
       }
     });
     it("--version prints package.json's version", () => {
