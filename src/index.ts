@@ -51,3 +51,16 @@ export { encodeBatch, countBatch } from "./parallel/batch.js";
 export { segment, decodeSegmented, isSegmentation, SEGMENTATIONS, UTF8_CONTROL, type Segmentation, type SegmentOptions, type DropStats } from "./encoders/index.js";
 export * from "./analysis/index.js";
 export * from "./train/index.js";
+export {
+  encodeChat,
+  countChat,
+  isChatWithinTokenLimit,
+  type ChatMessage,
+  type ChatTool,
+  type ChatToolCall,
+  type ChatFunctionCall,
+  type ChatFunctionDefinition,
+  type ChatToolProperty,
+  type ChatTarget,
+  type ChatOptions,
+} from "./chat/index.js";
