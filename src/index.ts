@@ -1,6 +1,8 @@
 // tokenmill: exact, fast BPE tokenization of the OpenAI encodings (and custom tiktoken-style ones).
 
-export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions } from "./openai/encoding.js";
+export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions, type HealOptions, type PrefixOptions } from "./openai/encoding.js";
+// enc.heal, tokensWithPrefix, isCanonical, coverEncodings, ... (registered into Encoding when loaded)
+import "./boundary/index.js";
 export type { TextSource, InvalidUtf8Mode } from "./text/stream.js";
 export {
   getEncoding,

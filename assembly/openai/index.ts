@@ -15,6 +15,7 @@ import { utf8ToUtf16, HIGH_BITS } from "../shared/utf16";
 import { ensureMemory } from "../shared/memory";
 import { prefixKey } from "../shared/bytes";
 import { hashKey } from "../shared/hash";
+import { prefixBuild, prefixIndexBytes, prefixQuery as queryPrefix, prefixResultPtr as resultPtr, prefixMaskPtr as maskPtr } from "./prefix";
 
 const NONE: u32 = 0xffffffff;
 
@@ -354,4 +355,39 @@ export function runsPtr(): usize {
 /** Length in bytes of ordinary token `id`; 0 if `id` is not one (out of range, or a hole). */
 export function tokenLength(id: u32): u32 {
   return id < nTokens ? tokenLen(id) : 0;
+}
+
+// ---- Prefix index (assembly/openai/prefix.ts), built on first use -------------------------
+
+let prefixCount: u32 = 0xffffffff;
+
+/**
+ * Builds the prefix index once: it takes the place where the arena starts, and the arena (with
+ * the BPE scratch) moves after it, so JS must re-read inputPtr/outputPtr and refresh its views.
+ * Returns the number of ordinary tokens, or u32 max if the vocabulary could not be sorted.
+ */
+export function prefixIndexBuild(): u32 {
+  if (prefixCount != 0xffffffff) return prefixCount;
+  let at = arenaPtr;
+  arenaPtr = (at + <usize>prefixIndexBytes() + 15) & ~<usize>15;
+  layout(inCap);
+  prefixCount = prefixBuild(at);
+  return prefixCount;
+}
+
+/**
+ * After prefixIndexBuild: the tokens whose bytes start with input[0, len) (and, if `consistent`,
+ * those that are a proper prefix of it), as sorted ranks at prefixResultPtr() (returns their
+ * number) or, with `asMask`, as a bitset of ceil(nTokens / 32) words at prefixMaskPtr().
+ */
+export function prefixQuery(len: u32, consistent: bool, asMask: bool): u32 {
+  return queryPrefix(arenaPtr, len, consistent, asMask);
+}
+
+export function prefixResultPtr(): usize {
+  return resultPtr();
+}
+
+export function prefixMaskPtr(): usize {
+  return maskPtr();
 }
