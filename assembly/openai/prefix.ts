@@ -22,7 +22,7 @@ const SMALL: u32 = 24; // buckets this small are insertion-sorted
 let stack: usize = 0;
 let stackMax: u32 = 0;
 const bucketCounts = memory.data(257 * 4, 8);
-const bucketStarts = memory.data(258 * 4, 8);
+const bucketStarts = memory.data(257 * 4, 8);
 
 /** Bytes this index needs, from `at` on (so the caller can lay the arena out after it). */
 export function prefixIndexBytes(): u32 {
@@ -65,12 +65,21 @@ function insertionSort(lo: u32, hi: u32, d: u32): void {
   }
 }
 
+let sp: u32 = 0;
+let keysPtr: usize = 0; // u64[count] ×2: the radix passes' keys, ping-pong (transient)
+let phase: u32 = 0; // 0: keys; 1..KEY_BYTES: LSD passes; KEY_BYTES + 1: ties; then MSD buckets
+const KEY_BYTES: u32 = 5; // bytes in a key: (first 5 bytes, big-endian) << 24 | rank
+const histograms = memory.data(<i32>KEY_BYTES * 256 * 4, 8);
+
 /**
- * Builds the index at `at` (prefixIndexBytes() bytes, made addressable here). Returns the number
- * of ordinary tokens indexed (u32 max if the stack overflowed, which its size rules out: each
- * level of the depth-first sort leaves at most 256 buckets pending).
+ * Starts building the index at `at` (prefixIndexBytes() bytes, made addressable here), with
+ * 16 bytes per ordinary token of scratch at `scratchAt` (free memory the caller lends for the
+ * build): lists each ordinary rank as the key (its first KEY_BYTES bytes, zero-padded) << 24 |
+ * rank, and counts the keys' bytes for the LSD passes of prefixSort. Returns the number of
+ * ordinary tokens, or u32 max if a rank does not fit the key's 24 bits.
  */
-export function prefixBuild(at: usize): u32 {
+export function prefixBegin(at: usize, scratchAt: usize): u32 {
+  if (nTokens > (1 << 24)) return 0xffffffff;
   sortedPtr = (at + 7) & ~<usize>7;
   let n: u32 = 0;
   for (let r: u32 = 0; r < nTokens; r++) if (tokenLen(r) > 0) n++;
@@ -81,25 +90,130 @@ export function prefixBuild(at: usize): u32 {
   stack = (bitsPtr + (<usize>nWords << 2) + 7) & ~<usize>7;
   stackMax = 256 * (maxLen + 1);
   ensureMemory(stack + <usize>stackMax * 12);
-  let k: u32 = 0;
-  for (let r: u32 = 0; r < nTokens; r++) {
-    if (tokenLen(r) > 0) {
-      store<u32>(sortedPtr + (<usize>k << 2), r);
-      k++;
-    }
-  }
+  keysPtr = (scratchAt + 7) & ~<usize>7;
+  ensureMemory(keysPtr + (<usize>n << 4));
+  memory.fill(histograms, 0, KEY_BYTES * 256 * 4);
+  fillRank = 0;
+  filled = 0;
+  tieLo = 0;
+  phase = 0;
+  sp = 0;
+  return n;
+}
 
-  let sp: u32 = 0;
-  store<u32>(stack, 0);
-  store<u32>(stack, n, 4);
-  store<u32>(stack, 0, 8);
-  sp = 1;
+let fillRank: u32 = 0;
+let filled: u32 = 0;
+
+/** The keys of ranks [fillRank, fillRank + budget); returns true when all are listed. */
+function fillKeys(budget: u32): bool {
+  let end = budget == 0 || nTokens - fillRank < budget ? nTokens : fillRank + budget;
+  let k = filled;
+  for (let r = fillRank; r < end; r++) {
+    let len = tokenLen(r);
+    if (len == 0) continue;
+    let p = bytesPtr + tokenStart(r);
+    let key: u64 = 0;
+    for (let i: u32 = 0; i < KEY_BYTES; i++) key = (key << 8) | (i < len ? <u64>load<u8>(p + i) : 0);
+    key = (key << 24) | <u64>r;
+    store<u64>(keysPtr + (<usize>k << 3), key);
+    for (let i: u32 = 0; i < KEY_BYTES; i++) {
+      let h = histograms + ((<usize>i << 8) + <usize>((key >> (24 + (<u64>i << 3))) & 0xff) << 2);
+      store<u32>(h, load<u32>(h) + 1);
+    }
+    k++;
+  }
+  filled = k;
+  fillRank = end;
+  return end == nTokens;
+}
+
+/** One LSD pass: the keys by their byte `i` (0 = the lowest key byte, bits 24..31), stably. */
+function lsdPass(i: u32): void {
+  let from = keysPtr + (<usize>(i & 1) * (<usize>count << 3));
+  let to = keysPtr + (<usize>((i + 1) & 1) * (<usize>count << 3));
+  let h = histograms + (<usize>i << 10);
+  let s: u32 = 0;
+  for (let b: u32 = 0; b < 256; b++) {
+    let c = load<u32>(h + (<usize>b << 2));
+    store<u32>(h + (<usize>b << 2), s);
+    s += c;
+  }
+  let shift = <u64>(24 + (i << 3));
+  for (let j: u32 = 0; j < count; j++) {
+    let key = load<u64>(from + (<usize>j << 3));
+    let slot = h + (<usize>((key >> shift) & 0xff) << 2);
+    let at = load<u32>(slot);
+    store<u64>(to + (<usize>at << 3), key);
+    store<u32>(slot, at + 1);
+  }
+}
+
+let tieLo: u32 = 0;
+
+/**
+ * The ranks in key order, from tieLo for about `budget` ranks (0: all); runs of equal keys
+ * (tokens alike in their first KEY_BYTES bytes, zero-padded) are insertion-sorted when small,
+ * else left to the MSD passes from byte KEY_BYTES on. Returns 1 while ranks remain, 0 when
+ * done, 2 if the stack overflowed.
+ */
+function resolveTies(budget: u32): u32 {
+  let keys = keysPtr + (<usize>(KEY_BYTES & 1) * (<usize>count << 3));
+  let stop = budget == 0 || count - tieLo < budget ? count : tieLo + budget;
+  let lo = tieLo;
+  while (lo < count && lo < stop) {
+    let top = load<u64>(keys + (<usize>lo << 3)) >> 24;
+    let hi = lo + 1;
+    while (hi < count && load<u64>(keys + (<usize>hi << 3)) >> 24 == top) hi++;
+    for (let j = lo; j < hi; j++) store<u32>(sortedPtr + (<usize>j << 2), <u32>(load<u64>(keys + (<usize>j << 3)) & 0xffffff));
+    if (hi - lo > 1) {
+      // alike in their first KEY_BYTES (padded) bytes: compare from there (a shorter token's
+      // padding is zeros, so the shorter sorts first, as it is a prefix of the other)
+      if (hi - lo <= SMALL) insertionSort(lo, hi, KEY_BYTES);
+      else {
+        if (sp == stackMax) return 2;
+        let f = stack + <usize>sp * 12;
+        store<u32>(f, lo);
+        store<u32>(f, hi, 4);
+        store<u32>(f, KEY_BYTES, 8);
+        sp++;
+      }
+    }
+    lo = hi;
+  }
+  tieLo = lo;
+  return lo < count ? 1 : 0;
+}
+
+/**
+ * Sorts buckets until about `budget` ranks were moved (0: to the end), depth first: returns 1 if
+ * buckets remain, 0 when the index is sorted, 2 if the stack overflowed (its size rules that
+ * out: each level leaves at most 256 buckets pending). In steps for the reason init() is
+ * (assembly/openai/index.ts): V8 runs a long first call in baseline code.
+ */
+export function prefixSort(budget: u32): u32 {
+  if (phase == 0) {
+    if (fillKeys(budget)) phase = 1;
+    return 1;
+  }
+  if (phase <= KEY_BYTES) {
+    lsdPass(phase - 1);
+    phase++;
+    return 1;
+  }
+  if (phase == KEY_BYTES + 1) {
+    let rc = resolveTies(budget);
+    if (rc == 0) phase++;
+    return rc == 2 ? 2 : 1;
+  }
+  let done: u32 = 0;
   while (sp > 0) {
+    if (budget != 0 && done >= budget) return 1;
     sp--;
     let e = stack + <usize>sp * 12;
     let lo = load<u32>(e);
     let hi = load<u32>(e, 4);
     let d = load<u32>(e, 8);
+    done += hi - lo;
     if (hi - lo <= SMALL) {
       insertionSort(lo, hi, d);
       continue;
@@ -115,23 +229,25 @@ export function prefixBuild(at: usize): u32 {
       store<u32>(bucketStarts + (<usize>b << 2), s);
       s += load<u32>(bucketCounts + (<usize>b << 2));
     }
-    store<u32>(bucketStarts + 257 * 4, s);
     // distribute into work[lo, hi), then copy back
     for (let i = lo; i < hi; i++) {
       let r = load<u32>(sortedPtr + (<usize>i << 2));
       let b = byteAt(r, d) + 1;
       let c = bucketStarts + (<usize>b << 2);
-      let at2 = load<u32>(c);
-      store<u32>(workPtr + (<usize>at2 << 2), r);
-      store<u32>(c, at2 + 1);
+      let to = load<u32>(c);
+      store<u32>(workPtr + (<usize>to << 2), r);
+      store<u32>(c, to + 1);
     }
     memory.copy(sortedPtr + (<usize>lo << 2), workPtr + (<usize>lo << 2), <usize>(hi - lo) << 2);
-    // bucket 0 (tokens that end at d) holds at most one token: equal bytes are one token
-    let start = lo + load<u32>(bucketCounts);
+    // bucket 0: the tokens that end before d; several only where the zero padding of the keys
+    // made tokens ending in NUL bytes look alike (from byte KEY_BYTES on, lengths differ)
+    let ended = load<u32>(bucketCounts);
+    if (ended > 1) insertionSort(lo, lo + ended, d);
+    let start = lo + ended;
     for (let b: u32 = 1; b < 257; b++) {
       let c = load<u32>(bucketCounts + (<usize>b << 2));
       if (c > 1) {
-        if (sp == stackMax) return 0xffffffff;
+        if (sp == stackMax) return 2;
         let f = stack + <usize>sp * 12;
         store<u32>(f, start);
         store<u32>(f, start + c, 4);
@@ -141,7 +257,7 @@ export function prefixBuild(at: usize): u32 {
       start += c;
     }
   }
-  return n;
+  return 0;
 }
 
 /**

@@ -29,7 +29,7 @@ interface Exports {
   tokenLength(id: number): number;
   clearCache(): void;
   vocabBadRank(): number;
-  prefixIndexBuild(): number;
+  prefixIndexBuild(budget: number): number;
   prefixQuery(len: number, consistent: number, asMask: number): number;
   prefixResultPtr(): number;
   prefixMaskPtr(): number;
@@ -82,6 +82,8 @@ const INITIAL_INPUT_CAP = 1 << 17;
 // code for the later steps (assembly/openai/index.ts, init); returns INIT_MORE until done.
 const INIT_STEP_TOKENS = 16384;
 const INIT_MORE = 3;
+// prefixIndexBuild() sorts about this many ranks per call, for the same reason (returns INIT_MORE)
+const PREFIX_STEP_RANKS = 65536;
 const RUNS_OVERFLOW = 0xffffffff; // findRuns(): too many runs, take the chunk whole
 const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame
 const NO_LIMIT = 0xffffffff;
@@ -207,9 +209,11 @@ export class WasmEngine implements Engine {
    */
   prefixQuery(bytes: Uint8Array, consistent: boolean, mask: boolean): Uint32Array {
     if (!this.prefixBuilt) {
-      const n = this.ex.prefixIndexBuild() >>> 0;
+      let rc: number;
+      do rc = this.ex.prefixIndexBuild(PREFIX_STEP_RANKS);
+      while (rc === INIT_MORE);
       this.refresh();
-      if (n === 0xffffffff) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not sort this vocabulary");
+      if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not sort this vocabulary");
       this.prefixBuilt = true;
     }
     // A prefix longer than any token has no tokens after it, and only its first maxLen bytes
