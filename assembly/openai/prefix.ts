@@ -1,12 +1,15 @@
-// The prefix index (DESIGN.md "WASM ABI", prefixBuild / prefixQuery): every ordinary token's rank,
-// sorted by the token's bytes, built on first use over the vocab bytes already in memory. The
-// tokens that start with a byte string are then one contiguous range of it, found by two binary
-// searches: what token healing (arXiv 2403.08688) and cover encodings (arXiv 2410.09303) ask.
+// The prefix index (DESIGN.md "WASM ABI", prefixIndexBuild / prefixQuery): every ordinary token's
+// rank, sorted by the token's bytes (a token before the tokens it is a prefix of), built on first
+// use over the vocab bytes already in memory. The tokens that start with a byte string are then
+// one contiguous range of it, found by two binary searches: what token healing (arXiv 2403.08688)
+// and cover encodings (arXiv 2410.09303) ask.
 //
-// The sort is an MSD radix sort (one byte per level, 257 buckets: "the token ends here" first,
-// so a token sorts before the tokens it is a prefix of), with insertion sort for small buckets.
-// It reads each token's bytes about as far as they differ from their neighbours': o200k_base
-// (200 K tokens, 1.3 MB) sorts in a few ms.
+// The sort: each rank becomes the u64 key (its first KEY_BYTES bytes, zero-padded, big-endian)
+// << 24 | rank; KEY_BYTES stable LSD byte passes order the keys (sequential, cache-friendly: a
+// fraction of a millisecond each for o200k_base's 200 K ranks); runs of equal keys (tokens alike
+// in their first 5 bytes) are then insertion-sorted, or, if long, MSD radix-sorted from byte 5
+// (257 buckets: "the token ends here" first). An MSD sort from byte 0 alone, the first version,
+// cost ~70 ms of CPU on o200k_base; this one ~25 ms, most of it V8 tiering the code up.
 
 import { nTokens, tokenStart, tokenLen, bytesPtr, maxLen, rankOf } from "./vocab";
 import { ensureMemory } from "../shared/memory";
@@ -367,9 +370,4 @@ export function prefixResultPtr(): usize {
 
 export function prefixMaskPtr(): usize {
   return bitsPtr;
-}
-
-/** The ranks in byte order (count of them), for tests and cover enumeration. */
-export function prefixSortedPtr(): usize {
-  return sortedPtr;
 }

@@ -28,10 +28,17 @@ interface Departure {
 }
 
 /** Byte length of each id (ordinary or special); throws InvalidTokenIdError as decode does. */
+const specialLengths = new WeakMap<Encoding, Map<number, number>>();
+
 function lengthsOf(enc: Encoding, ids: ArrayLike<number>): Uint32Array {
   const { core, vocab } = internalsOf(enc);
-  const special = new Map<number, number>();
-  for (const [t, id] of Object.entries(enc.specialTokens)) if (!special.has(id)) special.set(id, utf8.encode(t).length);
+  let special = specialLengths.get(enc);
+  if (!special) {
+    special = new Map<number, number>();
+    // two names for one id: the first listed decodes (as in Encoding)
+    for (const [t, id] of Object.entries(enc.specialTokens)) if (!special.has(id)) special.set(id, utf8.encode(t).length);
+    specialLengths.set(enc, special);
+  }
   const out = new Uint32Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;

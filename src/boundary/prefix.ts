@@ -21,10 +21,18 @@ export function prefixBytes(bytes: unknown, what: string): Uint8Array {
 /** The JS engine's index: ordinary ranks in byte order, over the Encoding's vocabulary. */
 class SortedVocab {
   readonly sorted: Uint32Array;
+  /** Bytes of the longest token: longer prefixes have no proper prefix beyond it to look up. */
+  readonly maxLen: number;
   constructor(private readonly vocab: Vocab) {
     const { offsets, nTokens } = vocab;
     let n = 0;
-    for (let r = 0; r < nTokens; r++) if (offsets[r + 1]! > offsets[r]!) n++;
+    let maxLen = 0;
+    for (let r = 0; r < nTokens; r++) {
+      const len = offsets[r + 1]! - offsets[r]!;
+      if (len > 0) n++;
+      if (len > maxLen) maxLen = len;
+    }
+    this.maxLen = maxLen;
     const sorted = new Uint32Array(n);
     let k = 0;
     for (let r = 0; r < nTokens; r++) if (offsets[r + 1]! > offsets[r]!) sorted[k++] = r;
@@ -154,7 +162,7 @@ export function tokensWithPrefix(enc: Encoding, given: Uint8Array | string, cons
   const ids: number[] = [];
   for (let i = lo; i < hi; i++) ids.push(index.sorted[i]!);
   if (consistent) {
-    for (let k = 1; k < bytes.length; k++) {
+    for (let k = 1; k < bytes.length && k <= index.maxLen; k++) {
       const r = rankOfBytes(index, vocab, bytes.subarray(0, k));
       if (r >= 0) ids.push(r);
     }
