@@ -167,5 +167,9 @@ describe("CLI: tokenmill count --chat", () => {
     expect(r.err).toContain("c.json");
     writeFileSync(c, JSON.stringify({ msgs: [] }));
     expect((await cli(["count", "--chat", c, "-m", "gpt-4o"])).err).toMatch(/messages/);
+    expect((await cli(["encode", "--chat", c])).code).toBe(2);
+    expect((await cli(["count", "--chat", c, "-t", "x.json"])).code).toBe(2);
+    expect((await cli(["count", "--chat", c, "other.txt"])).code).toBe(2);
+    expect((await cli(["count", "--chat", join(dir, "missing.json"), "-m", "gpt-4o"])).err).toContain("missing.json");
   });
 });
