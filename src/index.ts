@@ -1,6 +1,8 @@
 // tokenmill: exact, fast BPE tokenization of the OpenAI encodings (and custom tiktoken-style ones).
 
-export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions } from "./openai/encoding.js";
+export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions, type HealOptions, type PrefixOptions } from "./openai/encoding.js";
+// enc.heal, tokensWithPrefix, isCanonical, coverEncodings, ... (registered into Encoding when loaded)
+import "./boundary/index.js";
 export type { TextSource, InvalidUtf8Mode } from "./text/stream.js";
 export {
   getEncoding,
@@ -51,3 +53,16 @@ export { encodeBatch, countBatch } from "./parallel/batch.js";
 export { segment, decodeSegmented, isSegmentation, SEGMENTATIONS, UTF8_CONTROL, type Segmentation, type SegmentOptions, type DropStats } from "./encoders/index.js";
 export * from "./analysis/index.js";
 export * from "./train/index.js";
+export {
+  encodeChat,
+  countChat,
+  isChatWithinTokenLimit,
+  type ChatMessage,
+  type ChatTool,
+  type ChatToolCall,
+  type ChatFunctionCall,
+  type ChatFunctionDefinition,
+  type ChatToolProperty,
+  type ChatTarget,
+  type ChatOptions,
+} from "./chat/index.js";

@@ -15,6 +15,7 @@ import { utf8ToUtf16, HIGH_BITS } from "../shared/utf16";
 import { ensureMemory } from "../shared/memory";
 import { prefixKey } from "../shared/bytes";
 import { hashKey } from "../shared/hash";
+import { prefixBegin, prefixSort, prefixIndexBytes, prefixQuery as queryPrefix, prefixResultPtr as resultPtr, prefixMaskPtr as maskPtr } from "./prefix";
 
 const NONE: u32 = 0xffffffff;
 
@@ -354,4 +355,51 @@ export function runsPtr(): usize {
 /** Length in bytes of ordinary token `id`; 0 if `id` is not one (out of range, or a hole). */
 export function tokenLength(id: u32): u32 {
   return id < nTokens ? tokenLen(id) : 0;
+}
+
+// ---- Prefix index (assembly/openai/prefix.ts), built on first use -------------------------
+
+let prefixState: u32 = 0; // 0 = not started, 1 = sorting, 2 = built, 3 = failed
+
+/**
+ * Builds the prefix index, about `budget` ranks per call (0: all at once): returns 3 while there
+ * is more to do (call again), 0 when built, 1 if the vocabulary could not be sorted. The first
+ * call puts the index where the arena starts and moves the arena (with the BPE scratch) after
+ * it, so JS must re-read inputPtr/outputPtr and refresh its views.
+ */
+export function prefixIndexBuild(budget: u32): u32 {
+  if (prefixState == 0) {
+    let at = arenaPtr;
+    arenaPtr = (at + <usize>prefixIndexBytes() + 15) & ~<usize>15;
+    layout(inCap);
+    // the sort's scratch: the arena and what follows, free until the next call encodes
+    if (prefixBegin(at, arenaPtr) == 0xffffffff) {
+      prefixState = 3;
+      return 1;
+    }
+    prefixState = 1;
+  }
+  if (prefixState == 1) {
+    let rc = prefixSort(budget);
+    if (rc == 1) return 3;
+    prefixState = rc == 0 ? 2 : 3;
+  }
+  return prefixState == 2 ? 0 : 1;
+}
+
+/**
+ * After prefixIndexBuild: the tokens whose bytes start with input[0, len) (and, if `consistent`,
+ * those that are a proper prefix of it), as sorted ranks at prefixResultPtr() (returns their
+ * number) or, with `asMask`, as a bitset of ceil(nTokens / 32) words at prefixMaskPtr().
+ */
+export function prefixQuery(len: u32, consistent: bool, asMask: bool): u32 {
+  return queryPrefix(arenaPtr, len, consistent, asMask);
+}
+
+export function prefixResultPtr(): usize {
+  return resultPtr();
+}
+
+export function prefixMaskPtr(): usize {
+  return maskPtr();
 }

@@ -23,6 +23,9 @@ Options:
                         adds the post-processor's tokens (BOS, [CLS]/[SEP], ...)
       --special MODE    none (default): special-token text such as <|endoftext|> is ordinary text;
                         all: it becomes the special token
+      --chat FILE       count: the prompt tokens of a chat request, FILE ("-" = stdin) a JSON
+                        array of messages or { "messages": [...], "tools": [...] }, counted as
+                        the API does (OpenAI cookbook formulas; -m gpt-4o, -m gpt-oss-20b, ...)
       --lines           encode: one id per line instead of a JSON array
       --invalid-utf8 MODE
                         error (default): input that is not UTF-8 stops with its byte offset;
@@ -38,6 +41,8 @@ export interface Options {
   encoding?: string;
   model?: string;
   tokenizer?: string;
+  /** count --chat FILE: a chat request (JSON) to count. */
+  chat?: string;
   special: "none" | "all";
   lines: boolean;
   invalidUtf8: InvalidUtf8Mode;
@@ -107,6 +112,9 @@ export function parseArgs(argv: readonly string[]): Options {
       case "--model":
         o.model = value(flag, attached);
         break;
+      case "--chat":
+        o.chat = value(flag, attached);
+        break;
       case "-t":
       case "--tokenizer":
         o.tokenizer = value(flag, attached);
@@ -143,6 +151,11 @@ export function parseArgs(argv: readonly string[]): Options {
   }
   if (o.tokenizer !== undefined && (o.encoding !== undefined || o.model !== undefined)) {
     throw new UsageError("use either -t/--tokenizer or -e/--encoding / -m/--model, not both");
+  }
+  if (o.chat !== undefined) {
+    if (o.command !== "count") throw new UsageError("--chat only applies to count");
+    if (o.tokenizer !== undefined) throw new UsageError("--chat counts OpenAI chat formats: use -m/--model or -e/--encoding, not -t");
+    if (o.args.length > 0) throw new UsageError("--chat takes the messages file as its value; no other files");
   }
   if (o.lines && o.command !== "encode") throw new UsageError("--lines only applies to encode");
   if (invalidUtf8Given && o.command === "decode") throw new UsageError("--invalid-utf8 only applies to count and encode");

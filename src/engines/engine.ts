@@ -17,6 +17,12 @@ export interface Engine {
   count(text: string, limit?: number): number;
   /** Optional fast path for decoding: all the bytes of `ids` (a view: it may be longer). */
   decodeBytes?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): Uint8Array;
+  /**
+   * The prefix index (src/boundary/prefix.ts; WASM engine only): the ordinary tokens whose bytes
+   * start with `bytes` (and, if `consistent`, those that are a proper prefix of it), as sorted
+   * ranks, or as a bitset of ceil(ranks / 32) words when `mask`. Built on the first call.
+   */
+  prefixQuery?(bytes: Uint8Array, consistent: boolean, mask: boolean): Uint32Array;
   /** Optional fast path for decode(): the text of `ids`. */
   decodeText?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): string;
 }

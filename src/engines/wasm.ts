@@ -29,6 +29,10 @@ interface Exports {
   tokenLength(id: number): number;
   clearCache(): void;
   vocabBadRank(): number;
+  prefixIndexBuild(budget: number): number;
+  prefixQuery(len: number, consistent: number, asMask: number): number;
+  prefixResultPtr(): number;
+  prefixMaskPtr(): number;
 }
 
 interface NodeBuffer {
@@ -78,6 +82,8 @@ const INITIAL_INPUT_CAP = 1 << 17;
 // code for the later steps (assembly/openai/index.ts, init); returns INIT_MORE until done.
 const INIT_STEP_TOKENS = 16384;
 const INIT_MORE = 3;
+// prefixIndexBuild() sorts about this many ranks per call, for the same reason (returns INIT_MORE)
+const PREFIX_STEP_RANKS = 65536;
 const RUNS_OVERFLOW = 0xffffffff; // findRuns(): too many runs, take the chunk whole
 const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame
 const NO_LIMIT = 0xffffffff;
@@ -162,6 +168,7 @@ export class WasmEngine implements Engine {
     if (vocabFile instanceof Uint8Array) inPlace.set(vocabFile);
     else vocabFile.readInto(inPlace);
     check?.(inPlace);
+    this.nRanks = inPlace.length >= 8 ? (inPlace[4]! | (inPlace[5]! << 8) | (inPlace[6]! << 16) | (inPlace[7]! << 24)) >>> 0 : 0;
     let rc: number;
     do rc = this.ex.init(pattern, INITIAL_INPUT_CAP, INIT_STEP_TOKENS);
     while (rc === INIT_MORE);
@@ -190,6 +197,37 @@ export class WasmEngine implements Engine {
 
   get memoryBytes(): number {
     return this.ex.memory.buffer.byteLength;
+  }
+
+  private prefixBuilt = false;
+  /** Ranks in the vocab file (the .tkv header's nTokens). */
+  private readonly nRanks: number;
+
+  /**
+   * Engine.prefixQuery: the first call sorts the vocabulary in WASM (assembly/openai/prefix.ts),
+   * which moves the arena after the index, hence the refresh.
+   */
+  prefixQuery(bytes: Uint8Array, consistent: boolean, mask: boolean): Uint32Array {
+    if (!this.prefixBuilt) {
+      let rc: number;
+      do rc = this.ex.prefixIndexBuild(PREFIX_STEP_RANKS);
+      while (rc === INIT_MORE);
+      this.refresh();
+      if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not sort this vocabulary");
+      this.prefixBuilt = true;
+    }
+    // A prefix longer than any token has no tokens after it, and only its first maxLen bytes
+    // can hold tokens before it: the arena (>= 128 KB) holds more than any token is long.
+    const len = Math.min(bytes.length, this.inCap);
+    this.arena.set(bytes.subarray(0, len));
+    const n = this.ex.prefixQuery(len, consistent ? 1 : 0, mask ? 1 : 0) >>> 0;
+    this.sync();
+    if (mask) {
+      const at = this.ex.prefixMaskPtr() >>> 2;
+      return this.u32.slice(at, at + ((this.nRanks + 31) >>> 5));
+    }
+    const at = this.ex.prefixResultPtr() >>> 2;
+    return this.u32.slice(at, at + n);
   }
 
   /** Re-reads the arena layout and re-creates views; needed after anything that grows memory. */

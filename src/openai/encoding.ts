@@ -48,6 +48,45 @@ export function registerSegmenter(f: Segmenter): void {
   segmenter = f;
 }
 
+/** Options of `heal`: how many tokens to take back (default 1), and `encode`'s special-token options. */
+export interface HealOptions extends Pick<EncodeOptions, "allowedSpecial" | "disallowedSpecial"> {
+  backtrack?: number;
+}
+
+/** Options of `tokensWithPrefix` / `tokensConsistentWith`. */
+export interface PrefixOptions {
+  /** A bitset of ceil(nVocab / 32) words (bit id & 31 of word id >> 5) instead of sorted ids. */
+  mask?: boolean;
+}
+
+/**
+ * The prompt-boundary tools (src/boundary/): a layer above the core, registered when it is loaded
+ * (the full `tokenmill` entry), so the per-encoding entries do not carry it.
+ */
+export interface BoundaryTools {
+  heal(enc: Encoding, text: string, options?: HealOptions): { ids: Uint32Array; prefix: Uint8Array };
+  tokensWithPrefix(enc: Encoding, bytes: Uint8Array | string, consistent: boolean, options?: PrefixOptions): Uint32Array;
+  firstNonCanonical(enc: Encoding, ids: ArrayLike<number>): number;
+  canonicalize(enc: Encoding, ids: ArrayLike<number>): Uint32Array;
+  coverEncodings(enc: Encoding, prefix: Uint8Array | string, options?: { limit?: number }): IterableIterator<Uint32Array>;
+}
+let boundary: BoundaryTools | undefined;
+
+/** Called once by src/boundary/ when it is loaded. */
+export function registerBoundary(b: BoundaryTools): void {
+  boundary = b;
+}
+
+function boundaryTools(what: string): BoundaryTools {
+  if (!boundary) throw new InvalidArgumentError(`${what} needs the full "tokenmill" entry (import it, not only a per-encoding entry)`);
+  return boundary;
+}
+
+/** @internal The engine and (JS engine) vocabulary of `enc`, for src/boundary/. */
+export function internalsOf(enc: Encoding): { core: Engine; vocab?: Vocab } {
+  return { core: enc["core"], vocab: enc["vocab"] };
+}
+
 // ignoreBOM: a text may begin with U+FEFF, and decode must give it back (the default strips it)
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 export interface StreamOptions extends EncodeOptions {
@@ -386,6 +425,47 @@ export class Encoding {
   /** The set of special token strings. */
   get specialTokenSet(): Set<string> {
     return new Set(Object.keys(this.specialTokens));
+  }
+
+  // ---- Prompt boundaries (src/boundary/; README "Prompt boundaries") ---------------------
+
+  /**
+   * Token healing (arXiv 2403.08688): the ids of `text` without their last `backtrack` tokens
+   * (never a special token), and the bytes the next generated tokens must start with.
+   * @example enc.heal("https://") // { ids: [...ids of "https"], prefix: Uint8Array of "://" }
+   */
+  heal(text: string, options?: HealOptions): { ids: Uint32Array; prefix: Uint8Array } {
+    return boundaryTools("heal").heal(this, text, options);
+  }
+
+  /** Sorted ids of every ordinary token whose bytes start with `bytes` (a string is its UTF-8). */
+  tokensWithPrefix(bytes: Uint8Array | string, options?: PrefixOptions): Uint32Array {
+    return boundaryTools("tokensWithPrefix").tokensWithPrefix(this, bytes, false, options);
+  }
+
+  /** Sorted ids of the ordinary tokens whose bytes start with `bytes` or are a proper prefix of it. */
+  tokensConsistentWith(bytes: Uint8Array | string, options?: PrefixOptions): Uint32Array {
+    return boundaryTools("tokensConsistentWith").tokensWithPrefix(this, bytes, true, options);
+  }
+
+  /** Whether `ids` is exactly what `encode(decode(ids), { allowedSpecial: "all" })` gives. */
+  isCanonical(ids: ArrayLike<number>): boolean {
+    return boundaryTools("isCanonical").firstNonCanonical(this, ids) === -1;
+  }
+
+  /** The index of the first token where `ids` departs from the canonical encoding of its bytes, or -1. */
+  firstNonCanonical(ids: ArrayLike<number>): number {
+    return boundaryTools("firstNonCanonical").firstNonCanonical(this, ids);
+  }
+
+  /** The canonical ids of the same bytes (`encode(decode(ids), { allowedSpecial: "all" })`, computed locally). */
+  canonicalize(ids: ArrayLike<number>): Uint32Array {
+    return boundaryTools("canonicalize").canonicalize(this, ids);
+  }
+
+  /** The cover encodings of a byte prefix (arXiv 2410.09303; README "Cover encodings"). */
+  coverEncodings(prefix: Uint8Array | string, options?: { limit?: number }): IterableIterator<Uint32Array> {
+    return boundaryTools("coverEncodings").coverEncodings(this, prefix, options);
   }
 }
 
