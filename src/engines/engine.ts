@@ -17,6 +17,14 @@ export interface Engine {
   count(text: string, limit?: number): number;
   /** Optional fast path for decoding: all the bytes of `ids` (a view: it may be longer). */
   decodeBytes?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): Uint8Array;
+  /** UTF-16 offsets of `ids` from `pos` on (src/openai/offsets.ts); engines that keep the vocabulary. */
+  tokenOffsets?(
+    ids: ArrayLike<number>,
+    other: (id: number, position: number) => Uint8Array,
+    pos: import("../text/utf16-position.js").Utf16Position,
+    starts: Uint32Array,
+    ends: Uint32Array | undefined,
+  ): void;
   /** Optional fast path for decode(): the text of `ids`. */
   decodeText?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): string;
 }

@@ -7,6 +7,10 @@ import { SpecialMatcher } from "./special.js";
 import { cuttable } from "../text/cuts.js";
 import { textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
 import type { Vocab } from "../vocab/tkv.js";
+import { StreamDecoder } from "./decoder.js";
+import { decodeStreamWith, decoderOptions, type DecoderOptions, type TokenDecoder } from "../text/decode-stream.js";
+import { offsetsFromVocab, spansOf, startsOf, type DecodedOffsets, type EncodingOffsets, type OffsetsFn } from "./offsets.js";
+import { SegmentedCounter, type TokenCounter } from "../text/counter.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;
 
@@ -381,6 +385,82 @@ export class Encoding {
     if (this.core.tokenLength) return this.core.tokenLength(id) > 0 || this.specialBytes.has(id);
     const { offsets, nTokens } = this.vocab!;
     return (id < nTokens && offsets[id + 1]! > offsets[id]!) || this.specialBytes.has(id);
+  }
+
+  // ---- Streaming decode, offsets, incremental counting (README "Streaming decode, offsets, live counts")
+
+  /**
+   * A streaming decoder: `push(ids)` returns the text the ids complete (a character whose bytes
+   * are split across tokens waits for its last byte), `flush()` the rest. For every way of
+   * cutting `ids` into pushes the texts concatenate to `decode(ids)`.
+   * @example const d = enc.decoder(); d.push(4103) + d.push([99, 250]) + d.flush() // "🦜"
+   */
+  decoder(options?: DecoderOptions): TokenDecoder {
+    const skip = decoderOptions(options, "decoder");
+    return new StreamDecoder((ids) => this.bytesOf(ids), this.nVocab, skip ? (id) => this.specialBytes.has(id) && !this.isOrdinary(id) : undefined);
+  }
+
+  /**
+   * The text of ids that arrive over time (an iterable or async iterable of ids or id arrays,
+   * e.g. a model's output), a piece at a time; concatenated, `decode` of all the ids.
+   * @example for await (const text of enc.decodeStream(tokens)) process.stdout.write(text)
+   */
+  decodeStream(source: Iterable<number | ArrayLike<number>> | AsyncIterable<number | ArrayLike<number>>, options?: DecoderOptions): AsyncGenerator<string, void, undefined> {
+    return decodeStreamWith(this.decoder(options), source);
+  }
+
+  /**
+   * Ids and each token's UTF-16 [start, end) in `text`, flat (token i at 2i, 2i + 1). A token
+   * holding part of a character gets the whole character's span.
+   * @example enc.encodeWithOffsets("hello world") // { ids: [24912, 2375], offsets: [0, 5, 5, 11] }
+   */
+  encodeWithOffsets(text: string, options?: EncodeOptions): EncodingOffsets {
+    checkText(text);
+    if (options?.segmentation === "bytes") throw new InvalidArgumentError('encodeWithOffsets: segmentation "bytes" gives byte values, not token ids; their offsets are their byte positions');
+    const ids = this.encode(text, options);
+    return { ids, offsets: spansOf(this.offsetsFn, ids, this.nonOrdinary) };
+  }
+
+  /**
+   * tiktoken's decode_with_offsets: the text of `ids` (as `decode`) and where each token's text
+   * starts in it, in UTF-16 code units; a token that begins inside a character gets that
+   * character's start.
+   * @example enc.decodeWithOffsets([24912, 2375]) // { text: "hello world", offsets: [0, 5] }
+   */
+  decodeWithOffsets(ids: ArrayLike<number>): DecodedOffsets {
+    checkIds(ids);
+    const offsets = startsOf(this.offsetsFn, ids, this.nonOrdinary);
+    return { text: this.decode(ids), offsets };
+  }
+
+  /**
+   * A live token count of a text being edited: after every `set(newText)` or `append(more)`,
+   * `count` is `count(text, options)`, but only the stretch around the change is encoded again.
+   * @example const c = enc.counter("hello"); c.append(" world"); c.count // 2
+   */
+  counter(text = "", options?: EncodeOptions): TokenCounter {
+    checkText(text);
+    if (options?.segmentation !== undefined && options.segmentation !== "bpe") {
+      throw new InvalidArgumentError(`counter: only the "bpe" segmentation is counted incrementally, got ${JSON.stringify(options.segmentation)}`);
+    }
+    this.checkSpecial("", options); // the options' own errors now, not at the first edit
+    return new SegmentedCounter((t) => this.count(t, options), this.streamCuttable, text);
+  }
+
+  /** The engine's offsets (the WASM core's `tokenOffsets`), or the TypeScript walk over the vocabulary. */
+  private get offsetsFn(): OffsetsFn {
+    const core = this.core;
+    if (core.tokenOffsets) return (ids, other, pos, starts, ends) => core.tokenOffsets!(ids, other, pos, starts, ends);
+    const v = this.vocab!;
+    return (this.jsOffsets ??= offsetsFromVocab(v.offsets, v.bytes, v.nTokens));
+  }
+  private jsOffsets?: OffsetsFn;
+
+  /** Whether `id` is an ordinary token (a special id may also be one, in a custom encoding). */
+  private isOrdinary(id: number): boolean {
+    if (this.core.tokenLength) return this.core.tokenLength(id) > 0;
+    const { offsets, nTokens } = this.vocab!;
+    return id >= 0 && id < nTokens && offsets[id + 1]! > offsets[id]!;
   }
 
   /** The set of special token strings. */
