@@ -23,7 +23,11 @@ export {
   VocabFormatError,
   InvalidArgumentError,
   InvalidUtf8Error,
+  DecodeStreamPrefixError,
 } from "./errors.js";
+export type { TokenDecoder, DecoderOptions } from "./text/decode-stream.js";
+export type { EncodingOffsets, DecodedOffsets } from "./openai/offsets.js";
+export type { TokenCounter } from "./text/counter.js";
 
 /** Names of the built-in encodings. */
 export function listEncodings(): string[] {
