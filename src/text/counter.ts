@@ -15,7 +15,7 @@
  * Text with no cut points (one long line of Chinese, a custom pattern, special tokens holding
  * whitespace) is one segment: counted again whole, as `count` would.
  */
-import { DisallowedSpecialTokenError } from "../errors.js";
+import { DisallowedSpecialTokenError, InvalidArgumentError } from "../errors.js";
 import { isSafeCut } from "./cuts.js";
 
 /**
@@ -67,6 +67,7 @@ export class SegmentedCounter implements TokenCounter {
   }
 
   set(newText: string): number {
+    checkString(newText, "set");
     const old = this.current;
     if (newText === old) return this.total;
     const d = commonPrefix(old, newText);
@@ -76,6 +77,7 @@ export class SegmentedCounter implements TokenCounter {
   }
 
   append(more: string): number {
+    checkString(more, "append");
     if (more.length === 0) return this.total;
     const old = this.current;
     this.edit(old + more, old.length, 0, more);
@@ -135,6 +137,10 @@ export class SegmentedCounter implements TokenCounter {
     // the last segment's text: the end of the region if the region reached the end, else as it was
     if (k1 > lastK) this.tail = region.slice(starts[starts.length - 1]! - from);
   }
+}
+
+function checkString(text: unknown, what: string): void {
+  if (typeof text !== "string") throw new InvalidArgumentError(`counter.${what}: expected a string, got ${text === null ? "null" : typeof text}`);
 }
 
 /** The first cut point of `text` at or after `at` (≥ 2, so that its characters are in `text`), or -1. */
