@@ -1,6 +1,8 @@
 // tokenmill: exact, fast BPE tokenization of the OpenAI encodings (and custom tiktoken-style ones).
 
 export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions } from "./openai/encoding.js";
+import { installBoundaryTools } from "./openai/boundary-tools.js";
+installBoundaryTools(); // enc.decoder(), decodeStream, encodeWithOffsets, decodeWithOffsets, counter
 export type { TextSource, InvalidUtf8Mode } from "./text/stream.js";
 export {
   getEncoding,

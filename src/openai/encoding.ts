@@ -7,10 +7,10 @@ import { SpecialMatcher } from "./special.js";
 import { cuttable } from "../text/cuts.js";
 import { textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
 import type { Vocab } from "../vocab/tkv.js";
-import { StreamDecoder } from "./decoder.js";
-import { decodeStreamWith, decoderOptions, type DecoderOptions, type TokenDecoder } from "../text/decode-stream.js";
-import { offsetsFromVocab, spansOf, startsOf, type DecodedOffsets, type EncodingOffsets, type OffsetsFn } from "./offsets.js";
-import { SegmentedCounter, type TokenCounter } from "../text/counter.js";
+import type { DecoderOptions, TokenDecoder } from "../text/decode-stream.js";
+import type { DecodedOffsets, EncodingOffsets } from "./offsets.js";
+import type { TokenCounter } from "../text/counter.js";
+import type { Utf16Position } from "../text/utf16-position.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;
 
@@ -50,6 +50,43 @@ let segmenter: Segmenter | undefined;
 /** Called once by src/encoders/ when it is loaded. */
 export function registerSegmenter(f: Segmenter): void {
   segmenter = f;
+}
+
+/**
+ * What the streaming decoder, the offsets and the live counter (src/openai/boundary-tools.ts)
+ * need of an Encoding beyond its public API.
+ */
+export interface EncodingInternals {
+  /** The bytes of ids (a view); InvalidTokenIdError with positions from 0. */
+  bytesOf(ids: ArrayLike<number>): Uint8Array;
+  /** A special token's bytes, or the InvalidTokenIdError for an id that is no token. */
+  nonOrdinary(id: number, position: number): Uint8Array;
+  /** Whether `id` is a special token and not an ordinary one. */
+  isSpecialOnly(id: number): boolean;
+  /** UTF-16 offsets of ids from `pos` on, by the engine (the WASM core's walk) if it has them. */
+  readonly engineOffsets?: (ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array, pos: Utf16Position, starts: Uint32Array, ends: Uint32Array | undefined) => void;
+  /** The vocabulary, when the engine does not keep it (the JS engine). */
+  readonly vocab?: Vocab;
+  /** Whether text may be cut at src/text/cuts.ts's points. */
+  readonly cuttable: boolean;
+}
+
+/** The methods that live in src/openai/boundary-tools.ts (kept out of the per-encoding entries). */
+export interface BoundaryTools {
+  decoder(enc: Encoding, internals: EncodingInternals, options: DecoderOptions | undefined): TokenDecoder;
+  decodeStream(enc: Encoding, internals: EncodingInternals, source: unknown, options: DecoderOptions | undefined): AsyncGenerator<string, void, undefined>;
+  encodeWithOffsets(enc: Encoding, internals: EncodingInternals, text: string, options: EncodeOptions | undefined): EncodingOffsets;
+  decodeWithOffsets(enc: Encoding, internals: EncodingInternals, ids: ArrayLike<number>): DecodedOffsets;
+  counter(enc: Encoding, internals: EncodingInternals, text: string, options: EncodeOptions | undefined): TokenCounter;
+}
+
+// Like the segmenter: src/openai/boundary-tools.ts hands them over when loaded (the full entry
+// and tokenmill/worker load it), so that a per-encoding entry that never calls them stays small.
+let boundaryTools: BoundaryTools | undefined;
+
+/** Called once by src/openai/boundary-tools.ts when it is loaded. */
+export function registerBoundaryTools(t: BoundaryTools): void {
+  boundaryTools = t;
 }
 
 // ignoreBOM: a text may begin with U+FEFF, and decode must give it back (the default strips it)
@@ -387,7 +424,7 @@ export class Encoding {
     return (id < nTokens && offsets[id + 1]! > offsets[id]!) || this.specialBytes.has(id);
   }
 
-  // ---- Streaming decode, offsets, incremental counting (README "Streaming decode, offsets, live counts")
+  // ---- Streaming decode, offsets, live counts (src/openai/boundary-tools.ts; README "Streaming decode, offsets, live counts")
 
   /**
    * A streaming decoder: `push(ids)` returns the text the ids complete (a character whose bytes
@@ -396,8 +433,7 @@ export class Encoding {
    * @example const d = enc.decoder(); d.push(4103) + d.push([99, 250]) + d.flush() // "🦜"
    */
   decoder(options?: DecoderOptions): TokenDecoder {
-    const skip = decoderOptions(options, "decoder");
-    return new StreamDecoder((ids) => this.bytesOf(ids), this.nVocab, skip ? (id) => this.specialBytes.has(id) && !this.isOrdinary(id) : undefined);
+    return this.tools("decoder").decoder(this, this.internals, options);
   }
 
   /**
@@ -406,7 +442,7 @@ export class Encoding {
    * @example for await (const text of enc.decodeStream(tokens)) process.stdout.write(text)
    */
   decodeStream(source: Iterable<number | ArrayLike<number>> | AsyncIterable<number | ArrayLike<number>>, options?: DecoderOptions): AsyncGenerator<string, void, undefined> {
-    return decodeStreamWith(this.decoder(options), source);
+    return this.tools("decodeStream").decodeStream(this, this.internals, source, options);
   }
 
   /**
@@ -415,10 +451,7 @@ export class Encoding {
    * @example enc.encodeWithOffsets("hello world") // { ids: [24912, 2375], offsets: [0, 5, 5, 11] }
    */
   encodeWithOffsets(text: string, options?: EncodeOptions): EncodingOffsets {
-    checkText(text);
-    if (options?.segmentation === "bytes") throw new InvalidArgumentError('encodeWithOffsets: segmentation "bytes" gives byte values, not token ids; their offsets are their byte positions');
-    const ids = this.encode(text, options);
-    return { ids, offsets: spansOf(this.offsetsFn, ids, this.nonOrdinary) };
+    return this.tools("encodeWithOffsets").encodeWithOffsets(this, this.internals, text, options);
   }
 
   /**
@@ -428,9 +461,7 @@ export class Encoding {
    * @example enc.decodeWithOffsets([24912, 2375]) // { text: "hello world", offsets: [0, 5] }
    */
   decodeWithOffsets(ids: ArrayLike<number>): DecodedOffsets {
-    checkIds(ids);
-    const offsets = startsOf(this.offsetsFn, ids, this.nonOrdinary);
-    return { text: this.decode(ids), offsets };
+    return this.tools("decodeWithOffsets").decodeWithOffsets(this, this.internals, ids);
   }
 
   /**
@@ -439,25 +470,30 @@ export class Encoding {
    * @example const c = enc.counter("hello"); c.append(" world"); c.count // 2
    */
   counter(text = "", options?: EncodeOptions): TokenCounter {
-    checkText(text);
-    if (options?.segmentation !== undefined && options.segmentation !== "bpe") {
-      throw new InvalidArgumentError(`counter: only the "bpe" segmentation is counted incrementally, got ${JSON.stringify(options.segmentation)}`);
-    }
-    this.checkSpecial("", options); // the options' own errors now, not at the first edit
-    return new SegmentedCounter((t) => this.count(t, options), this.streamCuttable, text);
+    return this.tools("counter").counter(this, this.internals, text, options);
   }
 
-  /** The engine's offsets (the WASM core's `tokenOffsets`), or the TypeScript walk over the vocabulary. */
-  private get offsetsFn(): OffsetsFn {
+  private tools(what: string): BoundaryTools {
+    if (!boundaryTools) throw new InvalidArgumentError(`${what} needs the full "tokenmill" entry (import it, not only a per-encoding entry)`);
+    return boundaryTools;
+  }
+
+  private internalsCache?: EncodingInternals;
+  private get internals(): EncodingInternals {
+    if (this.internalsCache) return this.internalsCache;
     const core = this.core;
-    if (core.tokenOffsets) return (ids, other, pos, starts, ends) => core.tokenOffsets!(ids, other, pos, starts, ends);
-    const v = this.vocab!;
-    return (this.jsOffsets ??= offsetsFromVocab(v.offsets, v.bytes, v.nTokens));
+    return (this.internalsCache = {
+      bytesOf: (ids) => this.bytesOf(ids),
+      nonOrdinary: this.nonOrdinary,
+      isSpecialOnly: (id) => this.specialBytes.has(id) && !this.isValidOrdinary(id),
+      engineOffsets: core.tokenOffsets ? (ids, other, pos, starts, ends) => core.tokenOffsets!(ids, other, pos, starts, ends) : undefined,
+      vocab: this.vocab,
+      cuttable: this.streamCuttable,
+    });
   }
-  private jsOffsets?: OffsetsFn;
 
-  /** Whether `id` is an ordinary token (a special id may also be one, in a custom encoding). */
-  private isOrdinary(id: number): boolean {
+  /** Whether `id` is an ordinary token (a special id may be one too, in a custom encoding). */
+  private isValidOrdinary(id: number): boolean {
     if (this.core.tokenLength) return this.core.tokenLength(id) > 0;
     const { offsets, nTokens } = this.vocab!;
     return id >= 0 && id < nTokens && offsets[id + 1]! > offsets[id]!;
@@ -481,7 +517,7 @@ function toSet(value: SpecialTokenSet, what: string): Set<string> {
   return set;
 }
 
-function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
+export function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
   if (ids == null || typeof (ids as ArrayLike<number>).length !== "number" || typeof ids === "string") {
     throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
   }
@@ -500,7 +536,7 @@ function invalidUtf8Of(options: StreamOptions | undefined): InvalidUtf8Mode {
   return m;
 }
 
-function checkText(text: unknown): asserts text is string {
+export function checkText(text: unknown): asserts text is string {
   if (typeof text !== "string") {
     throw new InvalidArgumentError(`expected text to be a string, got ${text === null ? "null" : typeof text}`);
   }
