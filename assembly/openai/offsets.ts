@@ -41,6 +41,18 @@ export function offsetsOf(ids: usize, n: u32): u32 {
     let len = tokenLen(id);
     if (len == 0) break;
     let p = bytesPtr + tokenStart(id);
+    if (need == 0 && len <= 8) {
+      // most tokens are short ASCII: one word load (token bytes are followed by more vocab data,
+      // so reading past them is safe, as in decodeChunk)
+      let w = load<u64>(p) & 0x8080808080808080;
+      if (len < 8) w &= (<u64>1 << (<u64>len << 3)) - 1;
+      if (w == 0) {
+        store<u32>(at, units);
+        units += len;
+        store<u32>(ids + (<usize>(n + i) << 2), units);
+        continue;
+      }
+    }
     let end = p + len;
     let start: u32 = 0;
     let first = true;
