@@ -1,6 +1,7 @@
 // The incremental counter (Encoding.counter): after every edit its count is a fresh count of the
 // whole text (both engines, o200k and cl100k), and an edit re-encodes only the stretch around
 // it (checked by counting the characters handed to the encoder, not by timing).
+import { existsSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DisallowedSpecialTokenError, InvalidArgumentError, createEncoding, getEncodingSync } from "../src/index.js";
@@ -218,5 +219,27 @@ describe("counter: what an edit re-encodes", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("tokenmill/worker: count keeps a live counter per encoding", () => {
+  const built = existsSync("dist/worker.js");
+  it.skipIf(!built)("counts after edits equal fresh counts, for two encodings and options interleaved", async () => {
+    const { createWorker } = await import("../dist/worker.js" as string);
+    const w = createWorker();
+    try {
+      const o200k = getEncodingSync("o200k_base");
+      const cl100k = getEncodingSync("cl100k_base");
+      let text = document(20_000, 5);
+      for (let k = 0; k < 12; k++) {
+        const at = (k * 4099) % text.length;
+        text = text.slice(0, at) + ["x", " ", "\n", "日本", "<|endoftext|>"][k % 5] + text.slice(at + (k % 3));
+        expect(await w.count(text, { allowedSpecial: "all" })).toBe(o200k.count(text, { allowedSpecial: "all" }));
+        expect(await w.count(text, { encoding: "cl100k_base", disallowedSpecial: [] })).toBe(cl100k.count(text, { disallowedSpecial: [] }));
+      }
+      await expect(w.count(text)).rejects.toThrow(/special token/); // the default options still refuse it
+    } finally {
+      w.terminate();
+    }
   });
 });
