@@ -8,9 +8,8 @@ import { cuttable } from "../text/cuts.js";
 import { textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
 import type { Vocab } from "../vocab/tkv.js";
 import type { DecoderOptions, TokenDecoder } from "../text/decode-stream.js";
-import type { DecodedOffsets, EncodingOffsets } from "./offsets.js";
+import type { DecodedOffsets, EncodingOffsets, OffsetsFn } from "./offsets.js";
 import type { TokenCounter } from "../text/counter.js";
-import type { Utf16Position } from "../text/utf16-position.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;
 
@@ -64,7 +63,7 @@ export interface EncodingInternals {
   /** Whether `id` is a special token and not an ordinary one. */
   isSpecialOnly(id: number): boolean;
   /** UTF-16 offsets of ids from `pos` on, by the engine (the WASM core's walk) if it has them. */
-  readonly engineOffsets?: (ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array, pos: Utf16Position, starts: Uint32Array, ends: Uint32Array | undefined) => void;
+  readonly engineOffsets?: OffsetsFn;
   /** The vocabulary, when the engine does not keep it (the JS engine). */
   readonly vocab?: Vocab;
   /** Whether text may be cut at src/text/cuts.ts's points. */
