@@ -1,6 +1,8 @@
 // The playground page. All tokenization runs in tokenmill/worker's Web Worker, so typing stays
 // smooth even in a 1 MB document: the page only posts the text and paints the answer. At most
 // one round of requests is in flight; edits made meanwhile are coalesced into the next round.
+// The counts come from the worker's `count`, which keeps an `Encoding.counter()` per encoding:
+// after a keystroke only the stretch around it is encoded again.
 
 import { createWorker } from "/dist/worker.js";
 
@@ -40,10 +42,12 @@ async function update() {
       let t0 = performance.now();
       const { chars, bytes } = measure(text);
       work(t0);
-      const shown = await worker.pieces(text, { encoding, limit: SHOWN_TOKENS });
+      const [n, shown] = await Promise.all([
+        worker.count(text, { encoding, allowedSpecial: "all" }),
+        worker.pieces(text, { encoding, limit: SHOWN_TOKENS }),
+      ]);
       if (dirty) continue; // stale: the text or the settings changed meanwhile
       t0 = performance.now();
-      const n = shown.ids.length;
       $("token-count").textContent = String(n);
       $("char-count").textContent = String(chars);
       $("byte-count").textContent = String(bytes);

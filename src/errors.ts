@@ -96,3 +96,17 @@ export class InvalidUtf8Error extends TokenmillError {
 export function hexBytes(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");
 }
+
+/**
+ * A tokenizer.json streaming decoder (HF `DecodeStream` semantics) found that the text of its
+ * window no longer starts with the text it returned last: the decoder chain rewrote earlier
+ * text (HF raises `DecodeStreamError::InvalidPrefix` there too).
+ */
+export class DecodeStreamPrefixError extends TokenmillError {
+  constructor(readonly tokenId: number, readonly expectedPrefix: string, readonly actual: string) {
+    super(
+      "DECODE_STREAM_PREFIX",
+      `decoder: after token ${tokenId} the decoded window ${JSON.stringify(actual)} no longer starts with the text returned before, ${JSON.stringify(expectedPrefix)} (the file's decoder chain rewrites earlier text)`,
+    );
+  }
+}

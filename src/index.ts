@@ -3,6 +3,8 @@
 export { Encoding, type EncodeOptions, type SpecialTokenSet, type StreamOptions, type HealOptions, type PrefixOptions } from "./openai/encoding.js";
 // enc.heal, tokensWithPrefix, isCanonical, coverEncodings, ... (registered into Encoding when loaded)
 import "./boundary/index.js";
+import { installStreamingTools } from "./openai/streaming-tools.js";
+installStreamingTools(); // enc.decoder(), decodeStream, encodeWithOffsets, decodeWithOffsets, counter
 export type { TextSource, InvalidUtf8Mode } from "./text/stream.js";
 export {
   getEncoding,
@@ -25,7 +27,11 @@ export {
   VocabFormatError,
   InvalidArgumentError,
   InvalidUtf8Error,
+  DecodeStreamPrefixError,
 } from "./errors.js";
+export type { TokenDecoder, DecoderOptions } from "./text/decode-stream.js";
+export type { EncodingOffsets, DecodedOffsets } from "./openai/offsets.js";
+export type { TokenCounter } from "./text/counter.js";
 
 /** Names of the built-in encodings. */
 export function listEncodings(): string[] {

@@ -13,6 +13,7 @@ import { setInput, pieceEnd, touchedEnd } from "../pretok/scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
 import { utf8ToUtf16, HIGH_BITS } from "../shared/utf16";
 import { ensureMemory } from "../shared/memory";
+import { offsetsOf, statePtr } from "./offsets";
 import { prefixKey } from "../shared/bytes";
 import { hashKey } from "../shared/hash";
 import { prefixBegin, prefixSort, prefixIndexBytes, prefixQuery as queryPrefix, prefixResultPtr as resultPtr, prefixMaskPtr as maskPtr } from "./prefix";
@@ -402,4 +403,18 @@ export function prefixResultPtr(): usize {
 
 export function prefixMaskPtr(): usize {
   return maskPtr();
+}
+
+/**
+ * Offsets: for the n ids at outputPtr (n <= inputCap / 2), each token's UTF-16 start unit
+ * replaces its id and its end unit goes n slots further; returns how many were done (it stops
+ * at an id that is not an ordinary token). The decoder state carried between calls is at
+ * offsetsState() (assembly/openai/offsets.ts).
+ */
+export function tokenOffsets(n: u32): u32 {
+  return offsetsOf(outPtr, n);
+}
+
+export function offsetsState(): usize {
+  return statePtr();
 }

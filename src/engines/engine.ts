@@ -23,6 +23,14 @@ export interface Engine {
    * ranks, or as a bitset of ceil(ranks / 32) words when `mask`. Built on the first call.
    */
   prefixQuery?(bytes: Uint8Array, consistent: boolean, mask: boolean): Uint32Array;
+  /** UTF-16 offsets of `ids` from `pos` on (src/openai/offsets.ts); engines that keep the vocabulary. */
+  tokenOffsets?(
+    ids: ArrayLike<number>,
+    other: (id: number, position: number) => Uint8Array,
+    pos: import("../text/utf16-position.js").Utf16Position,
+    starts: Uint32Array,
+    ends: Uint32Array | undefined,
+  ): void;
   /** Optional fast path for decode(): the text of `ids`. */
   decodeText?(ids: ArrayLike<number>, other: (id: number, position: number) => Uint8Array): string;
 }

@@ -10,6 +10,7 @@ import { TokenmillError, VocabFormatError } from "../errors.js";
 import { WASM_BASE64 } from "../generated/wasm.js";
 import { wasmAvailable } from "../platform/wasm.js";
 import { unfinishedTail } from "../text/utf8.js";
+import type { Utf16Position } from "../text/utf16-position.js";
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -33,6 +34,8 @@ interface Exports {
   prefixQuery(len: number, consistent: number, asMask: number): number;
   prefixResultPtr(): number;
   prefixMaskPtr(): number;
+  tokenOffsets(n: number): number;
+  offsetsState(): number;
 }
 
 interface NodeBuffer {
@@ -371,6 +374,45 @@ export class WasmEngine implements Engine {
       return kept;
     });
     return kept > 0 ? out + "\ufffd" : out; // unfinished at the end: one U+FFFD, as TextDecoder
+  }
+
+  /**
+   * UTF-16 offsets of `ids` (src/openai/offsets.ts): the core's `tokenOffsets` over batches of
+   * ids at outputPtr, continuing from `pos` (copied into and out of its state block); ids that
+   * are not ordinary tokens go through `other` and `pos` here.
+   */
+  tokenOffsets(ids: ArrayLike<number>, other: NonOrdinaryId, pos: Utf16Position, starts: Uint32Array, ends: Uint32Array | undefined): void {
+    const n = ids.length;
+    const trusted = ids instanceof Uint32Array;
+    const state = this.ex.offsetsState() >>> 2;
+    let i = 0;
+    while (i < n) {
+      // starts come back in place of the ids and ends `batch` slots later: 2 × batch ≤ inCap slots
+      const batch = Math.min(n - i, this.inCap >>> 1);
+      const at = this.outIndex;
+      let k: number;
+      if (trusted) {
+        this.u32.set((ids as Uint32Array).subarray(i, i + batch), at);
+        k = batch;
+      } else {
+        k = copyExactU32(ids, i, batch, this.u32, at);
+      }
+      pos.store(this.u32, state);
+      const done = this.ex.tokenOffsets(k) >>> 0;
+      pos.load(this.u32, state);
+      if (done > 0) {
+        starts.set(this.u32.subarray(at, at + done), i);
+        if (ends) ends.set(this.u32.subarray(at + k, at + k + done), i);
+      }
+      i += done;
+      if (done < k || k < batch) {
+        // ids[i] is not an ordinary token (or not a u32): a special token's bytes, or the error
+        const b = other(ids[i]!, i);
+        starts[i] = b.length > 0 ? pos.token(b, 0, b.length) : pos.end();
+        if (ends) ends[i] = pos.end();
+        i++;
+      }
+    }
   }
 
   // Long texts go through the arena in chunks. The core holds back the pieces that might

@@ -12,6 +12,8 @@ import { InvalidArgumentError, InvalidTokenIdError, UnsupportedComponentError } 
 import { wantsWasm as wantsWasmEngine } from "../engines/choice.js";
 import { BYTE_TO_CHAR, byteLevelBytes } from "./byte-level.js";
 import { buildDecoder, type Decoder } from "./decoders.js";
+import { HfStreamDecoder } from "./decode-stream.js";
+import { decodeStreamWith, decoderOptions, type DecoderOptions, type TokenDecoder } from "../text/decode-stream.js";
 import { BpeModel, type BpeOptions } from "./models/bpe.js";
 import type { ModelOutput, TokenModel } from "./models/model.js";
 import { UnigramModel } from "./models/unigram.js";
@@ -206,7 +208,7 @@ export class HfTokenizer {
   private readonly preTokenizer: PreTokenizer | null;
   private readonly byteLevel: boolean;
   private readonly post: PostProcessor | null;
-  private readonly decoder: Decoder | null;
+  private readonly decoderChain: Decoder | null;
   private readonly added: AddedToken[] = [];
   private readonly addedById = new Map<number, AddedToken>();
   private readonly addedByContent = new Map<string, AddedToken>();
@@ -239,7 +241,7 @@ export class HfTokenizer {
     this.preTokenizer = splitNeverMatches(json) ? null : pre.run;
     this.byteLevel = pre.byteLevel;
     this.post = buildPost(json.post_processor as Json | null);
-    this.decoder = buildDecoder(json.decoder as Json | null);
+    this.decoderChain = buildDecoder(json.decoder as Json | null);
     if (this.model instanceof BpeModel && !this.byteLevel) this.model.useWordSegments(spaceMarker(json));
     if (this.model instanceof BpeModel && wantsWasm(opts)) {
       const blob = serializeBpe(this.model, this.byteLevel);
@@ -417,8 +419,42 @@ export class HfTokenizer {
       if (skip && this.addedByContent.get(t)?.special) continue;
       tokens.push(t);
     }
-    if (!this.decoder) return tokens.join(" ");
-    return this.decoder(tokens).join("");
+    if (!this.decoderChain) return tokens.join(" ");
+    return this.decoderChain(tokens).join("");
+  }
+
+  /**
+   * A streaming decoder with HF `DecodeStream` semantics (src/hf/decode-stream.ts): `push(ids)`
+   * returns the new text, `flush()` what is held back at the end.
+   * @example const d = tok.decoder({ skipSpecialTokens: true }); d.push(9906) + d.push(1917) // "Hello world"
+   */
+  decoder(options?: DecoderOptions): TokenDecoder {
+    const skip = decoderOptions(options, "decoder");
+    const tok = this;
+    return new HfStreamDecoder(
+      {
+        decode: (ids, o) => tok.decode(ids, o),
+        checkIds(ids) {
+          for (let i = 0; i < ids.length; i++) {
+            const id = ids[i]!;
+            if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || tok.idToToken(id) === undefined) throw new InvalidTokenIdError(id, i, tok.vocabSize);
+          }
+        },
+        get vocabSize() {
+          return tok.vocabSize;
+        },
+      },
+      skip,
+    );
+  }
+
+  /**
+   * The text of ids that arrive over time (an iterable or async iterable of ids or id arrays),
+   * through `decoder(options)`, a piece per item that completes text.
+   * @example for await (const text of tok.decodeStream(generated)) process.stdout.write(text)
+   */
+  decodeStream(source: Iterable<number | ArrayLike<number>> | AsyncIterable<number | ArrayLike<number>>, options?: DecoderOptions): AsyncGenerator<string, void, undefined> {
+    return decodeStreamWith(this.decoder(options), source);
   }
 
   /** The token string of an id (in the model's alphabet: `Ġ`, `▁`, `##` ...). */

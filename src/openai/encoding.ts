@@ -7,6 +7,9 @@ import { SpecialMatcher } from "./special.js";
 import { cuttable } from "../text/cuts.js";
 import { textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
 import type { Vocab } from "../vocab/tkv.js";
+import type { DecoderOptions, TokenDecoder } from "../text/decode-stream.js";
+import type { DecodedOffsets, EncodingOffsets, OffsetsFn } from "./offsets.js";
+import type { TokenCounter } from "../text/counter.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;
 
@@ -85,6 +88,43 @@ function boundaryTools(what: string): BoundaryTools {
 /** @internal The engine and (JS engine) vocabulary of `enc`, for src/boundary/. */
 export function internalsOf(enc: Encoding): { core: Engine; vocab?: Vocab } {
   return { core: enc["core"], vocab: enc["vocab"] };
+}
+
+/**
+ * What the streaming decoder, the offsets and the live counter (src/openai/streaming-tools.ts)
+ * need of an Encoding beyond its public API.
+ */
+export interface EncodingInternals {
+  /** The bytes of ids (a view); InvalidTokenIdError with positions from 0. */
+  bytesOf(ids: ArrayLike<number>): Uint8Array;
+  /** A special token's bytes, or the InvalidTokenIdError for an id that is no token. */
+  nonOrdinary(id: number, position: number): Uint8Array;
+  /** Whether `id` is a special token and not an ordinary one. */
+  isSpecialOnly(id: number): boolean;
+  /** UTF-16 offsets of ids from `pos` on, by the engine (the WASM core's walk) if it has them. */
+  readonly engineOffsets?: OffsetsFn;
+  /** The vocabulary, when the engine does not keep it (the JS engine). */
+  readonly vocab?: Vocab;
+  /** Whether text may be cut at src/text/cuts.ts's points. */
+  readonly cuttable: boolean;
+}
+
+/** The methods that live in src/openai/streaming-tools.ts (kept out of the per-encoding entries). */
+export interface StreamingTools {
+  decoder(enc: Encoding, internals: EncodingInternals, options: DecoderOptions | undefined): TokenDecoder;
+  decodeStream(enc: Encoding, internals: EncodingInternals, source: unknown, options: DecoderOptions | undefined): AsyncGenerator<string, void, undefined>;
+  encodeWithOffsets(enc: Encoding, internals: EncodingInternals, text: string, options: EncodeOptions | undefined): EncodingOffsets;
+  decodeWithOffsets(enc: Encoding, internals: EncodingInternals, ids: ArrayLike<number>): DecodedOffsets;
+  counter(enc: Encoding, internals: EncodingInternals, text: string, options: EncodeOptions | undefined): TokenCounter;
+}
+
+// Like the segmenter: src/openai/streaming-tools.ts hands them over when loaded (the full entry
+// and tokenmill/worker load it), so that a per-encoding entry that never calls them stays small.
+let streamingTools: StreamingTools | undefined;
+
+/** Called once by src/openai/streaming-tools.ts when it is loaded. */
+export function registerStreamingTools(t: StreamingTools): void {
+  streamingTools = t;
 }
 
 // ignoreBOM: a text may begin with U+FEFF, and decode must give it back (the default strips it)
@@ -422,6 +462,81 @@ export class Encoding {
     return (id < nTokens && offsets[id + 1]! > offsets[id]!) || this.specialBytes.has(id);
   }
 
+  // ---- Streaming decode, offsets, live counts (src/openai/streaming-tools.ts; README "Streaming decode, offsets, live counts")
+
+  /**
+   * A streaming decoder: `push(ids)` returns the text the ids complete (a character whose bytes
+   * are split across tokens waits for its last byte), `flush()` the rest. For every way of
+   * cutting `ids` into pushes the texts concatenate to `decode(ids)`.
+   * @example const d = enc.decoder(); d.push(4103) + d.push([99, 250]) + d.flush() // "🦜"
+   */
+  decoder(options?: DecoderOptions): TokenDecoder {
+    return this.tools("decoder").decoder(this, this.internals, options);
+  }
+
+  /**
+   * The text of ids that arrive over time (an iterable or async iterable of ids or id arrays,
+   * e.g. a model's output), a piece at a time; concatenated, `decode` of all the ids.
+   * @example for await (const text of enc.decodeStream(tokens)) process.stdout.write(text)
+   */
+  decodeStream(source: Iterable<number | ArrayLike<number>> | AsyncIterable<number | ArrayLike<number>>, options?: DecoderOptions): AsyncGenerator<string, void, undefined> {
+    return this.tools("decodeStream").decodeStream(this, this.internals, source, options);
+  }
+
+  /**
+   * Ids and each token's UTF-16 [start, end) in `text`, flat (token i at 2i, 2i + 1). A token
+   * holding part of a character gets the whole character's span.
+   * @example enc.encodeWithOffsets("hello world") // { ids: [24912, 2375], offsets: [0, 5, 5, 11] }
+   */
+  encodeWithOffsets(text: string, options?: EncodeOptions): EncodingOffsets {
+    return this.tools("encodeWithOffsets").encodeWithOffsets(this, this.internals, text, options);
+  }
+
+  /**
+   * tiktoken's decode_with_offsets: the text of `ids` (as `decode`) and where each token's text
+   * starts in it, in UTF-16 code units; a token that begins inside a character gets that
+   * character's start.
+   * @example enc.decodeWithOffsets([24912, 2375]) // { text: "hello world", offsets: [0, 5] }
+   */
+  decodeWithOffsets(ids: ArrayLike<number>): DecodedOffsets {
+    return this.tools("decodeWithOffsets").decodeWithOffsets(this, this.internals, ids);
+  }
+
+  /**
+   * A live token count of a text being edited: after every `set(newText)` or `append(more)`,
+   * `count` is `count(text, options)`, but only the stretch around the change is encoded again.
+   * @example const c = enc.counter("hello"); c.append(" world"); c.count // 2
+   */
+  counter(text = "", options?: EncodeOptions): TokenCounter {
+    return this.tools("counter").counter(this, this.internals, text, options);
+  }
+
+  private tools(what: string): StreamingTools {
+    if (!streamingTools) throw new InvalidArgumentError(`${what} needs the full "tokenmill" entry (import it, not only a per-encoding entry)`);
+    return streamingTools;
+  }
+
+  private internalsCache?: EncodingInternals;
+  private get internals(): EncodingInternals {
+    if (this.internalsCache) return this.internalsCache;
+    const core = this.core;
+    return (this.internalsCache = {
+      bytesOf: (ids) => this.bytesOf(ids),
+      nonOrdinary: this.nonOrdinary,
+      isSpecialOnly: (id) => this.specialBytes.has(id) && !this.isValidOrdinary(id),
+      engineOffsets: core.tokenOffsets ? (ids, other, pos, starts, ends) => core.tokenOffsets!(ids, other, pos, starts, ends) : undefined,
+      vocab: this.vocab,
+      cuttable: this.streamCuttable,
+    });
+  }
+
+  /** Whether `id` is an ordinary token (a special id may be one too, in a custom encoding). */
+  private isValidOrdinary(id: number): boolean {
+    if (this.core.tokenLength) return this.core.tokenLength(id) > 0;
+    const { offsets, nTokens } = this.vocab!;
+    return id >= 0 && id < nTokens && offsets[id + 1]! > offsets[id]!;
+  }
+
   /** The set of special token strings. */
   get specialTokenSet(): Set<string> {
     return new Set(Object.keys(this.specialTokens));
@@ -481,7 +596,7 @@ function toSet(value: SpecialTokenSet, what: string): Set<string> {
   return set;
 }
 
-function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
+export function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
   if (ids == null || typeof (ids as ArrayLike<number>).length !== "number" || typeof ids === "string") {
     throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
   }
@@ -500,7 +615,7 @@ function invalidUtf8Of(options: StreamOptions | undefined): InvalidUtf8Mode {
   return m;
 }
 
-function checkText(text: unknown): asserts text is string {
+export function checkText(text: unknown): asserts text is string {
   if (typeof text !== "string") {
     throw new InvalidArgumentError(`expected text to be a string, got ${text === null ? "null" : typeof text}`);
   }

@@ -1,8 +1,10 @@
 // The worker side of tokenmill/worker: runs in a Web Worker (module worker) or a Node
 // worker_threads Worker, loads encodings on demand and answers WorkerRequests one at a time.
 
-import type { EncodeOptions } from "../openai/encoding.js";
+import type { Encoding, EncodeOptions } from "../openai/encoding.js";
+import type { TokenCounter } from "../text/counter.js";
 import { loadBuiltin } from "../openai/entries/core.js";
+import { installStreamingTools } from "../openai/streaming-tools.js";
 import { UnknownEncodingError } from "../errors.js";
 import { ENCODING_NAMES, isEncodingName } from "../openai/models.js";
 import { ENCODING_SPECS } from "../openai/registry.js";
@@ -38,6 +40,8 @@ interface Tokenizer {
   decode(ids: ArrayLike<number>): string;
   tokenBytes(id: number): Uint8Array;
 }
+
+installStreamingTools(); // enc.counter(): the live count of the "count" op
 
 // Tokenizers loaded from a tokenizer.json, by the name the client gave them.
 const custom = new Map<string, Tokenizer>();
@@ -100,6 +104,22 @@ function endsOnBoundary(parts: Uint8Array[], total: number): boolean {
   return true;
 }
 
+// Live counts (Encoding.counter): a page that posts the text of an editor after every keystroke
+// gets each count from the stretch around the change, not a re-encode of the whole text. One
+// counter per encoding, engine and options, the most recently used few kept.
+const counters = new Map<string, TokenCounter>();
+const MAX_COUNTERS = 8;
+
+function liveCount(enc: Encoding, req: WorkerRequest): number {
+  const key = `${req.encoding}\u0000${req.engine ?? ""}\u0000${JSON.stringify(req.options ?? null, (_k, v: unknown) => (v instanceof Set ? [...v].sort() : v))}`;
+  let c = counters.get(key);
+  if (c) counters.delete(key); // to the back: most recently used
+  else c = enc.counter("", req.options);
+  counters.set(key, c);
+  if (counters.size > MAX_COUNTERS) counters.delete(counters.keys().next().value!);
+  return c.set(req.text!);
+}
+
 async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   if (req.op === "tokenizerJson") {
     // The tokenizer.json support is its own chunk, fetched only when someone loads one.
@@ -114,7 +134,7 @@ async function handle(req: WorkerRequest): Promise<{ result: unknown; transfer: 
     case "load":
       return { result: hf ? { name: req.encoding } : { name: enc.name, engine: (enc as { engine?: string }).engine, nVocab: (enc as { nVocab?: number }).nVocab }, transfer: [] };
     case "count":
-      return { result: hf ? enc.count(req.text!) : enc.count(req.text!, req.options), transfer: [] };
+      return { result: hf ? enc.count(req.text!) : liveCount(enc as unknown as Encoding, req), transfer: [] };
     case "encode": {
       const ids = hf ? enc.encode(req.text!) : enc.encode(req.text!, req.options);
       return { result: ids, transfer: [ids.buffer as ArrayBuffer] };
