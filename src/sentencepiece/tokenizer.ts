@@ -11,6 +11,7 @@ import { ByteTrie } from "./byte-trie.js";
 import { BpeEncoder } from "./bpe.js";
 import { ModelType, parseModelProto, PieceType, type SpModelProto } from "./model-proto.js";
 import { ByteSink, SpNormalizer } from "./normalizer.js";
+import { toTokenizerJsonObject } from "./to-tokenizer-json.js";
 import { UnigramEncoder } from "./unigram.js";
 
 export interface SentencePieceOptions {
@@ -147,6 +148,15 @@ export class SentencePieceTokenizer {
       }
       this.bpe = new BpeEncoder({ pieces: this.pieces, scores, unused, userSymbols });
     }
+  }
+
+  /**
+   * The model as a HuggingFace tokenizer.json (text) that `tokenizers` and `fromTokenizerJson`
+   * load with the same ids on ordinary text; see src/sentencepiece/to-tokenizer-json.ts for what
+   * it cannot carry over.
+   */
+  toTokenizerJson(): string {
+    return JSON.stringify(toTokenizerJsonObject(this));
   }
 
   /** Number of pieces (ids are 0 .. vocabSize - 1). */
@@ -382,4 +392,9 @@ function decodeBytesAsSpm(b: number[]): string {
  */
 export function fromSentencePieceModel(bytes: Uint8Array | ArrayBuffer, options?: SentencePieceOptions): SentencePieceTokenizer {
   return new SentencePieceTokenizer(bytes, options);
+}
+
+/** `fromSentencePieceModel(bytes).toTokenizerJson()`. */
+export function sentencePieceToTokenizerJson(bytes: Uint8Array | ArrayBuffer): string {
+  return new SentencePieceTokenizer(bytes).toTokenizerJson();
 }
