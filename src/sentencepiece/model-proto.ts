@@ -67,7 +67,7 @@ export interface SpModelProto {
   denormalizerSpec: SpNormalizerSpec | null;
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }); // a piece may begin with U+FEFF
 
 /** A cursor over protobuf wire format. Every read is bounds-checked: a truncated file throws. */
 class Wire {

@@ -28,6 +28,8 @@ export interface SentencePieceEncodeOptions {
 }
 
 const utf8 = new TextEncoder();
+// a U+FEFF that opens a piece is text here, not a byte order mark
+const fromUtf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const BYTE_PIECE = /^<0x([0-9A-F]{2})>$/;
 
 function bytePiece(b: number): string {
@@ -200,7 +202,7 @@ export class SentencePieceTokenizer {
   /** The text as SentencePiece normalizes it (spaces as "▁"), as `spm_normalize` prints it. */
   normalize(text: string): string {
     this.normalizer.normalize(utf8.encode(text), this.sink);
-    return new TextDecoder().decode(this.sink.buf.subarray(0, this.sink.len));
+    return fromUtf8.decode(this.sink.buf.subarray(0, this.sink.len));
   }
 
   /** Ids of `text`, as `spm_encode --output_format=id` (one sentence: a "\n" is an ordinary character). */
@@ -242,7 +244,7 @@ export class SentencePieceTokenizer {
     const byteFallback = this.proto.trainerSpec.byteFallback;
     const unk = this.unkId;
     let prevUnk = false;
-    const dec = pieces !== null ? new TextDecoder() : null;
+    const dec = pieces !== null ? fromUtf8 : null;
     // PopulateSentencePieceText: byte fallback, or consecutive unknowns fused into one piece
     const take = (id: number, start: number, end: number, piece: string | null): void => {
       const isUnk = id === unk;
@@ -262,7 +264,7 @@ export class SentencePieceTokenizer {
     if (this.unigram !== null) {
       this.unigram.encode(buf, len, (s, e, id) => take(id, s, e, null));
     } else {
-      const normalized = new TextDecoder().decode(buf.subarray(0, len));
+      const normalized = fromUtf8.decode(buf.subarray(0, len));
       const out: string[] = [];
       this.bpe!.encode(normalized, out);
       if (!byteFallback) {
@@ -344,7 +346,7 @@ export class SentencePieceTokenizer {
     if (bytes.length > 0) text += decodeBytesAsSpm(bytes);
     if (this.denormalizer !== null) {
       this.denormalizer.normalize(utf8.encode(text), this.sink);
-      text = new TextDecoder().decode(this.sink.buf.subarray(0, this.sink.len));
+      text = fromUtf8.decode(this.sink.buf.subarray(0, this.sink.len));
     }
     return text;
   }
