@@ -212,3 +212,33 @@ describe("conversion to tokenizer.json", () => {
     expect(() => sp("unigram-suffix").toTokenizerJson()).toThrow(UnsupportedComponentError);
   });
 });
+
+describe("CLI -t model.model", () => {
+  it("count, encode (--special all adds <s> </s>), decode and compare take a .model", async () => {
+    const { cli } = await import("./helpers/cli.js");
+    const model = models.unigram!.path;
+    const text = "Hello wörld, 日本語のテキスト 🦜  and   spaces";
+    const want = spmIds(model, [text])[0]!;
+    const enc = await cli(["encode", "-t", model], text);
+    expect(enc.code, enc.err).toBe(0);
+    expect(enc.out).toBe(`[${want.join(",")}]\n`);
+    const cnt = await cli(["count", "-t", model], text);
+    expect(cnt.out).toBe(`${want.length}\n`);
+    const withBos = require_child(model, [text])[0]!;
+    const all = await cli(["encode", "-t", model, "--special", "all"], text);
+    expect(all.out).toBe(`[${withBos.split(" ").join(",")}]\n`);
+    const dec = await cli(["decode", "-t", model, ...want.map(String)]);
+    expect(dec.out).toBe(spmDecode(model, [want])[0]);
+    // a .model under another name is recognised by its bytes
+    const other = `${dir}/renamed.bin`;
+    fs.copyFileSync(model, other);
+    expect((await cli(["count", "-t", other], text)).out).toBe(`${want.length}\n`);
+    const corpus = `${dir}/corpus.txt`;
+    fs.writeFileSync(corpus, text);
+    const cmp = await cli(["compare", "-t", model, "--corpus", `c=${corpus}`, "--json"]);
+    expect(cmp.code, cmp.err).toBe(0);
+    expect(JSON.stringify(JSON.parse(cmp.out))).toContain(`"tokens":${want.length}`);
+    const bad = await cli(["count", "-t", `${dir}/train.txt`], text);
+    expect(bad.code).toBe(1);
+  });
+});
