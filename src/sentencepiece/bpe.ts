@@ -15,97 +15,143 @@ export interface BpeTables {
   userSymbols: Map<number, string[]> | null;
 }
 
-interface Sym {
-  start: number; // UTF-16 offsets into the normalized text
-  end: number;
-  prev: number;
-  next: number;
-  freeze: boolean;
-}
-
-/** A max-heap of candidate pairs: highest score first, then the smallest left index. */
+/**
+ * The agenda: a binary max-heap of queued pairs, highest score first, then the smallest left
+ * symbol index (bpe_model.cc's SymbolPairComparator), over typed arrays.
+ */
 class Agenda {
-  private left: number[] = [];
-  private right: number[] = [];
-  private score: number[] = [];
-  private size: number[] = [];
+  left = new Int32Array(256);
+  right = new Int32Array(256);
+  size = new Int32Array(256);
+  score = new Float64Array(256);
+  result = new Int32Array(256);
+  private heap = new Int32Array(256);
+  private n = 0; // entries in the heap
+  private used = 0; // entries allocated
   get length(): number {
-    return this.left.length;
+    return this.n;
   }
   clear(): void {
-    this.left.length = this.right.length = this.score.length = this.size.length = 0;
+    this.n = 0;
+    this.used = 0;
+  }
+  private grow(): void {
+    const cap = this.left.length * 2;
+    const g = <T extends Int32Array | Float64Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    this.left = g(this.left);
+    this.right = g(this.right);
+    this.size = g(this.size);
+    this.score = g(this.score);
+    this.result = g(this.result);
+    this.heap = g(this.heap);
   }
   private before(i: number, j: number): boolean {
     const a = this.score[i]!;
     const b = this.score[j]!;
     return a > b || (a === b && this.left[i]! < this.left[j]!);
   }
-  private swap(i: number, j: number): void {
-    for (const arr of [this.left, this.right, this.score, this.size]) {
-      const t = arr[i]!;
-      arr[i] = arr[j]!;
-      arr[j] = t;
-    }
-  }
-  push(l: number, r: number, score: number, size: number): void {
-    let i = this.left.length;
-    this.left.push(l);
-    this.right.push(r);
-    this.score.push(score);
-    this.size.push(size);
+  push(l: number, r: number, score: number, size: number, result: number): void {
+    if (this.used === this.left.length) this.grow();
+    const e = this.used++;
+    this.left[e] = l;
+    this.right[e] = r;
+    this.score[e] = score;
+    this.size[e] = size;
+    this.result[e] = result;
+    const h = this.heap;
+    let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.before(i, p)) break;
-      this.swap(i, p);
+      if (!this.before(e, h[p]!)) break;
+      h[i] = h[p]!;
       i = p;
     }
+    h[i] = e;
   }
-  /** Pops the top into `top` ([left, right, size]). */
-  pop(top: number[]): void {
-    top[0] = this.left[0]!;
-    top[1] = this.right[0]!;
-    top[2] = this.size[0]!;
-    const last = this.left.length - 1;
-    if (last > 0) this.swap(0, last);
-    this.left.pop();
-    this.right.pop();
-    this.score.pop();
-    this.size.pop();
+  /** Removes the top entry and returns its index. */
+  pop(): number {
+    const h = this.heap;
+    const top = h[0]!;
+    const last = h[--this.n]!;
+    const n = this.n;
     let i = 0;
-    const n = this.left.length;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < n && this.before(l, m)) m = l;
-      if (r < n && this.before(r, m)) m = r;
-      if (m === i) break;
-      this.swap(i, m);
+      const m = r < n && this.before(h[r]!, h[l]!) ? r : l;
+      if (!this.before(h[m]!, last)) break;
+      h[i] = h[m]!;
       i = m;
     }
+    if (n > 0) h[i] = last;
+    return top;
   }
 }
 
 export class BpeEncoder {
   private readonly agenda = new Agenda();
+  /** (left id, right id) → id of their concatenation, for every split of a piece into two pieces. */
+  private readonly pairs = new Map<number, number>();
+  private readonly vocab: number;
+  private readonly hasUnused: boolean;
+  private start = new Int32Array(256);
+  private end = new Int32Array(256);
+  private prev = new Int32Array(256);
+  private next = new Int32Array(256);
+  private id = new Int32Array(256);
+  private freeze = new Uint8Array(256);
 
-  constructor(private readonly t: BpeTables) {}
+  constructor(private readonly t: BpeTables) {
+    this.vocab = t.scores.length;
+    this.hasUnused = t.unused.some((u) => u === 1);
+    for (const [piece, id] of t.pieces) {
+      for (let k = 1; k < piece.length; k++) {
+        const c = piece.charCodeAt(k);
+        if (c >= 0xdc00 && c <= 0xdfff) continue; // not a character boundary
+        const a = t.pieces.get(piece.slice(0, k));
+        const b = t.pieces.get(piece.slice(k));
+        if (a !== undefined && b !== undefined) this.pairs.set(a * this.vocab + b, id);
+      }
+    }
+  }
 
-  /** The pieces of `text` (normalized), as strings, left to right. */
-  encode(text: string, out: string[]): void {
+  private ensure(n: number): void {
+    if (this.start.length >= n) return;
+    const cap = Math.max(n, this.start.length * 2);
+    this.start = new Int32Array(cap);
+    this.end = new Int32Array(cap);
+    this.prev = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+    this.id = new Int32Array(cap);
+    this.freeze = new Uint8Array(cap);
+  }
+
+  /**
+   * The pieces of `text` (normalized): `emit(start, end, id)` per piece, left to right, with
+   * UTF-16 offsets into `text`; id is the piece's id in `pieces`, or -1 for a symbol that is
+   * none (an unknown character).
+   */
+  encode(text: string, emit: (start: number, end: number, id: number) => void): void {
     if (text.length === 0) return;
     const { pieces, scores, unused, userSymbols } = this.t;
-    const syms: Sym[] = [];
+    this.ensure(text.length + 1);
+    const { start, end, prev, next, id, freeze } = this;
+    let ns = 0;
     for (let i = 0; i < text.length; ) {
       let len = 0;
-      let freeze = false;
+      let fr = 0;
       if (userSymbols !== null) {
         const cands = userSymbols.get(text.charCodeAt(i));
         if (cands !== undefined) {
           for (const u of cands) {
             if (text.startsWith(u, i)) {
               len = u.length;
-              freeze = true;
+              fr = 1;
               break;
             }
           }
@@ -115,51 +161,57 @@ export class BpeEncoder {
         const c = text.charCodeAt(i);
         len = c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
       }
-      syms.push({ start: i, end: i + len, prev: syms.length - 1, next: i + len < text.length ? syms.length + 1 : -1, freeze });
+      start[ns] = i;
+      end[ns] = i + len;
+      prev[ns] = ns - 1;
+      next[ns] = i + len < text.length ? ns + 1 : -1;
+      freeze[ns] = fr;
+      id[ns] = pieces.get(text.slice(i, i + len)) ?? -1;
+      ns++;
       i += len;
     }
     const agenda = this.agenda;
     agenda.clear();
-    const revMerge = new Map<string, [string, string]>();
+    const revMerge = this.hasUnused ? new Map<string, [string, string]>() : null;
+    const V = this.vocab;
     const maybeAdd = (l: number, r: number): void => {
-      if (l === -1 || r === -1) return;
-      const a = syms[l]!;
-      const b = syms[r]!;
-      if (a.freeze || b.freeze) return;
-      const piece = text.slice(a.start, b.end);
-      const id = pieces.get(piece);
-      if (id === undefined) return;
-      agenda.push(l, r, scores[id]!, piece.length);
-      if (unused[id] === 1) revMerge.set(piece, [text.slice(a.start, a.end), text.slice(b.start, b.end)]);
+      if (l === -1 || r === -1 || freeze[l] === 1 || freeze[r] === 1) return;
+      let m: number | undefined;
+      if (id[l]! >= 0 && id[r]! >= 0) m = this.pairs.get(id[l]! * V + id[r]!);
+      else m = pieces.get(text.slice(start[l]!, end[r]!)); // a symbol that is no piece (rare)
+      if (m === undefined) return;
+      agenda.push(l, r, scores[m]!, end[l]! - start[l]! + (end[r]! - start[r]!), m);
+      if (revMerge !== null && unused[m] === 1) revMerge.set(text.slice(start[l]!, end[r]!), [text.slice(start[l]!, end[l]!), text.slice(start[r]!, end[r]!)]);
     };
-    for (let i = 1; i < syms.length; i++) maybeAdd(i - 1, i);
-    const top = [0, 0, 0];
+    for (let i = 1; i < ns; i++) maybeAdd(i - 1, i);
     while (agenda.length > 0) {
-      agenda.pop(top);
-      const a = syms[top[0]!]!;
-      const b = syms[top[1]!]!;
+      const e = agenda.pop();
+      const l = agenda.left[e]!;
+      const r = agenda.right[e]!;
       // stale: one side was merged away or grew since the pair was queued
-      if (a.end === a.start || b.end === b.start || a.end - a.start + (b.end - b.start) !== top[2]) continue;
-      a.end = b.end;
-      a.next = b.next;
-      if (b.next >= 0) syms[b.next]!.prev = top[0]!;
-      b.end = b.start;
-      maybeAdd(a.prev, top[0]!);
-      maybeAdd(top[0]!, a.next);
+      if (end[l] === start[l] || end[r] === start[r] || end[l]! - start[l]! + (end[r]! - start[r]!) !== agenda.size[e]) continue;
+      end[l] = end[r]!;
+      id[l] = agenda.result[e]!;
+      next[l] = next[r]!;
+      if (next[r]! >= 0) prev[next[r]!] = l;
+      end[r] = start[r]!;
+      maybeAdd(prev[l]!, l);
+      maybeAdd(l, next[l]!);
     }
-    const resegment = (w: string): void => {
-      const id = pieces.get(w);
-      const split = id !== undefined && unused[id] === 1 ? revMerge.get(w) : undefined;
-      if (split === undefined) {
-        out.push(w);
+    const resegment = (s: number, e: number, pid: number): void => {
+      if (revMerge === null || pid < 0 || unused[pid] !== 1) {
+        emit(s, e, pid);
         return;
       }
-      resegment(split[0]);
-      resegment(split[1]);
+      const split = revMerge.get(text.slice(s, e));
+      if (split === undefined) {
+        emit(s, e, pid);
+        return;
+      }
+      const mid = s + split[0].length;
+      resegment(s, mid, pieces.get(split[0]) ?? -1);
+      resegment(mid, e, pieces.get(split[1]) ?? -1);
     };
-    for (let i = 0; i !== -1; i = syms[i]!.next) {
-      const s = syms[i]!;
-      resegment(text.slice(s.start, s.end));
-    }
+    for (let i = 0; i !== -1; i = next[i]!) resegment(start[i]!, end[i]!, id[i]!);
   }
 }

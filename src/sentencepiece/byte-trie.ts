@@ -87,6 +87,20 @@ export class ByteTrie {
     for (let i = 0; i < oldK.length; i++) if (oldK[i] !== 0) this.put(oldK[i]!, oldN[i]!);
   }
 
+  /** Per node, its children as [byte, child, byte, child, …] by increasing byte. */
+  childLists(): number[][] {
+    const lists: number[][] = Array.from({ length: this.nodes }, () => []);
+    for (let b = 0; b < 256; b++) if (this.rootNext[b]! >= 0) lists[0]!.push(b, this.rootNext[b]!);
+    const pairs: Array<[number, number, number]> = [];
+    for (let i = 0; i < this.keys.length; i++) {
+      const k = this.keys[i]!;
+      if (k !== 0) pairs.push([Math.floor((k - 1) / 256), (k - 1) % 256, this.next[i]!]);
+    }
+    pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    for (const [node, byte, child] of pairs) lists[node]!.push(byte, child);
+    return lists;
+  }
+
   /**
    * The longest key that is a prefix of bytes[pos, end): its length (0 if none) — PrefixMatcher's
    * `PrefixMatch` without the one-character default. Its value is `lastValue` afterwards.
@@ -107,4 +121,81 @@ export class ByteTrie {
     return best;
   }
   lastValue = -1;
+}
+
+/**
+ * The same trie as a double array (Aoe's base/check layout, as Darts builds it), for the walks
+ * of the unigram Viterbi: the child of slot s by byte c is t = base[s] + c when check[t] === s.
+ * One add and one compare per byte, no hashing. Built once from a ByteTrie.
+ */
+export class DoubleArray {
+  readonly base: Int32Array;
+  readonly check: Int32Array;
+  readonly value: Int32Array;
+
+  constructor(t: ByteTrie) {
+    const kids = t.childLists();
+    let cap = 1024;
+    let base = new Int32Array(cap);
+    let check = new Int32Array(cap).fill(-1);
+    let value = new Int32Array(cap).fill(-1);
+    const grow = (need: number): void => {
+      if (need < cap) return;
+      let n = cap;
+      while (n <= need) n *= 2;
+      const b = new Int32Array(n);
+      b.set(base);
+      const c = new Int32Array(n).fill(-1);
+      c.set(check);
+      const v = new Int32Array(n).fill(-1);
+      v.set(value);
+      base = b;
+      check = c;
+      value = v;
+      cap = n;
+    };
+    check[0] = 0;
+    value[0] = t.value(0);
+    const queue: Array<[number, number]> = [[0, 0]]; // [trie node, slot]
+    let firstFree = 1;
+    for (let qi = 0; qi < queue.length; qi++) {
+      const [node, slot] = queue[qi]!;
+      const ks = kids[node];
+      if (ks === undefined || ks.length === 0) continue;
+      const c0 = ks[0]!;
+      let p = Math.max(firstFree, c0 + 1);
+      for (;;) {
+        const b = p - c0;
+        grow(b + 256);
+        let ok = true;
+        for (let i = 0; i < ks.length; i += 2) {
+          if (check[b + ks[i]!] !== -1) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) break;
+        p++;
+        while (check[p] !== -1) {
+          p++;
+          grow(p + 256);
+        }
+      }
+      const b = p - c0;
+      base[slot] = b;
+      for (let i = 0; i < ks.length; i += 2) {
+        const s = b + ks[i]!;
+        check[s] = slot;
+        value[s] = t.value(ks[i + 1]!);
+        queue.push([ks[i + 1]!, s]);
+      }
+      while (check[firstFree] !== -1) {
+        firstFree++;
+        grow(firstFree + 256);
+      }
+    }
+    this.base = base;
+    this.check = check;
+    this.value = value;
+  }
 }

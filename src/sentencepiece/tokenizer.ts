@@ -58,6 +58,7 @@ export class SentencePieceTokenizer {
   private readonly unigram: UnigramEncoder | null = null;
   private readonly bpe: BpeEncoder | null = null;
   private readonly sink = new ByteSink();
+  private readonly shadowed: boolean;
 
   constructor(bytes: Uint8Array | ArrayBuffer, options: SentencePieceOptions = {}) {
     if (!(bytes instanceof Uint8Array) && !(bytes instanceof ArrayBuffer)) {
@@ -100,6 +101,7 @@ export class SentencePieceTokenizer {
     });
     if (unk < 0) throw new InvalidArgumentError("SentencePiece model: no unknown piece (<unk>)");
     this.unkId = unk;
+    this.shadowed = [...this.reserved.keys()].some((k) => this.pieces.has(k));
     for (let b = 0; b < 256; b++) this.byteIds[b] = this.pieceToId(bytePiece(b));
     if (ts.byteFallback) {
       for (let b = 0; b < 256; b++) if (this.byteIds[b] === unk) throw new InvalidArgumentError(`SentencePiece model: byte_fallback without the byte piece ${bytePiece(b)}`);
@@ -265,25 +267,20 @@ export class SentencePieceTokenizer {
       this.unigram.encode(buf, len, (s, e, id) => take(id, s, e, null));
     } else {
       const normalized = fromUtf8.decode(buf.subarray(0, len));
-      const out: string[] = [];
-      this.bpe!.encode(normalized, out);
-      if (!byteFallback) {
-        for (const w of out) take(this.pieceToId(w), 0, 0, w);
-      } else {
-        // byte fallback needs the bytes of an unknown piece
-        for (const w of out) {
-          const id = this.pieceToId(w);
-          if (id !== unk) take(id, 0, 0, w);
-          else {
-            const b = utf8.encode(w);
-            for (const x of b) {
-              onId?.(this.byteIds[x]!);
-              pieces?.push(bytePiece(x));
-            }
-            prevUnk = true;
+      // spm's PieceToId looks at control/unknown/byte pieces first: only a piece spelled like
+      // one of them (never in a trained model) needs the lookup by string
+      const shadowed = this.shadowed;
+      this.bpe!.encode(normalized, (s, e, pid) => {
+        const w = pieces !== null || pid < 0 || shadowed ? normalized.slice(s, e) : "";
+        const id = pid < 0 || shadowed ? this.pieceToId(w) : pid;
+        if (id === unk && byteFallback) {
+          for (const x of utf8.encode(normalized.slice(s, e))) {
+            onId?.(this.byteIds[x]!);
+            pieces?.push(bytePiece(x));
           }
-        }
-      }
+          prevUnk = true;
+        } else take(id, 0, 0, w);
+      });
     }
     if (addEos) {
       if (this.eosId < 0) throw new InvalidArgumentError(`encode: addEos, but the model has no control piece ${JSON.stringify(this.proto.trainerSpec.eosPiece)}`);

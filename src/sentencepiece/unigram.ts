@@ -10,7 +10,7 @@
  * (`min_score - 10` + stored) is float32 throughout. HF's Unigram (src/hf/models/unigram.ts)
  * sums doubles, so it is not reused here: on a few near-ties per thousand texts the two differ.
  */
-import type { ByteTrie } from "./byte-trie.js";
+import { DoubleArray, type ByteTrie } from "./byte-trie.js";
 import { oneCharLen } from "./normalizer.js";
 
 const FLT_MIN = 1.1754943508222875e-38;
@@ -32,8 +32,11 @@ export class UnigramEncoder {
   private best = new Float32Array(0);
   private from = new Int32Array(0);
   private ids = new Int32Array(0);
+  private ends = new Int32Array(0);
+  private readonly da: DoubleArray;
 
   constructor(private readonly t: UnigramTables) {
+    this.da = new DoubleArray(t.trie);
     let min = 3.4028234663852886e38; // FLT_MAX
     let max = FLT_MIN;
     for (const s of t.normalScores) {
@@ -61,7 +64,8 @@ export class UnigramEncoder {
     const ids = this.ids;
     best.fill(0, 0, n + 1);
     from.fill(-1, 0, n + 1);
-    const { trie, scores, userDefined, unused } = this.t;
+    const { scores, userDefined, unused } = this.t;
+    const { base, check, value } = this.da;
     const maxScore = this.maxScore;
     const unkScore = this.unkScore;
     const unkId = this.t.unkId;
@@ -69,11 +73,12 @@ export class UnigramEncoder {
       const here = best[start]!;
       const mblen = Math.min(oneCharLen(bytes[start]!), n - start);
       let single = false;
-      let node = 0;
+      let slot = 0;
       for (let k = start; k < n; k++) {
-        node = trie.child(node, bytes[k]!);
-        if (node < 0) break;
-        const id = trie.value(node);
+        const next = base[slot]! + bytes[k]!;
+        if (check[next] !== slot) break;
+        slot = next;
+        const id = value[slot]!;
         if (id < 0 || unused[id] === 1) continue;
         const end = k + 1;
         const length = end - start;
@@ -100,7 +105,8 @@ export class UnigramEncoder {
     // backtrack into a list of ends, then emit left to right
     let count = 0;
     for (let end = n; end > 0; end = from[end]!) count++;
-    const ends = new Int32Array(count);
+    if (this.ends.length < count) this.ends = new Int32Array(Math.max(count, this.ends.length * 2));
+    const ends = this.ends;
     let i = count;
     for (let end = n; end > 0; end = from[end]!) ends[--i] = end;
     let s = 0;
