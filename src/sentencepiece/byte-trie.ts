@@ -139,6 +139,9 @@ export class DoubleArray {
     let base = new Int32Array(cap);
     let check = new Int32Array(cap).fill(-1);
     let value = new Int32Array(cap).fill(-1);
+    // free[i]: a slot ≥ i that may be free (union-find with path halving over taken slots), so
+    // finding the first free slot from anywhere costs next to nothing however full the front is
+    let free = Int32Array.from({ length: cap }, (_, i) => i);
     const grow = (need: number): void => {
       if (need < cap) return;
       let n = cap;
@@ -149,49 +152,59 @@ export class DoubleArray {
       c.set(check);
       const v = new Int32Array(n).fill(-1);
       v.set(value);
+      const f = Int32Array.from({ length: n }, (_, i) => i);
+      f.set(free);
       base = b;
       check = c;
       value = v;
+      free = f;
       cap = n;
     };
+    const firstFreeFrom = (i: number): number => {
+      grow(i + 512);
+      while (free[i] !== i) {
+        free[i] = free[free[i]!]!;
+        i = free[i]!;
+        grow(i + 512);
+      }
+      return i;
+    };
+    const take = (i: number): void => {
+      grow(i + 513);
+      free[i] = i + 1;
+    };
     check[0] = 0;
+    take(0);
     value[0] = t.value(0);
     const queue: Array<[number, number]> = [[0, 0]]; // [trie node, slot]
-    let firstFree = 1;
     for (let qi = 0; qi < queue.length; qi++) {
       const [node, slot] = queue[qi]!;
       const ks = kids[node];
       if (ks === undefined || ks.length === 0) continue;
       const c0 = ks[0]!;
-      let p = Math.max(firstFree, c0 + 1);
+      // the first child goes to a free slot p ≥ c0 + 1 (base ≥ 1); the others must fit too
+      let p = firstFreeFrom(c0 + 1);
       for (;;) {
         const b = p - c0;
         grow(b + 256);
         let ok = true;
-        for (let i = 0; i < ks.length; i += 2) {
+        for (let i = 2; i < ks.length; i += 2) {
           if (check[b + ks[i]!] !== -1) {
             ok = false;
             break;
           }
         }
         if (ok) break;
-        p++;
-        while (check[p] !== -1) {
-          p++;
-          grow(p + 256);
-        }
+        p = firstFreeFrom(p + 1);
       }
       const b = p - c0;
       base[slot] = b;
       for (let i = 0; i < ks.length; i += 2) {
         const s = b + ks[i]!;
         check[s] = slot;
+        take(s);
         value[s] = t.value(ks[i + 1]!);
         queue.push([ks[i + 1]!, s]);
-      }
-      while (check[firstFree] !== -1) {
-        firstFree++;
-        grow(firstFree + 256);
       }
     }
     this.base = base;
