@@ -126,6 +126,13 @@ describe("special pieces and options", () => {
     expect(() => fromSentencePieceModel(models["unigram-nfkc-cf"]!.bytes).encode("a", { addBos: true })).toThrow(InvalidArgumentError);
   });
 
+  it("BPE encodes word by word where no piece holds ▁ inside (and whole where one does): both paths are compared above", () => {
+    const wordsApart = (name: string): boolean => (sp(name) as unknown as { bpe: { wordsApart: boolean } }).bpe.wordsApart;
+    expect(wordsApart("bpe")).toBe(true);
+    expect(wordsApart("bpe-identity")).toBe(true);
+    expect(wordsApart("bpe-bytes-user")).toBe(false); // the user symbol "▁▁"
+  });
+
   it("round trip: a byte-fallback identity model decodes every encoding back to the text", () => {
     const tok = sp("bpe-identity");
     fc.assert(

@@ -106,7 +106,18 @@ export class BpeEncoder {
   private id = new Int32Array(256);
   private freeze = new Uint8Array(256);
 
+  /**
+   * Whether no piece holds "▁" past its first char. Then no merge joins a symbol to a "▁" on
+   * its right (the result would be such a piece) and no user-defined symbol spans one, so the
+   * symbols left and right of each "▁" never meet: the text encodes as its words (cut before
+   * each "▁") encoded one by one, and repeated words are looked up. Trained models with
+   * split_by_whitespace (the default) have this property; others are encoded whole.
+   */
+  private readonly wordsApart: boolean;
+  private readonly cache = new Map<string, Int32Array>();
+
   constructor(private readonly t: BpeTables) {
+    this.wordsApart = [...t.pieces.keys()].every((p) => p.indexOf("\u2581", 1) < 0);
     this.vocab = t.scores.length;
     this.hasUnused = t.unused.some((u) => u === 1);
     for (const [piece, id] of t.pieces) {
@@ -137,6 +148,34 @@ export class BpeEncoder {
    * none (an unknown character).
    */
   encode(text: string, emit: (start: number, end: number, id: number) => void): void {
+    if (!this.wordsApart) {
+      this.encodeRun(text, emit);
+      return;
+    }
+    // words (cut before each "▁") are encoded apart, each once per cache life
+    let s = 0;
+    while (s < text.length) {
+      let e = text.indexOf("\u2581", s + 1);
+      if (e < 0) e = text.length;
+      const word = e - s === text.length ? text : text.slice(s, e);
+      let hit = this.cache.get(word);
+      if (hit === undefined) {
+        const out: number[] = [];
+        this.encodeRun(word, (a, b, id) => out.push(b - a, id));
+        hit = Int32Array.from(out);
+        if (this.cache.size >= 50_000) this.cache.clear();
+        this.cache.set(word, hit);
+      }
+      let at = s;
+      for (let i = 0; i < hit.length; i += 2) {
+        emit(at, at + hit[i]!, hit[i + 1]!);
+        at += hit[i]!;
+      }
+      s = e;
+    }
+  }
+
+  private encodeRun(text: string, emit: (start: number, end: number, id: number) => void): void {
     if (text.length === 0) return;
     const { pieces, scores, unused, userSymbols } = this.t;
     this.ensure(text.length + 1);
