@@ -103,18 +103,17 @@ for (const type of ["unigram", "bpe"]) {
         if (theirs[i].join(" ") !== spmIds[i]) hfExact = false;
       }
     }
-    const best = ms;
     const rate = (ms) => mb / (ms / 1000);
     const row = [
       type,
       name,
       docs.length,
       fmt(mb),
-      `${fmt(rate(best.tm))}${tmExact ? "" : " ✗"}`,
-      fmt(rate(best.spm)),
-      `${fmt(rate(best.hf))}${hfExact ? "" : " ≠"}`,
-      `${fmt(best.spm / best.tm)}x`,
-      `${fmt(best.hf / best.tm)}x`,
+      `${fmt(rate(ms.tm))}${tmExact ? "" : " ✗"}`,
+      fmt(rate(ms.spm)),
+      `${fmt(rate(ms.hf))}${hfExact ? "" : " ≠"}`,
+      `${fmt(ms.spm / ms.tm)}x`,
+      `${fmt(ms.hf / ms.tm)}x`,
     ];
     rows.push(row);
     console.log(textTable(HEADER, [row]).split("\n").slice(2).join("\n"));
