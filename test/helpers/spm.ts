@@ -59,12 +59,17 @@ export function tempDir(): string {
 }
 
 /** spm_encode of each line (none may hold "\n"): ids, or pieces joined by spaces. */
-export function spmEncode(model: string, lines: string[], format: "id" | "piece"): string[] {
-  const out = execFileSync("spm_encode", [`--model=${model}`, `--output_format=${format}`], { input: lines.join("\n") + "\n", maxBuffer: 1 << 28 }).toString("utf8");
+export function spmEncode(model: string, lines: string[], format: "id" | "piece", extra: string[] = []): string[] {
+  const out = execFileSync("spm_encode", [`--model=${model}`, `--output_format=${format}`, ...extra], { input: lines.join("\n") + "\n", maxBuffer: 1 << 28 }).toString("utf8");
   const res = out.split("\n");
   res.pop();
   if (res.length !== lines.length) throw new Error(`spm_encode gave ${res.length} lines for ${lines.length}`);
   return res;
+}
+
+/** spm_encode ids with `--extra_options=bos:eos` (ids joined by spaces). */
+export function spmEncodeBosEos(model: string, lines: string[]): string[] {
+  return spmEncode(model, lines, "id", ["--extra_options=bos:eos"]);
 }
 
 export function spmIds(model: string, lines: string[]): number[][] {
