@@ -132,6 +132,18 @@ describe("special pieces and options", () => {
     expect(wordsApart("bpe-bytes-user")).toBe(false); // the user symbol "▁▁"
   });
 
+  it("a 400 KB sentence (scratch arrays grow past their keep limit and are dropped) equals spm_encode's, twice", () => {
+    const c = spmCorpus();
+    const big = [...c.prose, ...c.multilingual].join(" ").repeat(3).slice(0, 400_000);
+    for (const name of ["unigram", "bpe"]) {
+      const want = spmIds(models[name]!.path, [big])[0]!;
+      const tok = sp(name);
+      expect([...tok.encode(big)], name).toEqual(want);
+      expect([...tok.encode(big)], `${name} again`).toEqual(want);
+      expect(tok.encode("Hello world").length, name).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
   it("round trip: a byte-fallback identity model decodes every encoding back to the text", () => {
     const tok = sp("bpe-identity");
     fc.assert(

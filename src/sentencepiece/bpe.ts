@@ -35,6 +35,17 @@ class Agenda {
     this.n = 0;
     this.used = 0;
   }
+  /** Back to the initial capacity (after one huge text). */
+  release(): void {
+    if (this.left.length <= 1 << 16) return;
+    this.left = new Int32Array(256);
+    this.right = new Int32Array(256);
+    this.size = new Int32Array(256);
+    this.score = new Float64Array(256);
+    this.result = new Int32Array(256);
+    this.heap = new Int32Array(256);
+    this.clear();
+  }
   private grow(): void {
     const cap = this.left.length * 2;
     const g = <T extends Int32Array | Float64Array>(a: T): T => {
@@ -252,5 +263,11 @@ export class BpeEncoder {
       resegment(mid, e, pieces.get(split[1]) ?? -1);
     };
     for (let i = 0; i !== -1; i = next[i]!) resegment(start[i]!, end[i]!, id[i]!);
+    if (this.start.length > 1 << 18) {
+      // not kept after one huge text
+      this.start = this.end = this.prev = this.next = this.id = new Int32Array(0);
+      this.freeze = new Uint8Array(0);
+      this.agenda.release();
+    }
   }
 }

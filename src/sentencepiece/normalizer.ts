@@ -29,6 +29,11 @@ export class ByteSink {
     if (this.buf.length < cap) this.buf = new Uint8Array(cap);
     this.len = 0;
   }
+  /** Drops a buffer grown past 1 MB (one huge text) back to the initial size. */
+  release(): void {
+    if (this.buf.length > 1 << 20) this.buf = new Uint8Array(256);
+    this.len = 0;
+  }
   ensure(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
     const b = new Uint8Array(Math.max(this.buf.length * 2, this.len + extra));

@@ -204,7 +204,9 @@ export class SentencePieceTokenizer {
   /** The text as SentencePiece normalizes it (spaces as "▁"), as `spm_normalize` prints it. */
   normalize(text: string): string {
     this.normalizer.normalize(utf8.encode(text), this.sink);
-    return fromUtf8.decode(this.sink.buf.subarray(0, this.sink.len));
+    const s = fromUtf8.decode(this.sink.buf.subarray(0, this.sink.len));
+    this.sink.release();
+    return s;
   }
 
   /** Ids of `text`, as `spm_encode --output_format=id` (one sentence: a "\n" is an ordinary character). */
@@ -282,6 +284,7 @@ export class SentencePieceTokenizer {
         } else take(id, 0, 0, w);
       });
     }
+    this.sink.release();
     if (addEos) {
       if (this.eosId < 0) throw new InvalidArgumentError(`encode: addEos, but the model has no control piece ${JSON.stringify(this.proto.trainerSpec.eosPiece)}`);
       onId?.(this.eosId);
@@ -344,6 +347,7 @@ export class SentencePieceTokenizer {
     if (this.denormalizer !== null) {
       this.denormalizer.normalize(utf8.encode(text), this.sink);
       text = fromUtf8.decode(this.sink.buf.subarray(0, this.sink.len));
+      this.sink.release();
     }
     return text;
   }

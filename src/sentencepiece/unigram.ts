@@ -115,5 +115,10 @@ export class UnigramEncoder {
       emit(s, e, ids[e]!);
       s = e;
     }
+    // 16 bytes of scratch per input byte: not kept after one huge text
+    if (this.best.length > 1 << 18) {
+      this.best = new Float32Array(0);
+      this.from = this.ids = this.ends = new Int32Array(0);
+    }
   }
 }
