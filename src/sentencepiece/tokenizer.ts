@@ -130,16 +130,19 @@ export class SentencePieceTokenizer {
     if (this.modelType === "unigram") {
       const trie = new ByteTrie();
       const ud = new Uint8Array(n);
+      const byteLength = new Int32Array(n);
       const normalScores: number[] = [];
       proto.pieces.forEach((p, id) => {
         if (p.type === PieceType.NORMAL) normalScores.push(p.score);
         if (p.type === PieceType.USER_DEFINED) ud[id] = 1;
         if (p.type === PieceType.NORMAL || p.type === PieceType.USER_DEFINED || p.type === PieceType.UNUSED) {
           if (p.piece.length === 0) throw new InvalidArgumentError(`SentencePiece model: empty piece (id ${id})`);
-          trie.insert(utf8.encode(p.piece), id);
+          const key = utf8.encode(p.piece);
+          byteLength[id] = key.length;
+          trie.insert(key, id);
         }
       });
-      this.unigram = new UnigramEncoder({ trie, scores, userDefined: ud, unused, normalScores, unkId: unk });
+      this.unigram = new UnigramEncoder({ trie, scores, userDefined: ud, unused, byteLength, normalScores, unkId: unk });
     } else {
       let userSymbols: Map<number, string[]> | null = null;
       if (userDefined.length > 0) {

@@ -22,18 +22,21 @@ export interface UnigramTables {
   scores: Float64Array; // float32 scores
   userDefined: Uint8Array; // 1 = USER_DEFINED
   unused: Uint8Array; // 1 = UNUSED
+  byteLength: Int32Array; // UTF-8 length of each piece
   normalScores: number[];
   unkId: number;
 }
 
 export class UnigramEncoder {
-  private readonly maxScore: number;
   private readonly unkScore: number;
   private best = new Float32Array(0);
   private from = new Int32Array(0);
   private ids = new Int32Array(0);
   private ends = new Int32Array(0);
   private readonly da: DoubleArray;
+  /** Per double-array slot: the piece id ending there (-1 for none or an UNUSED piece) and its Viterbi score. */
+  private readonly slotId: Int32Array;
+  private readonly slotScore: Float64Array;
 
   constructor(private readonly t: UnigramTables) {
     this.da = new DoubleArray(t.trie);
@@ -43,8 +46,17 @@ export class UnigramEncoder {
       if (s < min) min = s;
       if (s > max) max = s;
     }
-    this.maxScore = max;
     this.unkScore = Math.fround(min - UNK_PENALTY);
+    const v = this.da.value;
+    this.slotId = new Int32Array(v.length).fill(-1);
+    this.slotScore = new Float64Array(v.length);
+    for (let slot = 0; slot < v.length; slot++) {
+      const id = v[slot]!;
+      if (id < 0 || t.unused[id] === 1) continue;
+      this.slotId[slot] = id;
+      // a user-defined piece: `length * max_score_ - 0.1`, float product, double difference
+      this.slotScore[slot] = t.userDefined[id] === 1 ? Math.fround(t.byteLength[id]! * max) - 0.1 : t.scores[id]!;
+    }
   }
 
   /**
@@ -64,9 +76,9 @@ export class UnigramEncoder {
     const ids = this.ids;
     best.fill(0, 0, n + 1);
     from.fill(-1, 0, n + 1);
-    const { scores, userDefined, unused } = this.t;
-    const { base, check, value } = this.da;
-    const maxScore = this.maxScore;
+    const { base, check } = this.da;
+    const slotId = this.slotId;
+    const slotScore = this.slotScore;
     const unkScore = this.unkScore;
     const unkId = this.t.unkId;
     for (let start = 0; start < n; ) {
@@ -78,18 +90,16 @@ export class UnigramEncoder {
         const next = base[slot]! + bytes[k]!;
         if (check[next] !== slot) break;
         slot = next;
-        const id = value[slot]!;
-        if (id < 0 || unused[id] === 1) continue;
+        const id = slotId[slot]!;
+        if (id < 0) continue;
         const end = k + 1;
-        const length = end - start;
-        const score = userDefined[id] === 1 ? Math.fround(length * maxScore) - 0.1 : scores[id]!;
-        const cand = score + here;
+        const cand = slotScore[slot]! + here;
         if (from[end] === -1 || cand > best[end]!) {
           best[end] = cand;
           from[end] = start;
           ids[end] = id;
         }
-        if (length === mblen) single = true;
+        if (end - start === mblen) single = true;
       }
       if (!single) {
         const end = start + mblen;
