@@ -50,6 +50,17 @@ export {
 } from "./hf/index.js";
 export { UnsupportedComponentError } from "./errors.js";
 export {
+  fromSentencePieceModel,
+  sentencePieceToTokenizerJson,
+  SentencePieceTokenizer,
+  type SentencePieceOptions,
+  type SentencePieceEncodeOptions,
+  type SpModelProto,
+  type SpPiece,
+  type SpNormalizerSpec,
+  type SpTrainerSpec,
+} from "./sentencepiece/index.js";
+export {
   createTokenizerPool,
   type TokenizerPool,
   type TokenizerPoolOptions,

@@ -2,7 +2,7 @@
 // runCompare. Node only (reads files), so it is not exported from the browser-safe index.
 
 import { InvalidArgumentError, TokenmillError } from "../errors.js";
-import { fromTokenizerJsonSync } from "../index.js";
+import { fromSentencePieceModel, fromTokenizerJsonSync } from "../index.js";
 import { compareTokenizers, parseTokenizerSpec, type CorpusInput, type TokenizerInput } from "./compare.js";
 import { renderHtml } from "./html-report.js";
 import { renderCsv, renderJson, renderTable } from "./render.js";
@@ -42,6 +42,18 @@ export async function runCompare(args: CompareArgs, io: CompareIo): Promise<numb
       tokenizers.push(spec);
     }
     for (const path of args.tokenizerFiles) {
+      if (path.endsWith(".model")) {
+        // a SentencePiece model (src/sentencepiece)
+        let bytes: Uint8Array;
+        try {
+          bytes = await fs.readFile(path);
+        } catch (e) {
+          throw new InvalidArgumentError(`cannot read tokenizer file ${JSON.stringify(path)}: ${(e as Error).message}`);
+        }
+        const sp = fromSentencePieceModel(bytes);
+        tokenizers.push({ name: path, vocabSize: sp.vocabSize, encode: (t: string) => sp.encode(t) });
+        continue;
+      }
       const text = await readText(fs, path, "tokenizer file");
       tokenizers.push({ label: path, tokenizer: fromTokenizerJsonSync(text) });
     }

@@ -15,7 +15,7 @@ export interface WritableLike {
 /** The part of `node:fs` the CLI uses. */
 export interface NodeFs {
   createReadStream(path: string, opts: { highWaterMark: number }): AsyncIterable<Uint8Array>;
-  promises: { stat(path: string): Promise<{ isDirectory(): boolean }>; readFile(path: string, enc: "utf8"): Promise<string> };
+  promises: { stat(path: string): Promise<{ isDirectory(): boolean }>; readFile(path: string, enc: "utf8"): Promise<string>; readFile(path: string): Promise<Uint8Array> };
 }
 
 let fsModule: Promise<NodeFs> | undefined;

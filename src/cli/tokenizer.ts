@@ -1,7 +1,7 @@
 // The tokenizer a count/encode/decode run uses: a built-in encoding (-e, -m) or a
 // tokenizer.json (-t), behind one small interface.
 
-import { fromTokenizerJsonSync, getEncodingSync } from "../index.js";
+import { fromSentencePieceModel, fromTokenizerJsonSync, getEncodingSync } from "../index.js";
 import { UnknownEncodingError } from "../errors.js";
 import { ENCODING_NAMES, encodingNameForModel, isEncodingName } from "../openai/models.js";
 import type { Options } from "./args.js";
@@ -41,17 +41,47 @@ export function resolveEncoding(o: Options): CliEncoding {
   return getEncodingSync(name) as CliEncoding;
 }
 
-/** A tokenizer.json behind the CLI's encoding interface (`--special all` = add special tokens). */
+/**
+ * Whether a -t file is a SentencePiece `.model` (a protobuf) rather than a tokenizer.json: by its
+ * name, or by its first byte that is not JSON whitespace not being "{".
+ */
+export function isSentencePieceFile(path: string, bytes: Uint8Array): boolean {
+  if (path.endsWith(".model")) return true;
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b !== 0x7b;
+  }
+  return false;
+}
+
+/**
+ * A tokenizer.json or a SentencePiece `.model` behind the CLI's encoding interface.
+ * `--special all`: the tokenizer.json's post-processor tokens; a `.model`'s `<s>`/`</s>` where
+ * it has them as control pieces (spm_encode's `--extra_options=bos:eos`).
+ */
 export async function loadTokenizerJson(path: string): Promise<CliEncoding> {
   const fs = await nodeFs();
-  let json: string;
+  let bytes: Uint8Array;
   try {
-    json = await fs.promises.readFile(path, "utf8");
+    bytes = await fs.promises.readFile(path);
   } catch (e) {
     throw describeFsError(path, e);
   }
-  const tok = fromTokenizerJsonSync(json);
   const utf8 = new TextEncoder();
+  if (isSentencePieceFile(path, bytes)) {
+    const sp = fromSentencePieceModel(bytes);
+    const specials: Record<string, number> = {};
+    for (let id = 0; id < sp.vocabSize; id++) if (sp.isControl(id)) specials[sp.idToPiece(id)] = id;
+    const opts = (all: boolean) => ({ addBos: all && sp.bosId >= 0, addEos: all && sp.eosId >= 0 });
+    return {
+      name: path,
+      specialTokens: specials,
+      encode: (t, o) => sp.encode(t, opts(o?.allowedSpecial === "all")),
+      count: (t, o) => sp.count(t, opts(o?.allowedSpecial === "all")),
+      decodeBytes: (ids) => utf8.encode(sp.decode(ids)),
+    };
+  }
+  const tok = fromTokenizerJsonSync(new TextDecoder().decode(bytes));
   return {
     name: path,
     specialTokens: tok.specialTokens,
@@ -60,4 +90,3 @@ export async function loadTokenizerJson(path: string): Promise<CliEncoding> {
     decodeBytes: (ids) => utf8.encode(tok.decode(ids)),
   };
 }
-

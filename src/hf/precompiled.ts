@@ -22,14 +22,8 @@ export class PrecompiledCharsmap {
   private constructor(private readonly trie: Uint32Array, private readonly normalized: Uint8Array) {}
 
   static fromBase64(s: string): PrecompiledCharsmap {
-    const bytes = b64(s);
-    if (bytes.length < 4) throw new UnsupportedComponentError("Precompiled normalizer", "charsmap too short");
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const trieSize = dv.getUint32(0, true);
-    if (trieSize % 4 !== 0 || 4 + trieSize > bytes.length) throw new UnsupportedComponentError("Precompiled normalizer", "bad charsmap");
-    const trie = new Uint32Array(trieSize / 4);
-    for (let i = 0; i < trie.length; i++) trie[i] = dv.getUint32(4 + 4 * i, true);
-    return new PrecompiledCharsmap(trie, bytes.subarray(4 + trieSize));
+    const { trie, normalized } = parseCharsmap(b64(s));
+    return new PrecompiledCharsmap(trie, normalized);
   }
 
   /**
@@ -144,7 +138,23 @@ export class PrecompiledCharsmap {
   }
 }
 
-function offsetOf(unit: number): number {
+/**
+ * The two parts of a charsmap blob: u32 trie size, the Darts double-array units (little-endian
+ * u32), then the NUL-separated replacement strings. Shared with src/sentencepiece, whose
+ * normalizer walks the same trie byte by byte (longest match, as spm's normalizer.cc does).
+ */
+export function parseCharsmap(bytes: Uint8Array): { trie: Uint32Array; normalized: Uint8Array } {
+  if (bytes.length < 4) throw new UnsupportedComponentError("Precompiled normalizer", "charsmap too short");
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const trieSize = dv.getUint32(0, true);
+  if (trieSize % 4 !== 0 || 4 + trieSize > bytes.length) throw new UnsupportedComponentError("Precompiled normalizer", "bad charsmap");
+  const trie = new Uint32Array(trieSize / 4);
+  for (let i = 0; i < trie.length; i++) trie[i] = dv.getUint32(4 + 4 * i, true);
+  return { trie, normalized: bytes.subarray(4 + trieSize) };
+}
+
+/** A Darts unit's offset to its children. */
+export function offsetOf(unit: number): number {
   return ((unit >>> 10) << ((unit & (1 << 9)) >>> 6)) >>> 0;
 }
 

@@ -82,8 +82,10 @@ interface Enc {
 }
 
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
+// The syntax characters only: under the `u` flag an escaped '-' ("\-") outside a character
+// class is a syntax error, which once made every added token containing '-' fail to load.
 function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
 class AddedMatcher {

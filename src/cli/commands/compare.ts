@@ -14,7 +14,7 @@ BPE's overhead over the fewest tokens (README "Comparing tokenizers").
 Options:
   -e, --encoding SPEC     a built-in encoding, optionally with a segmentation:
                           o200k_base, o200k_base:min-tokens, cl100k_base:dropout:0.1 (repeatable)
-  -t, --tokenizer PATH    a tokenizer.json (repeatable)
+  -t, --tokenizer PATH    a tokenizer.json or SentencePiece .model (repeatable)
       --corpus LABEL=PATH a text file (repeatable); a .json parallel corpus (scripts/parallel-corpus.mjs)
                           becomes one corpus per language
       --reference LABEL   the tokenizer normalized sequence length is measured against (default: the first)
