@@ -2,7 +2,7 @@
 // output file in the chosen format.
 import { writeFileSync } from "node:fs";
 import { InvalidArgumentError } from "../errors.js";
-import { train, type TrainProgress } from "./train.js";
+import { train, type TrainOptions, type TrainProgress } from "./train.js";
 
 export interface RunTrainArgs {
   files: string[];
@@ -13,6 +13,12 @@ export interface RunTrainArgs {
   special?: string[];
   format: "tiktoken" | "tokenizer.json";
   output: string;
+  threads?: number;
+  invalidUtf8?: "error" | "replace";
+  /** SuperBPE's transition vocabulary size (train's superBpe option). */
+  superBpeTransition?: number;
+  /** Further train() options (the paper variants), passed through unchanged. */
+  variant?: Partial<Omit<TrainOptions, "vocabSize" | "onProgress">>;
   progress?: (p: TrainProgress) => void;
 }
 
@@ -28,11 +34,17 @@ export async function runTrain(args: RunTrainArgs): Promise<void> {
     { files: args.files },
     {
       vocabSize: args.vocabSize,
-      pattern: args.pattern,
-      minFrequency: args.minFrequency,
-      specialTokens: args.special,
-      onProgress: args.progress,
+      ...(args.pattern !== undefined ? { pattern: args.pattern } : {}),
+      ...(args.minFrequency !== undefined ? { minFrequency: args.minFrequency } : {}),
+      ...(args.special !== undefined ? { specialTokens: args.special } : {}),
+      ...(args.threads !== undefined ? { threads: args.threads } : {}),
+      ...(args.invalidUtf8 !== undefined ? { invalidUtf8: args.invalidUtf8 } : {}),
+      ...(args.superBpeTransition !== undefined ? { superBpe: { transitionVocabSize: args.superBpeTransition } } : {}),
+      ...args.variant,
+      ...(args.progress ? { onProgress: args.progress } : {}),
     },
   );
-  writeFileSync(args.output, args.format === "tiktoken" ? tok.toTiktokenFile() : tok.toTokenizerJson());
+  // Export first: a vocabulary a format cannot hold throws before anything is written.
+  const out = args.format === "tiktoken" ? tok.toTiktokenFile() : tok.toTokenizerJson();
+  writeFileSync(args.output, out);
 }
