@@ -1,9 +1,10 @@
 // The paper variants of the trainer, each against its defining property.
 import { describe, expect, it } from "vitest";
 import { createRequire } from "node:module";
+import fc from "fast-check";
 import { buildCorpus } from "../scripts/corpus.mjs";
 import { fromTokenizerJsonSync, InvalidArgumentError } from "../src/index.js";
-import { train } from "../src/train/index.js";
+import { ScaffoldExportError, train } from "../src/train/index.js";
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,5 +50,64 @@ describe("SuperBPE (arXiv 2503.13423): whitespace pre-tokenization up to t, then
     await expect(train("abc", { vocabSize: 300, superBpe: { transitionVocabSize: 301 } })).rejects.toThrow(InvalidArgumentError);
     await expect(train("abc", { vocabSize: 300, superBpe: { transitionVocabSize: 255 } })).rejects.toThrow(/transitionVocabSize/);
     await expect(train("abc", { vocabSize: 300, superBpe: {} as never })).rejects.toThrow(/transitionVocabSize/);
+  });
+});
+
+describe("Scaffold-BPE (arXiv 2404.17808): scaffold tokens kept for merging, demolished when encoding", () => {
+  const V = 3000;
+  const sample = heldOut.slice(0, 40_000);
+  it("no scaffold id in any output; scaffold tokens end below the last merge's count; |V| is the target", async () => {
+    for (const engine of ["wasm", "js"] as const) {
+      const sc = await train(train80, { vocabSize: V, scaffold: true, engine, specialTokens: ["<|eos|>"] });
+      expect(sc.vocabSize).toBe(V);
+      expect(sc.tokens.length - sc.scaffoldTokens.length + 1).toBe(V);
+      expect(sc.scaffoldTokens.length).toBeGreaterThan(20);
+      const scaffold = new Set(sc.scaffoldTokens);
+      for (const id of scaffold) expect(id).toBeGreaterThanOrEqual(256);
+      // the defining property of training: every scaffold token's frequency (occurrences in the
+      // corpus as tokenized at the end) is below the queue head when training stopped, which is
+      // at most the count of the last merge
+      const last = sc.mergeCounts[sc.mergeCounts.length - 1]!;
+      for (const id of scaffold) expect(sc.tokenFrequencies![id]!).toBeLessThan(last);
+      // the frequencies are the corpus as tokenized: they cover its bytes exactly once
+      let covered = 0;
+      sc.tokenFrequencies!.forEach((f, id) => (covered += f * sc.tokens[id]!.length));
+      expect(covered).toBe(Buffer.byteLength(train80.join("")));
+      // encoding: demolition leaves no scaffold id, and the bytes are those of the text
+      const ids = sc.encode(sample + "<|eos|>", { allowedSpecial: "all" });
+      expect(Array.from(ids).filter((i) => scaffold.has(i))).toEqual([]);
+      expect(sc.decode(ids)).toBe(sample + "<|eos|>");
+      expect(sc.count(sample)).toBe(sc.encode(sample).length);
+      fc.assert(
+        fc.property(fc.string({ unit: "grapheme", maxLength: 60 }), (s) => {
+          const out = sc.encode(s, { disallowedSpecial: [] });
+          return out.every((i) => !scaffold.has(i)) && sc.decode(out) === s;
+        }),
+        { numRuns: 300 },
+      );
+    }
+  });
+
+  it("both engines agree; classic BPE is untouched without the option", async () => {
+    const w = await train(train80, { vocabSize: V, scaffold: true, engine: "wasm" });
+    const j = await train(train80, { vocabSize: V, scaffold: {}, engine: "js" });
+    expect(Array.from(w.merges)).toEqual(Array.from(j.merges));
+    expect(Array.from(w.scaffoldTokens)).toEqual(Array.from(j.scaffoldTokens));
+    const classic = await train(train80, { vocabSize: V });
+    expect(classic.scaffoldTokens.length).toBe(0);
+    expect(classic.tokenFrequencies).toBeUndefined();
+    // Scaffold-BPE makes more merges for the same visible vocabulary
+    expect(w.merges.length).toBeGreaterThan(classic.merges.length);
+  });
+
+  it("a scaffold vocabulary refuses the exports that could not demolish; bad options are typed errors", async () => {
+    const sc = await train(train80.slice(0, 300), { vocabSize: 600, scaffold: true });
+    expect(sc.scaffoldTokens.length).toBeGreaterThan(0);
+    expect(() => sc.toTiktokenFile()).toThrow(ScaffoldExportError);
+    expect(() => sc.toTokenizerJson()).toThrow(/cannot be written as a tokenizer.json/);
+    expect(() => sc.encoding).toThrow(ScaffoldExportError);
+    expect(sc.expandedEncoding.encode("the").length).toBeGreaterThan(0);
+    await expect(train("abc", { vocabSize: 300, scaffold: { threshold: 3 } as never })).rejects.toThrow(InvalidArgumentError);
+    await expect(train("abc", { vocabSize: 300, scaffold: true, superBpe: { transitionVocabSize: 280 } })).rejects.toThrow(/cannot be combined/);
   });
 });

@@ -6,6 +6,7 @@ export class JsMergeCore implements MergeCore {
   a = 0;
   b = 0;
   count = 0;
+  applied = 0;
   private readonly sym: Uint32Array;
   private readonly start: Uint32Array;
   private readonly len: Uint32Array;
@@ -122,6 +123,7 @@ export class JsMergeCore implements MergeCore {
 
   apply(id: number): void {
     const { a, b, sym } = this;
+    this.applied = 0;
     for (const w of this.posLists[this.topPos]!) {
       const s = this.start[w]!;
       const n = this.len[w]!;
@@ -139,6 +141,7 @@ export class JsMergeCore implements MergeCore {
             this.change(id * PAIR_SHIFT + next, 1, w);
           }
           sym[j++] = id;
+          this.applied += this.wc[w]!;
           i += 2;
         } else {
           sym[j++] = sym[i++]!;

@@ -46,3 +46,17 @@ export class CorpusReadError extends TokenmillError {
     super("CORPUS_READ", `train: cannot read ${JSON.stringify(file)}: ${cause}`);
   }
 }
+
+/**
+ * A Scaffold-BPE vocabulary asked for in a form that cannot demolish scaffold tokens: a
+ * .tiktoken rank file, a tokenizer.json BPE model or an Encoding would emit them.
+ */
+export class ScaffoldExportError extends TokenmillError {
+  constructor(readonly target: string) {
+    super(
+      "SCAFFOLD_EXPORT",
+      `train: a Scaffold-BPE vocabulary cannot be written as ${target}: plain BPE over it would emit scaffold tokens, ` +
+        "which only TrainedTokenizer.encode demolishes (use tok.encode / tok.count, or tok.expandedEncoding for the expanded vocabulary)",
+    );
+  }
+}

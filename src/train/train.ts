@@ -11,6 +11,7 @@ import { resolvePattern, type PatternName } from "./patterns.js";
 import { TrainedTokenizer } from "./trained.js";
 import { SUPERBPE_STAGE2, stage2Words } from "./superbpe.js";
 import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
+import { runScaffoldMerges, symbolFrequencies, type ScaffoldState } from "./scaffold.js";
 
 export type TrainProgress =
   | { phase: "count"; words: number; distinct: number; bytes: number }
@@ -46,6 +47,13 @@ export interface TrainOptions {
    * that tokens can span words. The result's pattern is the second stage's.
    */
   superBpe?: { transitionVocabSize: number };
+  /**
+   * Scaffold-BPE (arXiv 2404.17808): tokens that fall below the queue's next frequency once
+   * merged into longer ones become scaffold tokens: kept for merging, left out of the
+   * vocabulary's size, and demolished into their parts when encoding. Parameter-free: `true`
+   * or `{}`.
+   */
+  scaffold?: boolean | Record<string, never>;
   /** Name of the resulting Encoding. */
   name?: string;
   /** Passed to createEncoding for the result's Encoding. */
@@ -53,7 +61,7 @@ export interface TrainOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "name", "loadOptions",
+  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "scaffold", "name", "loadOptions",
 ]);
 
 interface Checked {
@@ -63,6 +71,7 @@ interface Checked {
   minFrequency: number;
   specialTokens: string[];
   engine: "auto" | "wasm" | "js";
+  scaffold: boolean;
 }
 
 function checkOptions(options: TrainOptions): Checked {
@@ -111,7 +120,16 @@ function checkOptions(options: TrainOptions): Checked {
     }
     transition = t;
   }
-  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition };
+  let scaffold = false;
+  if (options.scaffold !== undefined && options.scaffold !== false) {
+    const sc = options.scaffold as unknown;
+    if (sc !== true && (sc === null || typeof sc !== "object" || Array.isArray(sc) || Object.keys(sc).length > 0)) {
+      throw new InvalidArgumentError(`train: scaffold must be true or {} (Scaffold-BPE has no parameters), got ${JSON.stringify(sc)}`);
+    }
+    if (transition !== undefined) throw new InvalidArgumentError("train: scaffold and superBpe cannot be combined");
+    scaffold = true;
+  }
+  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition, scaffold };
 }
 
 function defaultThreads(): number {
@@ -262,6 +280,31 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
       core.dispose();
     }
   };
+  if (opts.scaffold) {
+    const words = wordsFromCounts(counts!);
+    counts!.clear();
+    const core = createMergeCore(words, opts.engine);
+    let sc: ScaffoldState;
+    try {
+      sc = runScaffoldMerges(core, maxTokens, opts.minFrequency, symbolFrequencies(words.symbols, words.starts, words.counts), report);
+    } finally {
+      core.dispose();
+    }
+    const result = toResult(sc);
+    const rank = (id: number): number => (id < 256 ? HF_BYTE_ORDER[id]! : id);
+    const tokenFrequencies = new Float64Array(sc.frequency.length);
+    sc.frequency.forEach((f, id) => (tokenFrequencies[rank(id)] = f));
+    return new TrainedTokenizer({
+      name: options.name ?? "trained",
+      tokens: result.tokens,
+      merges: result.merges,
+      mergeCounts: result.counts,
+      specialTokens: opts.specialTokens,
+      pattern,
+      loadOptions: options.loadOptions,
+      scaffold: { ids: [...sc.scaffold].map(rank).sort((x, y) => x - y), tokenFrequencies, reintegrated: sc.reintegrated },
+    });
+  }
   let state = loop(wordsFromCounts(counts!), stage2 ? opts.transition! - opts.specialTokens.length : maxTokens);
   counts!.clear();
   if (stage2) state = loop(stage2Words(counts2!, state), maxTokens, state);

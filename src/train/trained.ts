@@ -15,7 +15,9 @@
 // counts such merges; with 0, every text gets the same ids from both.
 import { createEncoding, type Encoding, type LoadOptions } from "../index.js";
 import { byteLevelString } from "./byte-level.js";
+import { ScaffoldExportError } from "./errors.js";
 import type { TrainPattern } from "./patterns.js";
+import { demolish } from "./scaffold.js";
 
 export interface TrainedTokenizerParts {
   name: string;
@@ -27,6 +29,8 @@ export interface TrainedTokenizerParts {
   specialTokens: string[];
   pattern: TrainPattern;
   loadOptions?: LoadOptions;
+  /** Scaffold-BPE: the scaffold tokens' ranks and every token's final frequency. */
+  scaffold?: { ids: number[]; tokenFrequencies: Float64Array; reintegrated: number };
 }
 
 export class TrainedTokenizer {
@@ -43,9 +47,20 @@ export class TrainedTokenizer {
   readonly patStr: string;
   /** Merges whose result was already a token (see the module comment). */
   readonly duplicateMerges: number;
+  /**
+   * Scaffold-BPE only (else empty): ranks of the scaffold tokens, in the expanded vocabulary
+   * but never in an encode result (see scaffold.ts).
+   */
+  readonly scaffoldTokens: Uint32Array;
+  /** Scaffold-BPE only: each token's frequency in the training corpus as tokenized at the end, by rank. */
+  readonly tokenFrequencies: Float64Array | undefined;
+  /** Scaffold-BPE only: scaffold tokens that went back into the vocabulary during training. */
+  readonly reintegrated: number;
   private readonly pattern: TrainPattern;
   private readonly loadOptions: LoadOptions | undefined;
   private enc: Encoding | undefined;
+  private readonly isScaffold: Uint8Array | undefined;
+  private readonly parents = new Map<number, readonly [number, number]>();
 
   constructor(parts: TrainedTokenizerParts) {
     this.name = parts.name;
@@ -59,15 +74,40 @@ export class TrainedTokenizer {
     parts.specialTokens.forEach((t, i) => (specials[t] = parts.tokens.length + i));
     this.specialTokens = specials;
     this.duplicateMerges = parts.merges.length / 3 - (parts.tokens.length - 256);
+    this.scaffoldTokens = Uint32Array.from(parts.scaffold?.ids ?? []);
+    this.tokenFrequencies = parts.scaffold?.tokenFrequencies;
+    this.reintegrated = parts.scaffold?.reintegrated ?? 0;
+    if (this.scaffoldTokens.length > 0) {
+      this.isScaffold = new Uint8Array(parts.tokens.length + parts.specialTokens.length);
+      for (const id of this.scaffoldTokens) this.isScaffold[id] = 1;
+      const m = parts.merges;
+      for (let i = 0; i < m.length; i += 3) {
+        if (this.isScaffold[m[i + 2]!] && !this.parents.has(m[i + 2]!)) this.parents.set(m[i + 2]!, [m[i]!, m[i + 1]!]);
+      }
+    }
   }
 
-  /** Number of ids: ordinary tokens plus special tokens. */
+  /** Number of ids an encoding can give: ordinary tokens (without scaffold tokens) plus special tokens. */
   get vocabSize(): number {
-    return this.tokens.length + Object.keys(this.specialTokens).length;
+    return this.tokens.length - this.scaffoldTokens.length + Object.keys(this.specialTokens).length;
   }
 
-  /** The Encoding of this vocabulary (built on first use; the OpenAI patterns get the fast path). */
+  /**
+   * The Encoding of this vocabulary (built on first use; the OpenAI patterns get the fast path).
+   * A Scaffold-BPE vocabulary has none (an Encoding cannot demolish): use `encode`/`count`, or
+   * `expandedEncoding` for plain BPE over the expanded vocabulary.
+   * @throws ScaffoldExportError for a Scaffold-BPE vocabulary.
+   */
   get encoding(): Encoding {
+    if (this.isScaffold) throw new ScaffoldExportError("an Encoding");
+    return this.expandedEncoding;
+  }
+
+  /**
+   * Plain BPE over every token, scaffold tokens included (their ids appear in its output). The
+   * same as `encoding` when there are no scaffold tokens.
+   */
+  get expandedEncoding(): Encoding {
     this.enc ??= createEncoding(
       {
         name: this.name,
@@ -82,6 +122,7 @@ export class TrainedTokenizer {
 
   /** A `.tiktoken` rank file: `<base64 bytes> <rank>` per line (special tokens are not in it). */
   toTiktokenFile(): string {
+    if (this.isScaffold) throw new ScaffoldExportError("a .tiktoken file");
     const lines = new Array<string>(this.tokens.length);
     for (let r = 0; r < this.tokens.length; r++) lines[r] = `${base64(this.tokens[r]!)} ${r}`;
     return lines.join("\n") + "\n";
@@ -93,6 +134,7 @@ export class TrainedTokenizer {
    * decoding, the special tokens as added tokens.
    */
   toTokenizerJson(): string {
+    if (this.isScaffold) throw new ScaffoldExportError("a tokenizer.json");
     const spell = this.tokens.map(byteLevelString);
     const vocab: Record<string, number> = {};
     spell.forEach((s, i) => (vocab[s] = i));
@@ -138,12 +180,19 @@ export class TrainedTokenizer {
     return JSON.stringify(json);
   }
 
+  /** Token ids of `text` (Encoding.encode's options); Scaffold-BPE: after demolition. */
   encode(text: string, options?: Parameters<Encoding["encode"]>[1]): Uint32Array {
-    return this.encoding.encode(text, options);
+    const ids = this.expandedEncoding.encode(text, options);
+    return this.isScaffold ? demolish(ids, this.isScaffold, this.parents) : ids;
+  }
+
+  /** `encode(text, options).length`. */
+  count(text: string, options?: Parameters<Encoding["encode"]>[1]): number {
+    return this.isScaffold ? this.encode(text, options).length : this.expandedEncoding.count(text, options);
   }
 
   decode(ids: ArrayLike<number>): string {
-    return this.encoding.decode(ids);
+    return this.expandedEncoding.decode(ids);
   }
 }
 
