@@ -4,7 +4,9 @@ import { createRequire } from "node:module";
 import fc from "fast-check";
 import { buildCorpus } from "../scripts/corpus.mjs";
 import { fromTokenizerJsonSync, InvalidArgumentError } from "../src/index.js";
-import { ScaffoldExportError, train } from "../src/train/index.js";
+import { VariantExportError, train } from "../src/train/index.js";
+import { MERGE_PATTERN, pieces } from "../src/train/boundless.js";
+import { resolvePattern } from "../src/train/patterns.js";
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -103,11 +105,80 @@ describe("Scaffold-BPE (arXiv 2404.17808): scaffold tokens kept for merging, dem
   it("a scaffold vocabulary refuses the exports that could not demolish; bad options are typed errors", async () => {
     const sc = await train(train80.slice(0, 300), { vocabSize: 600, scaffold: true });
     expect(sc.scaffoldTokens.length).toBeGreaterThan(0);
-    expect(() => sc.toTiktokenFile()).toThrow(ScaffoldExportError);
+    expect(() => sc.toTiktokenFile()).toThrow(VariantExportError);
     expect(() => sc.toTokenizerJson()).toThrow(/cannot be written as a tokenizer.json/);
-    expect(() => sc.encoding).toThrow(ScaffoldExportError);
+    expect(() => sc.encoding).toThrow(VariantExportError);
     expect(sc.expandedEncoding.encode("the").length).toBeGreaterThan(0);
     await expect(train("abc", { vocabSize: 300, scaffold: { threshold: 3 } as never })).rejects.toThrow(InvalidArgumentError);
     await expect(train("abc", { vocabSize: 300, scaffold: true, superBpe: { transitionVocabSize: 280 } })).rejects.toThrow(/cannot be combined/);
+  });
+});
+
+describe("BoundlessBPE (arXiv 2504.00178): supermerges of adjacent whole pretokens", () => {
+  const V = 3000;
+  const sample = heldOut.slice(0, 40_000);
+  const o200k = () => new RegExp(resolvePattern("o200k").jsSource, "gu");
+  const spell = (t: Uint8Array): string => new TextDecoder().decode(t);
+  it("superwords are 2 whole mergeable pretokens; encodings cut only at pretoken ends; fewer tokens", async () => {
+    const bl = await train(train80, { vocabSize: V, pattern: "o200k", boundless: true });
+    const classic = await train(train80, { vocabSize: V, pattern: "o200k" });
+    expect(bl.vocabSize).toBe(V);
+    const supers = new Set<number>();
+    for (let i = 0; i < bl.superMerges.length; i += 3) supers.add(bl.superMerges[i + 2]!);
+    expect(supers.size).toBeGreaterThan(20);
+    // defining property of a supermerge: its two sides are complete pretokens of letters
+    for (let i = 0; i < bl.superMerges.length; i += 3) {
+      const [l, r, t] = [bl.superMerges[i]!, bl.superMerges[i + 1]!, bl.superMerges[i + 2]!];
+      for (const side of [l, r]) {
+        const s = spell(bl.tokens[side]!);
+        expect(pieces(o200k(), s)).toEqual([s]);
+        expect(MERGE_PATTERN.test(s)).toBe(true);
+      }
+      expect(pieces(o200k(), spell(bl.tokens[t]!))).toEqual([spell(bl.tokens[l]!), spell(bl.tokens[r]!)]);
+    }
+    // encoding: a token ends only where a pretoken ends, and a superword covers whole pretokens
+    const ids = bl.encode(sample);
+    expect(bl.decode(ids)).toBe(sample);
+    const ends = new Set<number>();
+    let at = 0;
+    for (const p of pieces(o200k(), sample)) ends.add((at += Buffer.byteLength(p)));
+    let pos = 0;
+    let superUsed = 0;
+    for (const id of ids) {
+      const start = pos;
+      pos += bl.tokens[id]!.length;
+      if (supers.has(id)) {
+        superUsed++;
+        expect(start === 0 || ends.has(start)).toBe(true);
+        expect(ends.has(pos)).toBe(true);
+      } else {
+        // an ordinary token stays inside one pretoken
+        for (let b = start + 1; b < pos; b++) expect(ends.has(b)).toBe(false);
+      }
+    }
+    expect(superUsed).toBeGreaterThan(100);
+    // the paper's headline, in small: more bytes per token (its Rényi efficiency gain needs a
+    // larger corpus and vocabulary: bench/train-variants.mjs reports both)
+    expect(ids.length).toBeLessThan(classic.encode(sample).length);
+  });
+
+  it("maxPretokens allows longer superwords; round trips; exports refuse; bad options are typed errors", async () => {
+    const bl = await train(train80, { vocabSize: V, boundless: { maxPretokens: 4 }, specialTokens: ["<|eos|>"] });
+    let longest = 0;
+    for (let i = 2; i < bl.superMerges.length; i += 3) longest = Math.max(longest, pieces(o200k(), spell(bl.tokens[bl.superMerges[i]!]!)).length);
+    expect(longest).toBeGreaterThan(2);
+    expect(longest).toBeLessThanOrEqual(4);
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), (s) => bl.decode(bl.encode(s, { disallowedSpecial: [] })) === s),
+      { numRuns: 300 },
+    );
+    const withSpecial = bl.encode("of the <|eos|> of the", { allowedSpecial: "all" });
+    expect(Array.from(withSpecial)).toContain(bl.specialTokens["<|eos|>"]);
+    expect(() => bl.encode("<|eos|>")).toThrow(/special/i);
+    expect(() => bl.toTiktokenFile()).toThrow(VariantExportError);
+    expect(() => bl.toTokenizerJson()).toThrow(/BoundlessBPE vocabulary cannot be written/);
+    await expect(train("abc", { vocabSize: 300, boundless: { maxPretokens: 1 } })).rejects.toThrow(/maxPretokens/);
+    await expect(train("abc", { vocabSize: 300, boundless: true, engine: "wasm" })).rejects.toThrow(/TS merge loop/);
+    await expect(train("abc", { vocabSize: 300, boundless: { tau: 0.9 } as never })).rejects.toThrow(InvalidArgumentError);
   });
 });

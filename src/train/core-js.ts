@@ -7,6 +7,9 @@ export class JsMergeCore implements MergeCore {
   b = 0;
   count = 0;
   applied = 0;
+  /** When set, apply() lists in `completed` the words it left as a single symbol (BoundlessBPE). */
+  trackCompleted = false;
+  completed: number[] = [];
   private readonly sym: Uint32Array;
   private readonly start: Uint32Array;
   private readonly len: Uint32Array;
@@ -124,6 +127,7 @@ export class JsMergeCore implements MergeCore {
   apply(id: number): void {
     const { a, b, sym } = this;
     this.applied = 0;
+    if (this.trackCompleted) this.completed = [];
     for (const w of this.posLists[this.topPos]!) {
       const s = this.start[w]!;
       const n = this.len[w]!;
@@ -147,6 +151,7 @@ export class JsMergeCore implements MergeCore {
           sym[j++] = sym[i++]!;
         }
       }
+      if (this.trackCompleted && j - s === 1 && n > 1) this.completed.push(w);
       this.len[w] = j - s;
     }
     this.pushGained();

@@ -10,5 +10,5 @@ export {
   PatternSyntaxError,
   CorpusUtf8Error,
   CorpusReadError,
-  ScaffoldExportError,
+  VariantExportError,
 } from "./errors.js";

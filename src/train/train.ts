@@ -11,6 +11,7 @@ import { resolvePattern, type PatternName } from "./patterns.js";
 import { TrainedTokenizer } from "./trained.js";
 import { SUPERBPE_STAGE2, stage2Words } from "./superbpe.js";
 import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
+import { runBoundlessMerges, sequenceWords, type BoundlessState } from "./boundless.js";
 import { runScaffoldMerges, symbolFrequencies, type ScaffoldState } from "./scaffold.js";
 
 export type TrainProgress =
@@ -54,6 +55,12 @@ export interface TrainOptions {
    * or `{}`.
    */
   scaffold?: boolean | Record<string, never>;
+  /**
+   * BoundlessBPE (arXiv 2504.00178): besides ordinary merges, supermerges of two adjacent
+   * pretokens that are each one complete token of letters (" of" + " the" → " of the"), the
+   * superword spanning at most `maxPretokens` pretokens (default 2). Runs on the TS merge loop.
+   */
+  boundless?: boolean | { maxPretokens?: number };
   /** Name of the resulting Encoding. */
   name?: string;
   /** Passed to createEncoding for the result's Encoding. */
@@ -61,7 +68,7 @@ export interface TrainOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "scaffold", "name", "loadOptions",
+  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "scaffold", "boundless", "name", "loadOptions",
 ]);
 
 interface Checked {
@@ -72,6 +79,8 @@ interface Checked {
   specialTokens: string[];
   engine: "auto" | "wasm" | "js";
   scaffold: boolean;
+  /** BoundlessBPE's span limit (undefined: not BoundlessBPE). */
+  maxPretokens: number | undefined;
 }
 
 function checkOptions(options: TrainOptions): Checked {
@@ -129,7 +138,21 @@ function checkOptions(options: TrainOptions): Checked {
     if (transition !== undefined) throw new InvalidArgumentError("train: scaffold and superBpe cannot be combined");
     scaffold = true;
   }
-  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition, scaffold };
+  let maxPretokens: number | undefined;
+  if (options.boundless !== undefined && options.boundless !== false) {
+    const b = options.boundless as unknown;
+    const mp = b === true ? 2 : (b as { maxPretokens?: unknown } | null)?.maxPretokens ?? 2;
+    if (b !== true && (b === null || typeof b !== "object" || Object.keys(b).some((k) => k !== "maxPretokens"))) {
+      throw new InvalidArgumentError(`train: boundless must be true or { maxPretokens }, got ${JSON.stringify(b)}`);
+    }
+    if (typeof mp !== "number" || !Number.isInteger(mp) || mp < 2 || mp > 64) {
+      throw new InvalidArgumentError(`train: boundless.maxPretokens ${String(mp)} is not an integer in [2, 64]`);
+    }
+    if (transition !== undefined || scaffold) throw new InvalidArgumentError("train: boundless cannot be combined with superBpe or scaffold");
+    if (engine === "wasm") throw new InvalidArgumentError('train: boundless runs on the TS merge loop; use engine "auto" or "js"');
+    maxPretokens = mp;
+  }
+  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition, scaffold, maxPretokens };
 }
 
 function defaultThreads(): number {
@@ -267,7 +290,7 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     options.invalidUtf8 ?? "error",
     opts.threads,
     onProgress && ((p) => onProgress({ phase: "count", ...p })),
-    stage2 ? [stage2] : [],
+    stage2 ? [stage2] : opts.maxPretokens !== undefined ? [resolvePattern("none")] : [],
   );
   const maxTokens = opts.vocabSize - opts.specialTokens.length;
   const report =
@@ -280,6 +303,30 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
       core.dispose();
     }
   };
+  if (opts.maxPretokens !== undefined) {
+    const words = wordsFromCounts(counts!);
+    const seq = sequenceWords(counts2!, counts!, pattern.compile());
+    counts!.clear();
+    counts2!.clear();
+    const core = new JsMergeCore(words);
+    let st: BoundlessState;
+    try {
+      st = runBoundlessMerges(core, words, seq, maxTokens, opts.minFrequency, opts.maxPretokens, report);
+    } finally {
+      core.dispose();
+    }
+    const result = toResult(st);
+    return new TrainedTokenizer({
+      name: options.name ?? "trained",
+      tokens: result.tokens,
+      merges: result.merges,
+      mergeCounts: result.counts,
+      specialTokens: opts.specialTokens,
+      pattern,
+      loadOptions: options.loadOptions,
+      boundless: { superMerges: st.superMerges, maxPretokens: opts.maxPretokens },
+    });
+  }
   if (opts.scaffold) {
     const words = wordsFromCounts(counts!);
     counts!.clear();

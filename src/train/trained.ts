@@ -15,9 +15,11 @@
 // counts such merges; with 0, every text gets the same ids from both.
 import { createEncoding, type Encoding, type LoadOptions } from "../index.js";
 import { byteLevelString } from "./byte-level.js";
-import { ScaffoldExportError } from "./errors.js";
+import { VariantExportError } from "./errors.js";
 import type { TrainPattern } from "./patterns.js";
 import { demolish } from "./scaffold.js";
+import { applySupermerges, MERGE_PATTERN, pieces } from "./boundless.js";
+import { PAIR_SHIFT } from "./core.js";
 
 export interface TrainedTokenizerParts {
   name: string;
@@ -31,6 +33,8 @@ export interface TrainedTokenizerParts {
   loadOptions?: LoadOptions;
   /** Scaffold-BPE: the scaffold tokens' ranks and every token's final frequency. */
   scaffold?: { ids: number[]; tokenFrequencies: Float64Array; reintegrated: number };
+  /** BoundlessBPE: the indices (into `merges`) of the supermerges, and their span limit. */
+  boundless?: { superMerges: number[]; maxPretokens: number };
 }
 
 export class TrainedTokenizer {
@@ -61,6 +65,13 @@ export class TrainedTokenizer {
   private enc: Encoding | undefined;
   private readonly isScaffold: Uint8Array | undefined;
   private readonly parents = new Map<number, readonly [number, number]>();
+  /**
+   * BoundlessBPE only (else empty): (left, right, result) rank triples of the supermerges, in
+   * training order (a subsequence of `merges`).
+   */
+  readonly superMerges: Uint32Array;
+  private readonly boundless: { maxPretokens: number; rank: Map<number, { rank: number; id: number }> } | undefined;
+  private pieceEnc: Encoding | undefined;
 
   constructor(parts: TrainedTokenizerParts) {
     this.name = parts.name;
@@ -77,6 +88,18 @@ export class TrainedTokenizer {
     this.scaffoldTokens = Uint32Array.from(parts.scaffold?.ids ?? []);
     this.tokenFrequencies = parts.scaffold?.tokenFrequencies;
     this.reintegrated = parts.scaffold?.reintegrated ?? 0;
+    const sm = parts.boundless?.superMerges ?? [];
+    this.superMerges = new Uint32Array(sm.length * 3);
+    if (parts.boundless) {
+      const rank = new Map<number, { rank: number; id: number }>();
+      sm.forEach((m, i) => {
+        const [a, b, id] = [parts.merges[3 * m]!, parts.merges[3 * m + 1]!, parts.merges[3 * m + 2]!];
+        this.superMerges.set([a, b, id], 3 * i);
+        const key = a * PAIR_SHIFT + b;
+        if (!rank.has(key)) rank.set(key, { rank: m, id });
+      });
+      this.boundless = { maxPretokens: parts.boundless.maxPretokens, rank };
+    }
     if (this.scaffoldTokens.length > 0) {
       this.isScaffold = new Uint8Array(parts.tokens.length + parts.specialTokens.length);
       for (const id of this.scaffoldTokens) this.isScaffold[id] = 1;
@@ -96,10 +119,11 @@ export class TrainedTokenizer {
    * The Encoding of this vocabulary (built on first use; the OpenAI patterns get the fast path).
    * A Scaffold-BPE vocabulary has none (an Encoding cannot demolish): use `encode`/`count`, or
    * `expandedEncoding` for plain BPE over the expanded vocabulary.
-   * @throws ScaffoldExportError for a Scaffold-BPE vocabulary.
+   * A BoundlessBPE vocabulary neither (an Encoding cannot supermerge).
+   * @throws VariantExportError for a Scaffold-BPE or BoundlessBPE vocabulary.
    */
   get encoding(): Encoding {
-    if (this.isScaffold) throw new ScaffoldExportError("an Encoding");
+    this.refuse("an Encoding");
     return this.expandedEncoding;
   }
 
@@ -122,7 +146,7 @@ export class TrainedTokenizer {
 
   /** A `.tiktoken` rank file: `<base64 bytes> <rank>` per line (special tokens are not in it). */
   toTiktokenFile(): string {
-    if (this.isScaffold) throw new ScaffoldExportError("a .tiktoken file");
+    this.refuse("a .tiktoken file");
     const lines = new Array<string>(this.tokens.length);
     for (let r = 0; r < this.tokens.length; r++) lines[r] = `${base64(this.tokens[r]!)} ${r}`;
     return lines.join("\n") + "\n";
@@ -134,7 +158,7 @@ export class TrainedTokenizer {
    * decoding, the special tokens as added tokens.
    */
   toTokenizerJson(): string {
-    if (this.isScaffold) throw new ScaffoldExportError("a tokenizer.json");
+    this.refuse("a tokenizer.json");
     const spell = this.tokens.map(byteLevelString);
     const vocab: Record<string, number> = {};
     spell.forEach((s, i) => (vocab[s] = i));
@@ -180,15 +204,64 @@ export class TrainedTokenizer {
     return JSON.stringify(json);
   }
 
-  /** Token ids of `text` (Encoding.encode's options); Scaffold-BPE: after demolition. */
+  private refuse(target: string): void {
+    if (this.isScaffold) throw new VariantExportError("scaffold", target);
+    if (this.boundless) throw new VariantExportError("boundless", target);
+  }
+
+  /**
+   * Token ids of `text` (Encoding.encode's options); Scaffold-BPE: after demolition;
+   * BoundlessBPE: after the supermerges.
+   */
   encode(text: string, options?: Parameters<Encoding["encode"]>[1]): Uint32Array {
+    if (this.boundless) return this.encodeBoundless(text, options);
     const ids = this.expandedEncoding.encode(text, options);
     return this.isScaffold ? demolish(ids, this.isScaffold, this.parents) : ids;
   }
 
   /** `encode(text, options).length`. */
   count(text: string, options?: Parameters<Encoding["encode"]>[1]): number {
-    return this.isScaffold ? this.encode(text, options).length : this.expandedEncoding.count(text, options);
+    return this.isScaffold || this.boundless ? this.encode(text, options).length : this.expandedEncoding.count(text, options);
+  }
+
+  private encodeBoundless(text: string, options?: Parameters<Encoding["encode"]>[1]): Uint32Array {
+    const names = Object.keys(this.specialTokens);
+    // Special-token text: the Encoding's rules decide (it throws where it is not allowed).
+    if (names.some((n) => text.includes(n))) this.expandedEncoding.encode(text, options);
+    const allowed = options?.allowedSpecial === "all" ? names : names.filter((n) => (options?.allowedSpecial as Set<string> | undefined)?.has?.(n));
+    const segments: Array<string | number> = [];
+    if (allowed.length === 0) segments.push(text);
+    else {
+      const re = new RegExp(allowed.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+      let last = 0;
+      for (const m of text.matchAll(re)) {
+        if (m.index > last) segments.push(text.slice(last, m.index));
+        segments.push(this.specialTokens[m[0]]!);
+        last = m.index + m[0].length;
+      }
+      if (last < text.length) segments.push(text.slice(last));
+    }
+    this.pieceEnc ??= createEncoding(
+      { name: `${this.name}-pieces`, patStr: "[\\x00-\\x{10FFFF}]+", mergeableRanks: this.tokens.map((t, i) => [t, i] as const), specialTokens: {} },
+      this.loadOptions,
+    );
+    const re = this.pattern.compile();
+    const out: number[] = [];
+    for (const seg of segments) {
+      if (typeof seg === "number") {
+        out.push(seg);
+        continue;
+      }
+      const ps = pieces(re, seg);
+      const ids = applySupermerges(
+        ps.map((p) => this.pieceEnc!.encodeOrdinary(p)),
+        ps.map((p) => MERGE_PATTERN.test(p)),
+        this.boundless!.rank,
+        this.boundless!.maxPretokens,
+      );
+      for (const id of ids) out.push(id);
+    }
+    return Uint32Array.from(out);
   }
 
   decode(ids: ArrayLike<number>): string {
