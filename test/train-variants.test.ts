@@ -2,9 +2,12 @@
 import { describe, expect, it } from "vitest";
 import { createRequire } from "node:module";
 import fc from "fast-check";
+import fs from "node:fs";
 import { buildCorpus } from "../scripts/corpus.mjs";
 import { fromTokenizerJsonSync, InvalidArgumentError } from "../src/index.js";
-import { VariantExportError, train } from "../src/train/index.js";
+import { EmptyCorpusError, VariantExportError, train } from "../src/train/index.js";
+import { readMo } from "../scripts/parallel-corpus.mjs";
+import { gini } from "../src/analysis/metrics.js";
 import { MERGE_PATTERN, pieces } from "../src/train/boundless.js";
 import { resolvePattern } from "../src/train/patterns.js";
 
@@ -180,5 +183,92 @@ describe("BoundlessBPE (arXiv 2504.00178): supermerges of adjacent whole pretoke
     await expect(train("abc", { vocabSize: 300, boundless: { maxPretokens: 1 } })).rejects.toThrow(/maxPretokens/);
     await expect(train("abc", { vocabSize: 300, boundless: true, engine: "wasm" })).rejects.toThrow(/TS merge loop/);
     await expect(train("abc", { vocabSize: 300, boundless: { tau: 0.9 } as never })).rejects.toThrow(InvalidArgumentError);
+  });
+});
+
+describe("Parity-aware BPE (arXiv 2508.04796): each merge is the best pair of the worst-compressed language", () => {
+  // Training corpora of unequal size, as in the paper's setting (English dominant), from the
+  // machine's gettext catalogs; the dev set is the committed parallel fixture (40 messages in
+  // each language, scripts/parallel-corpus.mjs --fixture).
+  const fixture = JSON.parse(fs.readFileSync("test/fixtures/parallel/parallel.json", "utf8")) as { messages: Record<string, string[]> };
+  const langs = ["en", "de", "ru", "ja", "ar", "hi"];
+  const budget: Record<string, number> = { en: 150_000, de: 80_000, ru: 50_000, ja: 25_000, ar: 15_000, hi: 15_000 };
+  const corpora: Record<string, string> = {};
+  for (const l of langs) {
+    const src = l === "en" ? "de" : l;
+    const dir = `/usr/share/locale/${src}/LC_MESSAGES`;
+    let text = "";
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".mo")).sort()) {
+      for (const [id, tr] of readMo(`${dir}/${f}`) as [string, string][]) {
+        text += (l === "en" ? id : tr) + "\n";
+        if (text.length >= budget[l]!) break;
+      }
+      if (text.length >= budget[l]!) break;
+    }
+    corpora[l] = text;
+  }
+  const dev = Object.fromEntries(langs.map((l) => [l, fixture.messages[l]!.join("\n")]));
+  const V = 1200;
+
+  it("replayed naively, every merge is the most frequent pair, in its own corpus, of the language with the most dev tokens", async () => {
+    const small = Object.fromEntries(langs.map((l) => [l, corpora[l]!.slice(0, 20_000)]));
+    const K = 40;
+    const pa = await train({ languages: small }, { vocabSize: 256 + K, parity: { dev } });
+    expect(pa.merges.length / 3).toBe(K);
+    // naive reference: words as byte-string arrays, merges applied in order
+    const re = new RegExp(resolvePattern("o200k").jsSource, "gu");
+    const toWords = (t: string): string[][] => pieces(re, t).map((p) => Array.from(Buffer.from(p), (b) => String.fromCharCode(b)));
+    const trainW = langs.map((l) => toWords(small[l]!));
+    const devW = langs.map((l) => toWords(dev[l]!));
+    const apply = (ws: string[][], a: string, b: string): void => {
+      for (let w = 0; w < ws.length; w++) {
+        const s = ws[w]!;
+        const out: string[] = [];
+        for (let i = 0; i < s.length; ) {
+          if (s[i] === a && s[i + 1] === b) {
+            out.push(a + b);
+            i += 2;
+          } else out.push(s[i++]!);
+        }
+        ws[w] = out;
+      }
+    };
+    const tokenStr = (r: number): string => Buffer.from(pa.tokens[r]!).toString("latin1");
+    for (let k = 0; k < K; k++) {
+      const lengths = devW.map((ws) => ws.reduce((n, w) => n + w.length, 0));
+      const worst = lengths.indexOf(Math.max(...lengths));
+      expect(pa.mergeLanguages![k]).toBe(langs[worst]);
+      const pairs = new Map<string, number>();
+      for (const w of trainW[worst]!) for (let i = 0; i + 1 < w.length; i++) pairs.set(w[i] + "\u0000" + w[i + 1], (pairs.get(w[i] + "\u0000" + w[i + 1]) ?? 0) + 1);
+      const best = Math.max(...pairs.values());
+      const [a, b] = [tokenStr(pa.merges[3 * k]!), tokenStr(pa.merges[3 * k + 1]!)];
+      expect(pairs.get(a + "\u0000" + b)).toBe(best);
+      expect(pa.mergeCounts[k]).toBe(best);
+      for (const ws of [...trainW, ...devW]) apply(ws, a, b);
+    }
+  });
+
+  it("more equal token counts across languages on parallel text than classic BPE at the same vocabulary", async () => {
+    const pa = await train({ languages: corpora }, { vocabSize: V, parity: { dev } });
+    const classic = await train(langs.map((l) => corpora[l]!), { vocabSize: V });
+    expect(pa.vocabSize).toBe(V);
+    const tokens = (t: { encode(s: string): Uint32Array }): number[] => langs.map((l) => t.encode(dev[l]!).length);
+    expect(gini(tokens(pa))).toBeLessThan(gini(tokens(classic)));
+    // it is ordinary BPE: the exports load and give the same ids
+    const text = dev.ja! + dev.ar!;
+    expect(Array.from(fromTokenizerJsonSync(pa.toTokenizerJson()).encode(text))).toEqual(Array.from(pa.encode(text)));
+    // globalMerges: the first merges are classic BPE's over all languages
+    const g = await train({ languages: corpora }, { vocabSize: V, parity: { dev, globalMerges: 100 } });
+    expect(g.mergeLanguages!.slice(0, 100).every((x) => x === null)).toBe(true);
+    expect(g.mergeLanguages![100]).not.toBeNull();
+  });
+
+  it("bad parity input is a typed error", async () => {
+    await expect(train({ languages: { en: "a b" } }, { vocabSize: 300, parity: {} })).rejects.toThrow(/at least two languages/);
+    await expect(train({ languages: { en: "ab", de: "cd" } }, { vocabSize: 300, parity: { dev: { en: "x" } } })).rejects.toThrow(/missing: de/);
+    await expect(train({ languages: { en: "ab", de: "cd" } }, { vocabSize: 300 })).rejects.toThrow(/needs the parity option/);
+    await expect(train("abc", { vocabSize: 300, parity: {} })).rejects.toThrow(/needs a source \{ languages/);
+    await expect(train({ languages: { en: "ab", de: "cd" } }, { vocabSize: 300, parity: { globalMerges: -1 } })).rejects.toThrow(InvalidArgumentError);
+    await expect(train({ languages: { en: "ab", de: "" } }, { vocabSize: 300, parity: {} })).rejects.toThrow(EmptyCorpusError);
   });
 });

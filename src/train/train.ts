@@ -11,6 +11,7 @@ import { resolvePattern, type PatternName } from "./patterns.js";
 import { TrainedTokenizer } from "./trained.js";
 import { SUPERBPE_STAGE2, stage2Words } from "./superbpe.js";
 import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
+import { parityWords, runParityMerges } from "./parity.js";
 import { runBoundlessMerges, sequenceWords, type BoundlessState } from "./boundless.js";
 import { runScaffoldMerges, symbolFrequencies, type ScaffoldState } from "./scaffold.js";
 
@@ -61,6 +62,14 @@ export interface TrainOptions {
    * superword spanning at most `maxPretokens` pretokens (default 2). Runs on the TS merge loop.
    */
   boundless?: boolean | { maxPretokens?: number };
+  /**
+   * Parity-aware BPE (arXiv 2508.04796): the source is `{ languages: { en: ..., de: ... } }`
+   * (one corpus per language); each merge is the most frequent pair of the language compressed
+   * worst so far: the one whose `dev` text (parallel: the same content in every language) takes
+   * the most tokens, or without `dev` the one whose own corpus is compressed least. The first
+   * `globalMerges` merges (default 0) are classic ones over all languages.
+   */
+  parity?: { dev?: Readonly<Record<string, TrainSource>>; globalMerges?: number };
   /** Name of the resulting Encoding. */
   name?: string;
   /** Passed to createEncoding for the result's Encoding. */
@@ -68,7 +77,7 @@ export interface TrainOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "scaffold", "boundless", "name", "loadOptions",
+  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "scaffold", "boundless", "parity", "name", "loadOptions",
 ]);
 
 interface Checked {
@@ -81,6 +90,8 @@ interface Checked {
   scaffold: boolean;
   /** BoundlessBPE's span limit (undefined: not BoundlessBPE). */
   maxPretokens: number | undefined;
+  /** Parity-aware BPE's global merges (undefined: not parity-aware). */
+  globalMerges: number | undefined;
 }
 
 function checkOptions(options: TrainOptions): Checked {
@@ -152,7 +163,20 @@ function checkOptions(options: TrainOptions): Checked {
     if (engine === "wasm") throw new InvalidArgumentError('train: boundless runs on the TS merge loop; use engine "auto" or "js"');
     maxPretokens = mp;
   }
-  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition, scaffold, maxPretokens };
+  let globalMerges: number | undefined;
+  if (options.parity !== undefined) {
+    const pa = options.parity as unknown;
+    if (pa === null || typeof pa !== "object" || Object.keys(pa).some((k) => k !== "dev" && k !== "globalMerges")) {
+      throw new InvalidArgumentError(`train: parity must be { dev?, globalMerges? }, got ${JSON.stringify(pa)}`);
+    }
+    const g = options.parity.globalMerges ?? 0;
+    if (typeof g !== "number" || !Number.isInteger(g) || g < 0) throw new InvalidArgumentError(`train: parity.globalMerges ${String(g)} is not a non-negative integer`);
+    if (transition !== undefined || scaffold || maxPretokens !== undefined) {
+      throw new InvalidArgumentError("train: parity cannot be combined with superBpe, scaffold or boundless");
+    }
+    globalMerges = g;
+  }
+  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition, scaffold, maxPretokens, globalMerges };
 }
 
 function defaultThreads(): number {
@@ -283,6 +307,12 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
   const opts = checkOptions(options);
   const pattern = resolvePattern(options.pattern);
   const onProgress = options.onProgress;
+  const bySource = source !== null && typeof source === "object" && "languages" in source && !(Symbol.iterator in source);
+  if (opts.globalMerges !== undefined || bySource) {
+    if (opts.globalMerges === undefined) throw new InvalidArgumentError("train: a { languages } source needs the parity option");
+    if (!bySource) throw new InvalidArgumentError("train: parity needs a source { languages: { name: corpus, ... } }");
+    return trainParity((source as { languages: Readonly<Record<string, TrainSource>> }).languages, options, opts, pattern);
+  }
   const stage2 = opts.transition !== undefined ? SUPERBPE_STAGE2 : undefined;
   const [counts, counts2] = await countWords(
     source,
@@ -365,4 +395,46 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     pattern: stage2 ?? pattern,
     loadOptions: options.loadOptions,
   });
+}
+
+async function trainParity(
+  languages: Readonly<Record<string, TrainSource>>,
+  options: TrainOptions,
+  opts: Checked,
+  pattern: ReturnType<typeof resolvePattern>,
+): Promise<TrainedTokenizer> {
+  const names = Object.keys(languages ?? {});
+  if (names.length < 2) throw new InvalidArgumentError(`train: parity needs at least two languages, got ${names.length}`);
+  const dev = options.parity!.dev;
+  if (dev !== undefined) {
+    const missing = names.filter((n) => !Object.hasOwn(dev, n));
+    const extra = Object.keys(dev).filter((n) => !names.includes(n));
+    if (missing.length || extra.length) {
+      throw new InvalidArgumentError(
+        `train: parity.dev must have a text for exactly the corpus languages (missing: ${missing.join(", ") || "none"}; unknown: ${extra.join(", ") || "none"})`,
+      );
+    }
+  }
+  const onProgress = options.onProgress;
+  const count = async (src: TrainSource): Promise<Map<string, number>> =>
+    (await countWords(src, pattern, options.invalidUtf8 ?? "error", opts.threads, onProgress && ((p) => onProgress({ phase: "count", ...p }))))[0]!;
+  const train: Map<string, number>[] = [];
+  for (const n of names) train.push(await count(languages[n]!));
+  const devCounts = dev === undefined ? undefined : await Promise.all(names.map((n) => count(dev[n]!)));
+  const maxTokens = opts.vocabSize - opts.specialTokens.length;
+  const report =
+    onProgress && ((merges: number, vocab: number, c: number) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count: c }));
+  const st = runParityMerges(parityWords(train, devCounts, names), maxTokens, opts.minFrequency, opts.globalMerges!, report);
+  const result = toResult(st);
+  const tok = new TrainedTokenizer({
+    name: options.name ?? "trained",
+    tokens: result.tokens,
+    merges: result.merges,
+    mergeCounts: result.counts,
+    specialTokens: opts.specialTokens,
+    pattern,
+    loadOptions: options.loadOptions,
+  });
+  tok.mergeLanguages = st.chosenFor.map((l) => (l < 0 ? null : names[l]!));
+  return tok;
 }

@@ -70,6 +70,11 @@ export class TrainedTokenizer {
    * training order (a subsequence of `merges`).
    */
   readonly superMerges: Uint32Array;
+  /**
+   * Parity-aware BPE only: the language each merge was chosen for (null: a global merge), in
+   * the order of `merges`.
+   */
+  mergeLanguages: ReadonlyArray<string | null> | undefined;
   private readonly boundless: { maxPretokens: number; rank: Map<number, { rank: number; id: number }> } | undefined;
   private pieceEnc: Encoding | undefined;
 
