@@ -56,6 +56,35 @@ describe("tokenmill train", () => {
     expect(fs.readFileSync(out, "utf8")).toBe(t.toTokenizerJson());
   });
 
+  it("--language / --dev / --global-merges train Parity-aware BPE", async () => {
+    const en = path.join(dir, "en.txt");
+    const ru = path.join(dir, "ru.txt");
+    const devEn = path.join(dir, "dev-en.txt");
+    const devRu = path.join(dir, "dev-ru.txt");
+    fs.writeFileSync(en, corpus.prose!);
+    fs.writeFileSync(ru, "Привет, мир! Это проверка.\nДобрый день, как дела?\n".repeat(50));
+    fs.writeFileSync(devEn, "Hello, world! This is a test.\nGood day, how are you?\n");
+    fs.writeFileSync(devRu, "Привет, мир! Это проверка.\nДобрый день, как дела?\n");
+    const out = path.join(dir, "parity.json");
+    const r = await cli([
+      "train", "--vocab-size", "500", "--language", `en=${en}`, "--language", `ru=${ru}`,
+      "--dev", `en=${devEn}`, "--dev", `ru=${devRu}`, "--global-merges", "10", "-o", out,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const t = await train(
+      { languages: { en: { files: [en] }, ru: { files: [ru] } } },
+      { vocabSize: 500, parity: { dev: { en: { files: [devEn] }, ru: { files: [devRu] } }, globalMerges: 10 } },
+    );
+    expect(fs.readFileSync(out, "utf8")).toBe(t.toTokenizerJson());
+    expect(t.mergeLanguages!.slice(10)).toContain("ru");
+    expect((await cli(["train", "--vocab-size", "500", "--language", `en=${en}`, "-o", out, a])).code).toBe(2);
+    expect((await cli(["train", "--vocab-size", "500", "--dev", `en=${en}`, "-o", out, a])).err).toMatch(/need --language/);
+    expect((await cli(["train", "--vocab-size", "500", "--language", "en", "-o", out])).err).toMatch(/LANG=FILE/);
+    const one = await cli(["train", "--vocab-size", "500", "--language", `en=${en}`, "-o", out]);
+    expect(one.code).toBe(1);
+    expect(one.err).toMatch(/at least two languages/);
+  });
+
   it("usage errors are exit 2 and name the flag; bad input is exit 1", async () => {
     const out = path.join(dir, "x.tiktoken");
     const usage = async (args: string[], msg: RegExp): Promise<void> => {
@@ -89,7 +118,7 @@ describe("tokenmill train", () => {
   it("--help prints the usage, and the top-level help lists train", async () => {
     const r = await cli(["train", "--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--vocab-size", "--format", "--pattern", "--min-frequency", "--special", "--threads", "--superbpe-transition"]) {
+    for (const flag of ["--vocab-size", "--format", "--pattern", "--min-frequency", "--special", "--threads", "--superbpe-transition", "--language", "--dev", "--global-merges"]) {
       expect(r.out).toContain(flag);
     }
     expect((await cli(["--help"])).out).toMatch(/train \[options\] files/);

@@ -8,6 +8,7 @@ import { parseFlags } from "../flags.js";
 import { UsageError, write, type CliIO } from "../io.js";
 
 export const TRAIN_USAGE = `Usage: tokenmill train --vocab-size N -o OUT [options] FILES...
+       tokenmill train --vocab-size N -o OUT --language LANG=FILE... [--dev LANG=FILE...] [options]
 
 Learns a byte-level BPE vocabulary from the files (each read line by line, as HF
 Tokenizer.train(files) does; the merges are HF BpeTrainer's) and writes it to OUT.
@@ -25,6 +26,14 @@ Options:
                               replace: each ill-formed sequence reads as U+FFFD
       --superbpe-transition N SuperBPE (arXiv 2503.13423): classic BPE up to N ids, then tokens
                               may cross spaces
+      --language LANG=FILE    Parity-aware BPE (arXiv 2508.04796): a corpus file of language LANG
+                              (repeatable; at least two languages, instead of FILES)
+      --dev LANG=FILE         its parallel dev text (repeatable; every language or none): each merge
+                              serves the language whose dev text takes the most tokens
+      --global-merges N       Parity-aware BPE: the first N merges are classic ones (default 0)
+
+Scaffold-BPE and BoundlessBPE are library options only (train() in the README): no .tiktoken
+or tokenizer.json can hold their encoding rules.
   -h, --help                  show this help
 
 A progress bar (words counted, merges done, rate, ETA) is drawn on stderr when it is a terminal.
@@ -41,6 +50,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     threads: { kind: "number" },
     "invalid-utf8": { kind: "string" },
     "superbpe-transition": { kind: "number" },
+    language: { kind: "strings" },
+    dev: { kind: "strings" },
+    "global-merges": { kind: "number" },
     help: { short: "h", kind: "boolean" },
   });
   if (values.help) {
@@ -51,7 +63,26 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   if (vocabSize === undefined) throw new UsageError("train: --vocab-size is required");
   const output = values.output as string | undefined;
   if (output === undefined) throw new UsageError("train: -o/--output is required");
-  if (positionals.length === 0) throw new UsageError("train: give at least one corpus file");
+  const byLanguage = (flag: string): Record<string, string[]> | undefined => {
+    const list = values[flag] as string[] | undefined;
+    if (list === undefined) return undefined;
+    const out: Record<string, string[]> = {};
+    for (const v of list) {
+      const eq = v.indexOf("=");
+      if (eq <= 0 || eq === v.length - 1) throw new UsageError(`train: --${flag} takes LANG=FILE, got ${JSON.stringify(v)}`);
+      (out[v.slice(0, eq)] ??= []).push(v.slice(eq + 1));
+    }
+    return out;
+  };
+  const languages = byLanguage("language");
+  const dev = byLanguage("dev");
+  if (languages === undefined && (dev !== undefined || values["global-merges"] !== undefined)) {
+    throw new UsageError("train: --dev and --global-merges need --language corpora (Parity-aware BPE)");
+  }
+  if (languages !== undefined && positionals.length > 0) {
+    throw new UsageError("train: with --language, give the corpora as --language LANG=FILE only");
+  }
+  if (positionals.length === 0 && languages === undefined) throw new UsageError("train: give at least one corpus file");
   if (positionals.includes("-")) throw new UsageError("train: reads files only (stdin is not a corpus here)");
   const format = (values.format as string | undefined) ?? (/\.json$/i.test(output) ? "tokenizer.json" : "tiktoken");
   if (format !== "tiktoken" && format !== "tokenizer.json") {
@@ -62,7 +93,8 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     throw new UsageError(`train: --invalid-utf8 must be "error" or "replace", not ${JSON.stringify(invalidUtf8)}`);
   }
   const stderr = io.stderr as CliIO["stderr"] & { isTTY?: boolean; columns?: number };
-  const bar = stderr.isTTY ? trainProgressBar(stderr, await totalBytes(positionals)) : undefined;
+  const allFiles = languages ? Object.values(languages).flat() : positionals;
+  const bar = stderr.isTTY ? trainProgressBar(stderr, await totalBytes(allFiles)) : undefined;
   try {
     await runTrain({
       files: positionals,
@@ -75,6 +107,15 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
       ...(values.threads !== undefined ? { threads: values.threads as number } : {}),
       ...(invalidUtf8 !== undefined ? { invalidUtf8 } : {}),
       ...(values["superbpe-transition"] !== undefined ? { superBpeTransition: values["superbpe-transition"] as number } : {}),
+      ...(languages
+        ? {
+            parity: {
+              languages,
+              ...(dev ? { dev } : {}),
+              ...(values["global-merges"] !== undefined ? { globalMerges: values["global-merges"] as number } : {}),
+            },
+          }
+        : {}),
       ...(bar ? { progress: bar.update } : {}),
     });
   } finally {
