@@ -3,7 +3,8 @@
 // corpora (small sizes: a few minutes in all), written to bench/RESULTS.md (section
 // "train-variants"):
 //
-//   node bench/train-variants.mjs [--size BYTES] [--vocabs 4000,8000] [--only scaffold,boundless,parity] [--no-write]
+//   node bench/train-variants.mjs [--size BYTES] [--vocabs 4000,8000,16000] [--parity-vocabs 4000,8000]
+//                                 [--only scaffold,boundless,parity] [--no-write]
 //
 // - Scaffold-BPE (arXiv 2404.17808): low-frequency tokens (used < 10 times when the training
 //   text is encoded) and bytes per token on held-out text. The paper's claim is about the
@@ -32,8 +33,10 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const size = Number(opt("--size", "600000"));
-const vocabs = opt("--vocabs", "4000,8000").split(",").map(Number);
+const size = Number(opt("--size", "1000000"));
+const vocabs = opt("--vocabs", "4000,8000,16000").split(",").map(Number);
+// Parity-aware training runs in TS with per-language pair counts: slower, so smaller sizes.
+const parityVocabs = opt("--parity-vocabs", "4000,8000").split(",").map(Number);
 const only = new Set(opt("--only", "scaffold,boundless,parity").split(","));
 const { train, metrics } = await import(pathToFileURL(path.join(ROOT, "dist/index.js")).href);
 const { renyiEfficiency, gini } = metrics;
@@ -166,7 +169,7 @@ if (only.has("parity")) {
   }
   const evalBytes = langs.reduce((s, l) => s + Buffer.byteLength(evalSet[l]), 0);
   const rows = [];
-  for (const V of vocabs) {
+  for (const V of parityVocabs) {
     let t0 = performance.now();
     const classic = await train(langs.map((l) => corpora[l]), { vocabSize: V });
     const tc = secs(t0);

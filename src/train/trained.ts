@@ -16,7 +16,7 @@
 import { createEncoding, type Encoding, type LoadOptions } from "../index.js";
 import { byteLevelString } from "./byte-level.js";
 import { VariantExportError } from "./errors.js";
-import type { TrainPattern } from "./patterns.js";
+import { WHOLE_PAT_STR, type TrainPattern } from "./patterns.js";
 import { demolish } from "./scaffold.js";
 import { applySupermerges, MERGE_PATTERN, pieces } from "./boundless.js";
 import { PAIR_SHIFT } from "./core.js";
@@ -247,7 +247,7 @@ export class TrainedTokenizer {
       if (last < text.length) segments.push(text.slice(last));
     }
     this.pieceEnc ??= createEncoding(
-      { name: `${this.name}-pieces`, patStr: "[\\x00-\\x{10FFFF}]+", mergeableRanks: this.tokens.map((t, i) => [t, i] as const), specialTokens: {} },
+      { name: `${this.name}-pieces`, patStr: WHOLE_PAT_STR, mergeableRanks: this.tokens.map((t, i) => [t, i] as const), specialTokens: {} },
       this.loadOptions,
     );
     const re = this.pattern.compile();
