@@ -177,6 +177,7 @@ describe("BoundlessBPE (arXiv 2504.00178): supermerges of adjacent whole pretoke
     );
     const withSpecial = bl.encode("of the <|eos|> of the", { allowedSpecial: "all" });
     expect(Array.from(withSpecial)).toContain(bl.specialTokens["<|eos|>"]);
+    expect(Array.from(bl.encode("of the <|eos|> of the", { allowedSpecial: ["<|eos|>"] }))).toEqual(Array.from(withSpecial));
     expect(() => bl.encode("<|eos|>")).toThrow(/special/i);
     expect(() => bl.toTiktokenFile()).toThrow(VariantExportError);
     expect(() => bl.toTokenizerJson()).toThrow(/BoundlessBPE vocabulary cannot be written/);

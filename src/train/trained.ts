@@ -233,7 +233,9 @@ export class TrainedTokenizer {
     const names = Object.keys(this.specialTokens);
     // Special-token text: the Encoding's rules decide (it throws where it is not allowed).
     if (names.some((n) => text.includes(n))) this.expandedEncoding.encode(text, options);
-    const allowed = options?.allowedSpecial === "all" ? names : names.filter((n) => (options?.allowedSpecial as Set<string> | undefined)?.has?.(n));
+    const opt = options?.allowedSpecial;
+    const allowedSet = opt === undefined || opt === "all" ? undefined : new Set(opt);
+    const allowed = opt === "all" ? names : names.filter((n) => allowedSet?.has(n));
     const segments: Array<string | number> = [];
     if (allowed.length === 0) segments.push(text);
     else {
