@@ -76,8 +76,9 @@ if (only.has("scaffold")) {
     const rs = rare(sc, ids(sc).filter((i) => !scaffold.has(i)));
     const bc = heldBytes / classic.encode(held).length;
     const bs = heldBytes / sc.encode(held).length;
-    rows.push([V, rc, rs, sc.scaffoldTokens.length, sc.reintegrated, sc.merges.length / 3, bc.toFixed(3), bs.toFixed(3), `${tc} / ${ts}`]);
-    console.error(textTable(["vocab", "rare classic", "rare scaffold", "scaffold", "reintegrated", "merges", "B/tok classic", "B/tok scaffold", "s"], [rows.at(-1)]));
+    const lastCount = (tok) => tok.mergeCounts[tok.mergeCounts.length - 1];
+    rows.push([V, rc, rs, `${lastCount(classic)} / ${lastCount(sc)}`, sc.scaffoldTokens.length, sc.reintegrated, sc.merges.length / 3, bc.toFixed(3), bs.toFixed(3), `${tc} / ${ts}`]);
+    console.error(textTable(["vocab", "rare classic", "rare scaffold", "last merge count", "scaffold", "reintegrated", "merges", "B/tok classic", "B/tok scaffold", "s"], [rows.at(-1)]));
   }
   sections.push(
     "### Scaffold-BPE vs classic BPE",
@@ -85,10 +86,12 @@ if (only.has("scaffold")) {
     `Trained on ${(Buffer.byteLength(trainText) / 1e6).toFixed(2)} MB (9 lines of 10 of scripts/corpus.mjs's prose, multilingual and code text), ` +
       `pattern o200k. "Rare tokens": tokens of the vocabulary (scaffold tokens excluded: they are never emitted) used fewer than 10 times when the ` +
       `training text itself is encoded, the frequency imbalance Scaffold-BPE targets (arXiv 2404.17808 §1, §3); bytes per token on the held-out ` +
-      `10th line (${(heldBytes / 1e6).toFixed(2)} MB). Merges: Scaffold-BPE makes more merges for the same vocabulary, since scaffold tokens leave it.`,
+      `10th line (${(heldBytes / 1e6).toFixed(2)} MB). Merges: Scaffold-BPE makes more merges for the same vocabulary, since scaffold tokens leave it. ` +
+      `Scaffold-BPE's threshold is the queue head's frequency, so once the last merges' counts fall below 10 (a vocabulary too large for ` +
+      `the corpus: see "last merge count") it cannot keep tokens above 10 uses, and its extra merges add rare long tokens.`,
     "",
     mdTable(
-      ["vocab", "rare tokens classic", "rare tokens Scaffold", "scaffold tokens", "re-integrated", "Scaffold merges", "bytes/token classic", "bytes/token Scaffold", "train s classic / Scaffold"],
+      ["vocab", "rare tokens classic", "rare tokens Scaffold", "last merge count classic / Scaffold", "scaffold tokens", "re-integrated", "Scaffold merges", "bytes/token classic", "bytes/token Scaffold", "train s classic / Scaffold"],
       rows,
     ),
     "",
