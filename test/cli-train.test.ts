@@ -77,6 +77,14 @@ describe("tokenmill train", () => {
     );
     expect(fs.readFileSync(out, "utf8")).toBe(t.toTokenizerJson());
     expect(t.mergeLanguages!.slice(10)).toContain("ru");
+    // counting progress runs on over the languages' files
+    const seen: number[] = [];
+    await train(
+      { languages: { en: { files: [en] }, ru: { files: [ru] } } },
+      { vocabSize: 300, parity: {}, onProgress: (p) => p.phase === "count" && seen.push(p.bytes) },
+    );
+    expect(seen.at(-1)).toBe(fs.statSync(en).size + fs.statSync(ru).size);
+    expect(seen.every((b, i) => i === 0 || b >= seen[i - 1]!)).toBe(true);
     expect((await cli(["train", "--vocab-size", "500", "--language", `en=${en}`, "-o", out, a])).code).toBe(2);
     expect((await cli(["train", "--vocab-size", "500", "--dev", `en=${en}`, "-o", out, a])).err).toMatch(/need --language/);
     expect((await cli(["train", "--vocab-size", "500", "--language", "en", "-o", out])).err).toMatch(/LANG=FILE/);

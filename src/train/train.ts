@@ -416,11 +416,28 @@ async function trainParity(
     }
   }
   const onProgress = options.onProgress;
-  const count = async (src: TrainSource): Promise<Map<string, number>> =>
-    (await countWords(src, pattern, options.invalidUtf8 ?? "error", opts.threads, onProgress && ((p) => onProgress({ phase: "count", ...p }))))[0]!;
+  // Counting progress runs on over the languages (bytes and words so far of all of them).
+  const before = { words: 0, distinct: 0, bytes: 0 };
+  const count = async (src: TrainSource): Promise<Map<string, number>> => {
+    let last = { words: 0, distinct: 0, bytes: 0 };
+    const report =
+      onProgress &&
+      ((p: { words: number; distinct: number; bytes: number }) => {
+        last = p;
+        onProgress({ phase: "count", words: before.words + p.words, distinct: before.distinct + p.distinct, bytes: before.bytes + p.bytes });
+      });
+    const m = (await countWords(src, pattern, options.invalidUtf8 ?? "error", opts.threads, report))[0]!;
+    before.words += last.words;
+    before.distinct += last.distinct;
+    before.bytes += last.bytes;
+    return m;
+  };
   const train: Map<string, number>[] = [];
   for (const n of names) train.push(await count(languages[n]!));
-  const devCounts = dev === undefined ? undefined : await Promise.all(names.map((n) => count(dev[n]!)));
+  const devCounts: Map<string, number>[] | undefined = dev === undefined ? undefined : [];
+  for (const n of dev === undefined ? [] : names) {
+    devCounts!.push((await countWords(dev![n]!, pattern, options.invalidUtf8 ?? "error", opts.threads))[0]!);
+  }
   const maxTokens = opts.vocabSize - opts.specialTokens.length;
   const report =
     onProgress && ((merges: number, vocab: number, c: number) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count: c }));
