@@ -22,7 +22,8 @@
 // kept: 20 bytes per pretoken of distinct text.
 import type { JsMergeCore } from "./core-js.js";
 import { PAIR_SHIFT, type CoreWords } from "./core.js";
-import { initialState, type MergeState } from "./train.js";
+import { MaxHeap } from "./max-heap.js";
+import { addMerge, initialState, type MergeState } from "./train.js";
 
 export const MERGE_PATTERN = /^(?=.*\p{L})(?:\p{L}\p{M}*|[ _'\u2019])+$/u;
 
@@ -50,46 +51,6 @@ export function pieces(re: RegExp, seq: string): string[] {
   return out;
 }
 
-/** Lazy max-heap of (count, key); ties: the smaller key. */
-class PairHeap {
-  c: number[] = [];
-  k: number[] = [];
-  push(count: number, key: number): void {
-    let i = this.c.length;
-    this.c.push(count);
-    this.k.push(key);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.above(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-  pop(): void {
-    const last = this.c.length - 1;
-    this.swap(0, last);
-    this.c.pop();
-    this.k.pop();
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.c.length) break;
-      const r = l + 1;
-      const m = r < this.c.length && this.above(r, l) ? r : l;
-      if (!this.above(m, i)) break;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-  private above(i: number, j: number): boolean {
-    return this.c[i]! > this.c[j]! || (this.c[i] === this.c[j] && this.k[i]! < this.k[j]!);
-  }
-  private swap(i: number, j: number): void {
-    let t = this.c[i]!; this.c[i] = this.c[j]!; this.c[j] = t;
-    t = this.k[i]!; this.k[i] = this.k[j]!; this.k[j] = t;
-  }
-}
-
 /**
  * The supermerge layer: every distinct sequence as a linked list of units (a pretoken, or a
  * superword of several), each unit locked (-1) until its pretoken is one token.
@@ -106,7 +67,7 @@ class SuperLayer {
   private readonly atStart: Int32Array;
   readonly count = new Map<number, number>();
   private readonly where = new Map<number, number[]>();
-  private readonly heap = new PairHeap();
+  private readonly heap = new MaxHeap();
   private touched = new Set<number>();
 
   constructor(
@@ -186,9 +147,9 @@ class SuperLayer {
   /** The best supermerge candidate: [count, left, right], or undefined. */
   best(): [number, number, number] | undefined {
     const { heap } = this;
-    while (heap.c.length > 0) {
-      const c = heap.c[0]!;
-      const k = heap.k[0]!;
+    while (heap.size > 0) {
+      const c = heap.topCount;
+      const k = heap.topKey;
       const cur = this.count.get(k) ?? 0;
       if (cur === c && c > 0) {
         const a = Math.floor(k / PAIR_SHIFT);
@@ -239,7 +200,7 @@ export function runBoundlessMerges(
   progress?: (merges: number, vocab: number, count: number) => void,
 ): BoundlessState {
   const state = initialState();
-  const { spell, index, merges, counts } = state;
+  const { spell, merges } = state;
   const superMerges: number[] = [];
   const layer = new SuperLayer(seq.words, seq.ends, seq.counts, seq.mergeable, maxPretokens);
   for (let w = 0; w < words.counts.length; w++) {
@@ -253,15 +214,7 @@ export function runBoundlessMerges(
     const useSuper = sup !== undefined && sup[0] >= floor && (pending === undefined || sup[0] > pending.count);
     if (!useSuper && pending === undefined) break;
     const [a, b, count] = useSuper ? [sup![1], sup![2], sup![0]] : [pending!.a, pending!.b, pending!.count];
-    const s = spell[a]! + spell[b]!;
-    let id = index.get(s);
-    if (id === undefined) {
-      id = spell.length;
-      spell.push(s);
-      index.set(s, id);
-    }
-    merges.push(a, b, id);
-    counts.push(count);
+    const id = addMerge(state, a, b, count);
     if (useSuper) {
       superMerges.push(merges.length / 3 - 1);
       layer.apply(a, b, id);

@@ -16,48 +16,9 @@
 // smaller (a, b) in the classic trainer's id order. The result is ordinary BPE: its merges
 // encode and export as classic ones.
 import { PAIR_SHIFT } from "./core.js";
-import { initialState, type MergeState } from "./train.js";
+import { MaxHeap } from "./max-heap.js";
+import { addMerge, initialState, type MergeState } from "./train.js";
 import { BYTE_TO_SYMBOL } from "./byte-level.js";
-
-/** Lazy max-heap of (count, key): ties to the smaller key. */
-class Heap {
-  c: number[] = [];
-  k: number[] = [];
-  push(count: number, key: number): void {
-    let i = this.c.length;
-    this.c.push(count);
-    this.k.push(key);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.above(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-  pop(): void {
-    const last = this.c.length - 1;
-    this.swap(0, last);
-    this.c.pop();
-    this.k.pop();
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= this.c.length) break;
-      const r = l + 1;
-      const m = r < this.c.length && this.above(r, l) ? r : l;
-      if (!this.above(m, i)) break;
-      this.swap(i, m);
-      i = m;
-    }
-  }
-  private above(i: number, j: number): boolean {
-    return this.c[i]! > this.c[j]! || (this.c[i] === this.c[j] && this.k[i]! < this.k[j]!);
-  }
-  private swap(i: number, j: number): void {
-    let t = this.c[i]!; this.c[i] = this.c[j]!; this.c[j] = t;
-    t = this.k[i]!; this.k[i] = this.k[j]!; this.k[j] = t;
-  }
-}
 
 export interface ParityWords {
   /** Each distinct word (over all languages, training and dev) as its UTF-8 symbols. */
@@ -106,12 +67,12 @@ export function runParityMerges(
   const L = pw.languages.length;
   const { words, train: tc, dev: dc } = pw;
   const state = initialState();
-  const { spell, index, merges, counts } = state;
+  const { spell, merges } = state;
   const chosenFor: number[] = [];
   // Pair statistics: per language training counts, then their sum (channel L).
   const stats = new Map<number, Float64Array>();
   const where = new Map<number, Set<number>>();
-  const heaps = Array.from({ length: L + 1 }, () => new Heap());
+  const heaps = Array.from({ length: L + 1 }, () => new MaxHeap());
   const lengths = new Float64Array(L); // dev (or training) tokens of each language
   const initial = new Float64Array(L);
   for (let w = 0; w < words.length; w++) {
@@ -150,9 +111,9 @@ export function runParityMerges(
   flush();
   const best = (c: number): [number, number] | undefined => {
     const h = heaps[c]!;
-    while (h.c.length > 0) {
-      const count = h.c[0]!;
-      const key = h.k[0]!;
+    while (h.size > 0) {
+      const count = h.topCount;
+      const key = h.topKey;
       if ((stats.get(key)?.[c] ?? 0) === count) return [count, key];
       h.pop(); // stale: the current count, if positive, was pushed when it changed
     }
@@ -177,15 +138,7 @@ export function runParityMerges(
     const [count, key] = top;
     const a = Math.floor(key / PAIR_SHIFT);
     const b = key - a * PAIR_SHIFT;
-    const s = spell[a]! + spell[b]!;
-    let id = index.get(s);
-    if (id === undefined) {
-      id = spell.length;
-      spell.push(s);
-      index.set(s, id);
-    }
-    merges.push(a, b, id);
-    counts.push(count);
+    const id = addMerge(state, a, b, count);
     chosenFor.push(lang);
     const list = [...(where.get(key) ?? [])].sort((x, y) => x - y);
     where.delete(key);

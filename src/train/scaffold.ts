@@ -21,7 +21,8 @@
 // the queue (they are items of Q); a merged token that already is a scaffold token (HF reuses
 // ids) stays one until its frequency brings it back.
 import type { MergeCore } from "./core.js";
-import { initialState, type MergeState } from "./train.js";
+import { MaxHeap } from "./max-heap.js";
+import { addMerge, initialState, type MergeState } from "./train.js";
 
 export interface ScaffoldState extends MergeState {
   /** Internal ids of the scaffold tokens at the end (never bytes). */
@@ -32,61 +33,28 @@ export interface ScaffoldState extends MergeState {
   reintegrated: number;
 }
 
-/** A max-queue of scaffold tokens by frequency (ties: the lower id), with lazy invalidation. */
+/** A max-queue of scaffold tokens by frequency (ties: the lower id); stale entries dropped on peek. */
 class ScaffoldQueue {
-  private f: number[] = [];
-  private id: number[] = [];
+  private readonly heap = new MaxHeap();
 
   push(freq: number, id: number): void {
-    const { f, id: ids } = this;
-    let i = f.length;
-    f.push(freq);
-    ids.push(id);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.above(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
+    this.heap.push(freq, id);
   }
 
-  /** The best entry still true of `scaffold` and `frequency`, or undefined; stale ones are dropped. */
+  /** The best entry still true of `scaffold` and `frequency`, or undefined. */
   peek(scaffold: Set<number>, frequency: number[]): { freq: number; id: number } | undefined {
-    while (this.f.length > 0) {
-      const freq = this.f[0]!;
-      const id = this.id[0]!;
+    const { heap } = this;
+    while (heap.size > 0) {
+      const freq = heap.topCount;
+      const id = heap.topKey;
       if (scaffold.has(id) && frequency[id] === freq) return { freq, id };
-      this.pop();
+      heap.pop();
     }
     return undefined;
   }
 
   pop(): void {
-    const { f, id } = this;
-    const last = f.length - 1;
-    this.swap(0, last);
-    f.pop();
-    id.pop();
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= f.length) break;
-      const r = l + 1;
-      const c = r < f.length && this.above(r, l) ? r : l;
-      if (!this.above(c, i)) break;
-      this.swap(i, c);
-      i = c;
-    }
-  }
-
-  private above(i: number, j: number): boolean {
-    return this.f[i]! > this.f[j]! || (this.f[i] === this.f[j] && this.id[i]! < this.id[j]!);
-  }
-
-  private swap(i: number, j: number): void {
-    const { f, id } = this;
-    let t = f[i]!; f[i] = f[j]!; f[j] = t;
-    t = id[i]!; id[i] = id[j]!; id[j] = t;
+    this.heap.pop();
   }
 }
 
@@ -103,7 +71,7 @@ export function runScaffoldMerges(
   progress?: (merges: number, vocab: number, count: number) => void,
 ): ScaffoldState {
   const base = initialState();
-  const { spell, index, merges, counts } = base;
+  const { spell, merges } = base;
   const frequency = Array.from({ length: spell.length }, (_, i) => byteFrequency[i] ?? 0);
   const scaffold = new Set<number>();
   const queue = new ScaffoldQueue();
@@ -121,16 +89,8 @@ export function runScaffoldMerges(
     }
     if (pending === undefined) break;
     const { a, b } = pending;
-    const s = spell[a]! + spell[b]!;
-    let id = index.get(s);
-    if (id === undefined) {
-      id = spell.length;
-      spell.push(s);
-      index.set(s, id);
-      frequency.push(0);
-    }
-    merges.push(a, b, id);
-    counts.push(pending.count);
+    const id = addMerge(base, a, b, pending.count);
+    while (frequency.length < spell.length) frequency.push(0);
     core.apply(id);
     const n = core.applied;
     frequency[a]! -= n;

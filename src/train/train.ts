@@ -7,8 +7,8 @@ import { MAX_IDS, type CoreWords, type MergeCore } from "./core.js";
 import { JsMergeCore } from "./core-js.js";
 import { countWords, type InvalidUtf8Option, type TrainSource } from "./count.js";
 import { SpecialTokenCollisionError, VocabSizeError } from "./errors.js";
-import { resolvePattern, type PatternName } from "./patterns.js";
-import { TrainedTokenizer } from "./trained.js";
+import { resolvePattern, type PatternName, type TrainPattern } from "./patterns.js";
+import { TrainedTokenizer, type TrainedTokenizerParts } from "./trained.js";
 import { SUPERBPE_STAGE2, stage2Words } from "./superbpe.js";
 import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
 import { parityWords, runParityMerges } from "./parity.js";
@@ -237,6 +237,24 @@ export interface MergeState {
   counts: number[];
 }
 
+/**
+ * Records the merge (a, b) with its pair count and returns the id of the merged token: a new
+ * id, or the existing one when its bytes already are a token (HF's word_to_id lookup, core.ts).
+ */
+export function addMerge(state: MergeState, a: number, b: number, count: number): number {
+  const { spell, index } = state;
+  const s = spell[a]! + spell[b]!;
+  let id = index.get(s);
+  if (id === undefined) {
+    id = spell.length;
+    spell.push(s);
+    index.set(s, id);
+  }
+  state.merges.push(a, b, id);
+  state.counts.push(count);
+  return id;
+}
+
 export function initialState(): MergeState {
   const spell = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
   return { spell, index: new Map(spell.map((s, i) => [s, i])), merges: [], counts: [] };
@@ -254,18 +272,10 @@ export function runMerges(
   progress?: (merges: number, vocab: number, count: number) => void,
   state: MergeState = initialState(),
 ): MergeState {
-  const { spell, index, merges, counts } = state;
+  const { spell, merges } = state;
   while (spell.length < maxTokens) {
     if (!core.next(minFrequency)) break;
-    const s = spell[core.a]! + spell[core.b]!;
-    let id = index.get(s);
-    if (id === undefined) {
-      id = spell.length;
-      spell.push(s);
-      index.set(s, id);
-    }
-    merges.push(core.a, core.b, id);
-    counts.push(core.count);
+    const id = addMerge(state, core.a, core.b, core.count);
     core.apply(id);
     if (progress && (merges.length / 3) % 64 === 0) progress(merges.length / 3, spell.length, core.count);
   }
@@ -345,17 +355,7 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     } finally {
       core.dispose();
     }
-    const result = toResult(st);
-    return new TrainedTokenizer({
-      name: options.name ?? "trained",
-      tokens: result.tokens,
-      merges: result.merges,
-      mergeCounts: result.counts,
-      specialTokens: opts.specialTokens,
-      pattern,
-      loadOptions: options.loadOptions,
-      boundless: { superMerges: st.superMerges, maxPretokens: opts.maxPretokens },
-    });
+    return trained(st, options, opts, pattern, { boundless: { superMerges: st.superMerges, maxPretokens: opts.maxPretokens } });
   }
   if (opts.scaffold) {
     const words = wordsFromCounts(counts!);
@@ -367,24 +367,27 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     } finally {
       core.dispose();
     }
-    const result = toResult(sc);
     const rank = (id: number): number => (id < 256 ? HF_BYTE_ORDER[id]! : id);
     const tokenFrequencies = new Float64Array(sc.frequency.length);
     sc.frequency.forEach((f, id) => (tokenFrequencies[rank(id)] = f));
-    return new TrainedTokenizer({
-      name: options.name ?? "trained",
-      tokens: result.tokens,
-      merges: result.merges,
-      mergeCounts: result.counts,
-      specialTokens: opts.specialTokens,
-      pattern,
-      loadOptions: options.loadOptions,
+    return trained(sc, options, opts, pattern, {
       scaffold: { ids: [...sc.scaffold].map(rank).sort((x, y) => x - y), tokenFrequencies, reintegrated: sc.reintegrated },
     });
   }
   let state = loop(wordsFromCounts(counts!), stage2 ? opts.transition! - opts.specialTokens.length : maxTokens);
   counts!.clear();
   if (stage2) state = loop(stage2Words(counts2!, state), maxTokens, state);
+  return trained(state, options, opts, stage2 ?? pattern);
+}
+
+/** The TrainedTokenizer of a finished merge loop (`extra`: a variant's own parts). */
+function trained(
+  state: MergeState,
+  options: TrainOptions,
+  opts: Checked,
+  pattern: TrainPattern,
+  extra: Pick<TrainedTokenizerParts, "scaffold" | "boundless"> = {},
+): TrainedTokenizer {
   const result = toResult(state);
   return new TrainedTokenizer({
     name: options.name ?? "trained",
@@ -392,8 +395,9 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     merges: result.merges,
     mergeCounts: result.counts,
     specialTokens: opts.specialTokens,
-    pattern: stage2 ?? pattern,
+    pattern,
     loadOptions: options.loadOptions,
+    ...extra,
   });
 }
 
@@ -401,7 +405,7 @@ async function trainParity(
   languages: Readonly<Record<string, TrainSource>>,
   options: TrainOptions,
   opts: Checked,
-  pattern: ReturnType<typeof resolvePattern>,
+  pattern: TrainPattern,
 ): Promise<TrainedTokenizer> {
   const names = Object.keys(languages ?? {});
   if (names.length < 2) throw new InvalidArgumentError(`train: parity needs at least two languages, got ${names.length}`);
@@ -442,16 +446,7 @@ async function trainParity(
   const report =
     onProgress && ((merges: number, vocab: number, c: number) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count: c }));
   const st = runParityMerges(parityWords(train, devCounts, names), maxTokens, opts.minFrequency, opts.globalMerges!, report);
-  const result = toResult(st);
-  const tok = new TrainedTokenizer({
-    name: options.name ?? "trained",
-    tokens: result.tokens,
-    merges: result.merges,
-    mergeCounts: result.counts,
-    specialTokens: opts.specialTokens,
-    pattern,
-    loadOptions: options.loadOptions,
-  });
+  const tok = trained(st, options, opts, pattern);
   tok.mergeLanguages = st.chosenFor.map((l) => (l < 0 ? null : names[l]!));
   return tok;
 }
