@@ -209,7 +209,7 @@ describe("Parity-aware BPE (arXiv 2508.04796): each merge is the best pair of th
     corpora[l] = text;
   }
   const dev = Object.fromEntries(langs.map((l) => [l, fixture.messages[l]!.join("\n")]));
-  const V = 1200;
+  const V = 900;
 
   it("replayed naively, every merge is the most frequent pair, in its own corpus, of the language with the most dev tokens", async () => {
     const small = Object.fromEntries(langs.map((l) => [l, corpora[l]!.slice(0, 20_000)]));
