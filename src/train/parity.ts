@@ -80,18 +80,17 @@ export function runParityMerges(
   }
   initial.set(lengths);
   const touched = new Set<number>();
+  const wordTotal = new Float64Array(words.length);
+  for (let w = 0; w < words.length; w++) for (let l = 0; l < L; l++) wordTotal[w]! += tc[w * L + l]!;
   const addPairs = (w: number, sign: number): void => {
     const s = words[w]!;
+    const base = w * L;
     for (let i = 0; i + 1 < s.length; i++) {
       const key = s[i]! * PAIR_SHIFT + s[i + 1]!;
       let v = stats.get(key);
       if (v === undefined) stats.set(key, (v = new Float64Array(L + 1)));
-      let sum = 0;
-      for (let l = 0; l < L; l++) {
-        v[l]! += sign * tc[w * L + l]!;
-        sum += tc[w * L + l]!;
-      }
-      v[L]! += sign * sum;
+      for (let l = 0; l < L; l++) v[l]! += sign * tc[base + l]!;
+      v[L]! += sign * wordTotal[w]!;
       if (sign > 0) {
         let set = where.get(key);
         if (set === undefined) where.set(key, (set = new Set()));
@@ -140,7 +139,8 @@ export function runParityMerges(
     const b = key - a * PAIR_SHIFT;
     const id = addMerge(state, a, b, count);
     chosenFor.push(lang);
-    const list = [...(where.get(key) ?? [])].sort((x, y) => x - y);
+    // Each word is rewritten on its own, so the order does not matter.
+    const list = where.get(key) ?? [];
     where.delete(key);
     for (const w of list) {
       const old = words[w]!;
