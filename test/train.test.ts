@@ -178,6 +178,15 @@ describe("bad input: typed errors", () => {
   });
 });
 
+describe('pattern "none"', () => {
+  it("a vocabulary trained without pre-tokenization encodes (regression: its pat_str did not compile for the JS engine)", async () => {
+    const t = await train("hello world hello world\nhello", { vocabSize: 270, pattern: "none" });
+    const ids = t.encode("hello world\n");
+    expect(t.decode(ids)).toBe("hello world\n");
+    expect(ids.length).toBeLessThan(12);
+  });
+});
+
 describe("runTrain (the CLI's job)", () => {
   it("writes a .tiktoken file and a tokenizer.json that load", async () => {
     const out1 = path.join(dir, "m.tiktoken");

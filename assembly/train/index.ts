@@ -377,9 +377,19 @@ export function nextCount(): f64 {
 }
 
 /** Merges (a, b) into id in every word of the entry next() found (HF Word::merge). */
+// Occurrences the last apply() merged, weighted by word counts (Scaffold-BPE's token
+// frequencies need it: a pair's count overstates the merges in runs such as "aaa").
+let appliedCount: i64 = 0;
+
+/** Weighted number of merges the last apply() made. */
+export function applied(): f64 {
+  return <f64>appliedCount;
+}
+
 export function apply(id: u32): void {
   const ca = topA;
   const cb = topB;
+  appliedCount = 0;
   for (let k: u32 = 0; k < topLen; k++) {
     const w = load<u32>(arena + (<usize>(topStart + k) << 2));
     const s = load<u32>(start + (<usize>w << 2));
@@ -400,6 +410,7 @@ export function apply(id: u32): void {
           change(pk(id, nx), 1, w);
         }
         store<u32>(sym + (<usize>j << 2), id);
+        appliedCount += load<i64>(wcount + (<usize>w << 3));
         j++;
         i += 2;
       } else {

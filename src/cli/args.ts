@@ -11,6 +11,8 @@ Commands:
   decode [ids...]     decode token ids (args, or stdin: JSON array or whitespace/comma separated)
                       and write the decoded bytes to stdout as is
   compare [options]   tokenizers side by side on corpora (tokenmill compare --help)
+  train [options] files...
+                      learn a BPE vocabulary from corpus files (tokenmill train --help)
 
 With no file (or "-"), count and encode read stdin. Input is UTF-8.
 

@@ -1,5 +1,5 @@
 /**
- * The `tokenmill` command line: `tokenmill count|encode|decode` (one file per command in
+ * The `tokenmill` command line: `tokenmill count|encode|decode|compare|train` (one file per command in
  * commands/, options in args.ts, streams and files in io.ts).
  *
  * `main(argv, io)` returns the exit code instead of exiting, so it can be tested in-process;
@@ -17,6 +17,7 @@ import { encodeCommand } from "./commands/encode.js";
 import { CliError, UsageError, write, type CliIO } from "./io.js";
 import { loadTokenizerJson, resolveEncoding } from "./tokenizer.js";
 import { compareCommand } from "./commands/compare.js";
+import { trainCommand } from "./commands/train.js";
 
 /**
  * Commands with options of their own: `tokenmill <command> [its options]`, the command word
@@ -24,6 +25,7 @@ import { compareCommand } from "./commands/compare.js";
  */
 const OWN_COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<number>> = {
   compare: compareCommand,
+  train: trainCommand,
 };
 
 export { parseArgs, USAGE } from "./args.js";

@@ -6,6 +6,10 @@ export class JsMergeCore implements MergeCore {
   a = 0;
   b = 0;
   count = 0;
+  applied = 0;
+  /** When set, apply() lists in `completed` the words it left as a single symbol (BoundlessBPE). */
+  trackCompleted = false;
+  completed: number[] = [];
   private readonly sym: Uint32Array;
   private readonly start: Uint32Array;
   private readonly len: Uint32Array;
@@ -122,6 +126,8 @@ export class JsMergeCore implements MergeCore {
 
   apply(id: number): void {
     const { a, b, sym } = this;
+    this.applied = 0;
+    if (this.trackCompleted) this.completed = [];
     for (const w of this.posLists[this.topPos]!) {
       const s = this.start[w]!;
       const n = this.len[w]!;
@@ -139,11 +145,13 @@ export class JsMergeCore implements MergeCore {
             this.change(id * PAIR_SHIFT + next, 1, w);
           }
           sym[j++] = id;
+          this.applied += this.wc[w]!;
           i += 2;
         } else {
           sym[j++] = sym[i++]!;
         }
       }
+      if (this.trackCompleted && j - s === 1 && n > 1) this.completed.push(w);
       this.len[w] = j - s;
     }
     this.pushGained();

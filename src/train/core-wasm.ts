@@ -13,6 +13,7 @@ interface Exports {
   nextB(): number;
   nextCount(): number;
   apply(id: number): void;
+  applied(): number;
   memoryBytes(): number;
 }
 
@@ -63,6 +64,10 @@ class WasmMergeCore implements MergeCore {
 
   apply(id: number): void {
     this.ex!.apply(id);
+  }
+
+  get applied(): number {
+    return this.ex ? this.ex.applied() : 0;
   }
 
   /** Linear memory of the instance, in bytes. */

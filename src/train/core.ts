@@ -40,6 +40,12 @@ export interface MergeCore {
   readonly count: number;
   /** Merges (a, b) into `id` in the words of the entry found by next(). */
   apply(id: number): void;
+  /**
+   * Occurrences of (a, b) the last apply() replaced, weighted by word counts: at most `count`,
+   * less in runs like "aaa" (one merge where the pair counts twice). Scaffold-BPE's token
+   * frequencies follow it.
+   */
+  readonly applied: number;
   /** Frees what the core holds (WASM memory). */
   dispose(): void;
 }

@@ -20,6 +20,8 @@ import { WorkerCounter, workerThreads } from "./count-workers.js";
 export type TrainSource =
   | string
   | { files: readonly string[] }
+  /** Parity-aware BPE only: one corpus per language. */
+  | { languages: Readonly<Record<string, TrainSource>> }
   | Iterable<string>
   | AsyncIterable<string | Uint8Array>;
 

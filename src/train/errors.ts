@@ -46,3 +46,23 @@ export class CorpusReadError extends TokenmillError {
     super("CORPUS_READ", `train: cannot read ${JSON.stringify(file)}: ${cause}`);
   }
 }
+
+/**
+ * A vocabulary of a trainer variant asked for in a form that cannot encode as the variant
+ * does: Scaffold-BPE's demolition and BoundlessBPE's supermerges are neither a .tiktoken rank
+ * file, a tokenizer.json BPE model nor an Encoding.
+ */
+export class VariantExportError extends TokenmillError {
+  constructor(readonly variant: "scaffold" | "boundless", readonly target: string) {
+    const what = variant === "scaffold" ? "Scaffold-BPE" : "BoundlessBPE";
+    const why =
+      variant === "scaffold"
+        ? "plain BPE over it would emit scaffold tokens, which only TrainedTokenizer.encode demolishes"
+        : "its supermerges join whole pretokens after BPE, which only TrainedTokenizer.encode applies";
+    super(
+      "VARIANT_EXPORT",
+      `train: a ${what} vocabulary cannot be written as ${target}: ${why} ` +
+        "(use tok.encode / tok.count, or tok.expandedEncoding for plain BPE over every token)",
+    );
+  }
+}

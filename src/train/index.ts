@@ -10,4 +10,5 @@ export {
   PatternSyntaxError,
   CorpusUtf8Error,
   CorpusReadError,
+  VariantExportError,
 } from "./errors.js";

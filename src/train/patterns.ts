@@ -14,8 +14,13 @@ const O200K =
   "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
   "|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?" +
   "|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-/** No pre-tokenization: a whole sequence is one word. */
+/** No pre-tokenization: a whole sequence is one word (the JS RegExp of the word counter). */
 const WHOLE = "[\\s\\S]+";
+/**
+ * The same as a tiktoken pat_str: every code point, spelled so that the encoders' pattern
+ * translation (which has no \S inside a class) and tiktoken's Rust regex both take it.
+ */
+export const WHOLE_PAT_STR = "[\\x00-\\x{10FFFF}]+";
 
 export type PatternName = "o200k" | "cl100k" | "gpt2" | "llama3" | "none";
 
@@ -62,7 +67,7 @@ export function resolvePattern(pattern: string | undefined): TrainPattern {
     case "gpt2":
       return named("gpt2", R50K, R50K);
     case "none":
-      return { name: "none", patStr: WHOLE, hfRegex: undefined, jsSource: WHOLE, compile: () => new RegExp(WHOLE, "gu") };
+      return { name: "none", patStr: WHOLE_PAT_STR, hfRegex: undefined, jsSource: WHOLE, compile: () => new RegExp(WHOLE, "gu") };
   }
   const src = pattern as string;
   if (typeof src !== "string" || src === "") throw new PatternSyntaxError(String(src), "expected a non-empty string");

@@ -7,10 +7,13 @@ import { MAX_IDS, type CoreWords, type MergeCore } from "./core.js";
 import { JsMergeCore } from "./core-js.js";
 import { countWords, type InvalidUtf8Option, type TrainSource } from "./count.js";
 import { SpecialTokenCollisionError, VocabSizeError } from "./errors.js";
-import { resolvePattern, type PatternName } from "./patterns.js";
-import { TrainedTokenizer } from "./trained.js";
+import { resolvePattern, type PatternName, type TrainPattern } from "./patterns.js";
+import { TrainedTokenizer, type TrainedTokenizerParts } from "./trained.js";
 import { SUPERBPE_STAGE2, stage2Words } from "./superbpe.js";
 import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
+import { parityWords, runParityMerges } from "./parity.js";
+import { runBoundlessMerges, sequenceWords, type BoundlessState } from "./boundless.js";
+import { runScaffoldMerges, symbolFrequencies, type ScaffoldState } from "./scaffold.js";
 
 export type TrainProgress =
   | { phase: "count"; words: number; distinct: number; bytes: number }
@@ -46,6 +49,27 @@ export interface TrainOptions {
    * that tokens can span words. The result's pattern is the second stage's.
    */
   superBpe?: { transitionVocabSize: number };
+  /**
+   * Scaffold-BPE (arXiv 2404.17808): tokens that fall below the queue's next frequency once
+   * merged into longer ones become scaffold tokens: kept for merging, left out of the
+   * vocabulary's size, and demolished into their parts when encoding. Parameter-free: `true`
+   * or `{}`.
+   */
+  scaffold?: boolean | Record<string, never>;
+  /**
+   * BoundlessBPE (arXiv 2504.00178): besides ordinary merges, supermerges of two adjacent
+   * pretokens that are each one complete token of letters (" of" + " the" → " of the"), the
+   * superword spanning at most `maxPretokens` pretokens (default 2). Runs on the TS merge loop.
+   */
+  boundless?: boolean | { maxPretokens?: number };
+  /**
+   * Parity-aware BPE (arXiv 2508.04796): the source is `{ languages: { en: ..., de: ... } }`
+   * (one corpus per language); each merge is the most frequent pair of the language compressed
+   * worst so far: the one whose `dev` text (parallel: the same content in every language) takes
+   * the most tokens, or without `dev` the one whose own corpus is compressed least. The first
+   * `globalMerges` merges (default 0) are classic ones over all languages.
+   */
+  parity?: { dev?: Readonly<Record<string, TrainSource>>; globalMerges?: number };
   /** Name of the resulting Encoding. */
   name?: string;
   /** Passed to createEncoding for the result's Encoding. */
@@ -53,7 +77,7 @@ export interface TrainOptions {
 }
 
 const KNOWN_OPTIONS = new Set([
-  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "name", "loadOptions",
+  "vocabSize", "minFrequency", "specialTokens", "pattern", "byteLevel", "invalidUtf8", "onProgress", "threads", "engine", "superBpe", "scaffold", "boundless", "parity", "name", "loadOptions",
 ]);
 
 interface Checked {
@@ -63,6 +87,11 @@ interface Checked {
   minFrequency: number;
   specialTokens: string[];
   engine: "auto" | "wasm" | "js";
+  scaffold: boolean;
+  /** BoundlessBPE's span limit (undefined: not BoundlessBPE). */
+  maxPretokens: number | undefined;
+  /** Parity-aware BPE's global merges (undefined: not parity-aware). */
+  globalMerges: number | undefined;
 }
 
 function checkOptions(options: TrainOptions): Checked {
@@ -111,7 +140,43 @@ function checkOptions(options: TrainOptions): Checked {
     }
     transition = t;
   }
-  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition };
+  let scaffold = false;
+  if (options.scaffold !== undefined && options.scaffold !== false) {
+    const sc = options.scaffold as unknown;
+    if (sc !== true && (sc === null || typeof sc !== "object" || Array.isArray(sc) || Object.keys(sc).length > 0)) {
+      throw new InvalidArgumentError(`train: scaffold must be true or {} (Scaffold-BPE has no parameters), got ${JSON.stringify(sc)}`);
+    }
+    if (transition !== undefined) throw new InvalidArgumentError("train: scaffold and superBpe cannot be combined");
+    scaffold = true;
+  }
+  let maxPretokens: number | undefined;
+  if (options.boundless !== undefined && options.boundless !== false) {
+    const b = options.boundless as unknown;
+    const mp = b === true ? 2 : (b as { maxPretokens?: unknown } | null)?.maxPretokens ?? 2;
+    if (b !== true && (b === null || typeof b !== "object" || Object.keys(b).some((k) => k !== "maxPretokens"))) {
+      throw new InvalidArgumentError(`train: boundless must be true or { maxPretokens }, got ${JSON.stringify(b)}`);
+    }
+    if (typeof mp !== "number" || !Number.isInteger(mp) || mp < 2 || mp > 64) {
+      throw new InvalidArgumentError(`train: boundless.maxPretokens ${String(mp)} is not an integer in [2, 64]`);
+    }
+    if (transition !== undefined || scaffold) throw new InvalidArgumentError("train: boundless cannot be combined with superBpe or scaffold");
+    if (engine === "wasm") throw new InvalidArgumentError('train: boundless runs on the TS merge loop; use engine "auto" or "js"');
+    maxPretokens = mp;
+  }
+  let globalMerges: number | undefined;
+  if (options.parity !== undefined) {
+    const pa = options.parity as unknown;
+    if (pa === null || typeof pa !== "object" || Object.keys(pa).some((k) => k !== "dev" && k !== "globalMerges")) {
+      throw new InvalidArgumentError(`train: parity must be { dev?, globalMerges? }, got ${JSON.stringify(pa)}`);
+    }
+    const g = options.parity.globalMerges ?? 0;
+    if (typeof g !== "number" || !Number.isInteger(g) || g < 0) throw new InvalidArgumentError(`train: parity.globalMerges ${String(g)} is not a non-negative integer`);
+    if (transition !== undefined || scaffold || maxPretokens !== undefined) {
+      throw new InvalidArgumentError("train: parity cannot be combined with superBpe, scaffold or boundless");
+    }
+    globalMerges = g;
+  }
+  return { vocabSize: v, minFrequency, specialTokens, engine, threads, transition, scaffold, maxPretokens, globalMerges };
 }
 
 function defaultThreads(): number {
@@ -172,6 +237,24 @@ export interface MergeState {
   counts: number[];
 }
 
+/**
+ * Records the merge (a, b) with its pair count and returns the id of the merged token: a new
+ * id, or the existing one when its bytes already are a token (HF's word_to_id lookup, core.ts).
+ */
+export function addMerge(state: MergeState, a: number, b: number, count: number): number {
+  const { spell, index } = state;
+  const s = spell[a]! + spell[b]!;
+  let id = index.get(s);
+  if (id === undefined) {
+    id = spell.length;
+    spell.push(s);
+    index.set(s, id);
+  }
+  state.merges.push(a, b, id);
+  state.counts.push(count);
+  return id;
+}
+
 export function initialState(): MergeState {
   const spell = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
   return { spell, index: new Map(spell.map((s, i) => [s, i])), merges: [], counts: [] };
@@ -189,18 +272,10 @@ export function runMerges(
   progress?: (merges: number, vocab: number, count: number) => void,
   state: MergeState = initialState(),
 ): MergeState {
-  const { spell, index, merges, counts } = state;
+  const { spell, merges } = state;
   while (spell.length < maxTokens) {
     if (!core.next(minFrequency)) break;
-    const s = spell[core.a]! + spell[core.b]!;
-    let id = index.get(s);
-    if (id === undefined) {
-      id = spell.length;
-      spell.push(s);
-      index.set(s, id);
-    }
-    merges.push(core.a, core.b, id);
-    counts.push(core.count);
+    const id = addMerge(state, core.a, core.b, core.count);
     core.apply(id);
     if (progress && (merges.length / 3) % 64 === 0) progress(merges.length / 3, spell.length, core.count);
   }
@@ -242,6 +317,12 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
   const opts = checkOptions(options);
   const pattern = resolvePattern(options.pattern);
   const onProgress = options.onProgress;
+  const bySource = source !== null && typeof source === "object" && "languages" in source && !(Symbol.iterator in source);
+  if (opts.globalMerges !== undefined || bySource) {
+    if (opts.globalMerges === undefined) throw new InvalidArgumentError("train: a { languages } source needs the parity option");
+    if (!bySource) throw new InvalidArgumentError("train: parity needs a source { languages: { name: corpus, ... } }");
+    return trainParity((source as { languages: Readonly<Record<string, TrainSource>> }).languages, options, opts, pattern);
+  }
   const stage2 = opts.transition !== undefined ? SUPERBPE_STAGE2 : undefined;
   const [counts, counts2] = await countWords(
     source,
@@ -249,7 +330,7 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     options.invalidUtf8 ?? "error",
     opts.threads,
     onProgress && ((p) => onProgress({ phase: "count", ...p })),
-    stage2 ? [stage2] : [],
+    stage2 ? [stage2] : opts.maxPretokens !== undefined ? [resolvePattern("none")] : [],
   );
   const maxTokens = opts.vocabSize - opts.specialTokens.length;
   const report =
@@ -262,9 +343,51 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
       core.dispose();
     }
   };
+  if (opts.maxPretokens !== undefined) {
+    const words = wordsFromCounts(counts!);
+    const seq = sequenceWords(counts2!, counts!, pattern.compile());
+    counts!.clear();
+    counts2!.clear();
+    const core = new JsMergeCore(words);
+    let st: BoundlessState;
+    try {
+      st = runBoundlessMerges(core, words, seq, maxTokens, opts.minFrequency, opts.maxPretokens, report);
+    } finally {
+      core.dispose();
+    }
+    return trained(st, options, opts, pattern, { boundless: { superMerges: st.superMerges, maxPretokens: opts.maxPretokens } });
+  }
+  if (opts.scaffold) {
+    const words = wordsFromCounts(counts!);
+    counts!.clear();
+    const core = createMergeCore(words, opts.engine);
+    let sc: ScaffoldState;
+    try {
+      sc = runScaffoldMerges(core, maxTokens, opts.minFrequency, symbolFrequencies(words.symbols, words.starts, words.counts), report);
+    } finally {
+      core.dispose();
+    }
+    const rank = (id: number): number => (id < 256 ? HF_BYTE_ORDER[id]! : id);
+    const tokenFrequencies = new Float64Array(sc.frequency.length);
+    sc.frequency.forEach((f, id) => (tokenFrequencies[rank(id)] = f));
+    return trained(sc, options, opts, pattern, {
+      scaffold: { ids: [...sc.scaffold].map(rank).sort((x, y) => x - y), tokenFrequencies, reintegrated: sc.reintegrated },
+    });
+  }
   let state = loop(wordsFromCounts(counts!), stage2 ? opts.transition! - opts.specialTokens.length : maxTokens);
   counts!.clear();
   if (stage2) state = loop(stage2Words(counts2!, state), maxTokens, state);
+  return trained(state, options, opts, stage2 ?? pattern);
+}
+
+/** The TrainedTokenizer of a finished merge loop (`extra`: a variant's own parts). */
+function trained(
+  state: MergeState,
+  options: TrainOptions,
+  opts: Checked,
+  pattern: TrainPattern,
+  extra: Pick<TrainedTokenizerParts, "scaffold" | "boundless"> = {},
+): TrainedTokenizer {
   const result = toResult(state);
   return new TrainedTokenizer({
     name: options.name ?? "trained",
@@ -272,7 +395,58 @@ export async function train(source: TrainSource, options: TrainOptions): Promise
     merges: result.merges,
     mergeCounts: result.counts,
     specialTokens: opts.specialTokens,
-    pattern: stage2 ?? pattern,
+    pattern,
     loadOptions: options.loadOptions,
+    ...extra,
   });
+}
+
+async function trainParity(
+  languages: Readonly<Record<string, TrainSource>>,
+  options: TrainOptions,
+  opts: Checked,
+  pattern: TrainPattern,
+): Promise<TrainedTokenizer> {
+  const names = Object.keys(languages ?? {});
+  if (names.length < 2) throw new InvalidArgumentError(`train: parity needs at least two languages, got ${names.length}`);
+  const dev = options.parity!.dev;
+  if (dev !== undefined) {
+    const missing = names.filter((n) => !Object.hasOwn(dev, n));
+    const extra = Object.keys(dev).filter((n) => !names.includes(n));
+    if (missing.length || extra.length) {
+      throw new InvalidArgumentError(
+        `train: parity.dev must have a text for exactly the corpus languages (missing: ${missing.join(", ") || "none"}; unknown: ${extra.join(", ") || "none"})`,
+      );
+    }
+  }
+  const onProgress = options.onProgress;
+  // Counting progress runs on over the languages (bytes and words so far of all of them).
+  const before = { words: 0, distinct: 0, bytes: 0 };
+  const count = async (src: TrainSource): Promise<Map<string, number>> => {
+    let last = { words: 0, distinct: 0, bytes: 0 };
+    const report =
+      onProgress &&
+      ((p: { words: number; distinct: number; bytes: number }) => {
+        last = p;
+        onProgress({ phase: "count", words: before.words + p.words, distinct: before.distinct + p.distinct, bytes: before.bytes + p.bytes });
+      });
+    const m = (await countWords(src, pattern, options.invalidUtf8 ?? "error", opts.threads, report))[0]!;
+    before.words += last.words;
+    before.distinct += last.distinct;
+    before.bytes += last.bytes;
+    return m;
+  };
+  const train: Map<string, number>[] = [];
+  for (const n of names) train.push(await count(languages[n]!));
+  const devCounts: Map<string, number>[] | undefined = dev === undefined ? undefined : [];
+  for (const n of dev === undefined ? [] : names) {
+    devCounts!.push((await countWords(dev![n]!, pattern, options.invalidUtf8 ?? "error", opts.threads))[0]!);
+  }
+  const maxTokens = opts.vocabSize - opts.specialTokens.length;
+  const report =
+    onProgress && ((merges: number, vocab: number, c: number) => onProgress({ phase: "merge", merges, vocab, vocabSize: maxTokens, count: c }));
+  const st = runParityMerges(parityWords(train, devCounts, names), maxTokens, opts.minFrequency, opts.globalMerges!, report);
+  const tok = trained(st, options, opts, pattern);
+  tok.mergeLanguages = st.chosenFor.map((l) => (l < 0 ? null : names[l]!));
+  return tok;
 }

@@ -15,7 +15,11 @@
 // counts such merges; with 0, every text gets the same ids from both.
 import { createEncoding, type Encoding, type LoadOptions } from "../index.js";
 import { byteLevelString } from "./byte-level.js";
-import type { TrainPattern } from "./patterns.js";
+import { VariantExportError } from "./errors.js";
+import { WHOLE_PAT_STR, type TrainPattern } from "./patterns.js";
+import { demolish } from "./scaffold.js";
+import { applySupermerges, MERGE_PATTERN, pieces } from "./boundless.js";
+import { PAIR_SHIFT } from "./core.js";
 
 export interface TrainedTokenizerParts {
   name: string;
@@ -27,6 +31,10 @@ export interface TrainedTokenizerParts {
   specialTokens: string[];
   pattern: TrainPattern;
   loadOptions?: LoadOptions;
+  /** Scaffold-BPE: the scaffold tokens' ranks and every token's final frequency. */
+  scaffold?: { ids: number[]; tokenFrequencies: Float64Array; reintegrated: number };
+  /** BoundlessBPE: the indices (into `merges`) of the supermerges, and their span limit. */
+  boundless?: { superMerges: number[]; maxPretokens: number };
 }
 
 export class TrainedTokenizer {
@@ -43,9 +51,32 @@ export class TrainedTokenizer {
   readonly patStr: string;
   /** Merges whose result was already a token (see the module comment). */
   readonly duplicateMerges: number;
+  /**
+   * Scaffold-BPE only (else empty): ranks of the scaffold tokens, in the expanded vocabulary
+   * but never in an encode result (see scaffold.ts).
+   */
+  readonly scaffoldTokens: Uint32Array;
+  /** Scaffold-BPE only: each token's frequency in the training corpus as tokenized at the end, by rank. */
+  readonly tokenFrequencies: Float64Array | undefined;
+  /** Scaffold-BPE only: scaffold tokens that went back into the vocabulary during training. */
+  readonly reintegrated: number;
   private readonly pattern: TrainPattern;
   private readonly loadOptions: LoadOptions | undefined;
   private enc: Encoding | undefined;
+  private readonly isScaffold: Uint8Array | undefined;
+  private readonly parents = new Map<number, readonly [number, number]>();
+  /**
+   * BoundlessBPE only (else empty): (left, right, result) rank triples of the supermerges, in
+   * training order (a subsequence of `merges`).
+   */
+  readonly superMerges: Uint32Array;
+  /**
+   * Parity-aware BPE only: the language each merge was chosen for (null: a global merge), in
+   * the order of `merges`.
+   */
+  mergeLanguages: ReadonlyArray<string | null> | undefined;
+  private readonly boundless: { maxPretokens: number; rank: Map<number, { rank: number; id: number }> } | undefined;
+  private pieceEnc: Encoding | undefined;
 
   constructor(parts: TrainedTokenizerParts) {
     this.name = parts.name;
@@ -59,15 +90,53 @@ export class TrainedTokenizer {
     parts.specialTokens.forEach((t, i) => (specials[t] = parts.tokens.length + i));
     this.specialTokens = specials;
     this.duplicateMerges = parts.merges.length / 3 - (parts.tokens.length - 256);
+    this.scaffoldTokens = Uint32Array.from(parts.scaffold?.ids ?? []);
+    this.tokenFrequencies = parts.scaffold?.tokenFrequencies;
+    this.reintegrated = parts.scaffold?.reintegrated ?? 0;
+    const sm = parts.boundless?.superMerges ?? [];
+    this.superMerges = new Uint32Array(sm.length * 3);
+    if (parts.boundless) {
+      const rank = new Map<number, { rank: number; id: number }>();
+      sm.forEach((m, i) => {
+        const [a, b, id] = [parts.merges[3 * m]!, parts.merges[3 * m + 1]!, parts.merges[3 * m + 2]!];
+        this.superMerges.set([a, b, id], 3 * i);
+        const key = a * PAIR_SHIFT + b;
+        if (!rank.has(key)) rank.set(key, { rank: m, id });
+      });
+      this.boundless = { maxPretokens: parts.boundless.maxPretokens, rank };
+    }
+    if (this.scaffoldTokens.length > 0) {
+      this.isScaffold = new Uint8Array(parts.tokens.length + parts.specialTokens.length);
+      for (const id of this.scaffoldTokens) this.isScaffold[id] = 1;
+      const m = parts.merges;
+      for (let i = 0; i < m.length; i += 3) {
+        if (this.isScaffold[m[i + 2]!] && !this.parents.has(m[i + 2]!)) this.parents.set(m[i + 2]!, [m[i]!, m[i + 1]!]);
+      }
+    }
   }
 
-  /** Number of ids: ordinary tokens plus special tokens. */
+  /** Number of ids an encoding can give: ordinary tokens (without scaffold tokens) plus special tokens. */
   get vocabSize(): number {
-    return this.tokens.length + Object.keys(this.specialTokens).length;
+    return this.tokens.length - this.scaffoldTokens.length + Object.keys(this.specialTokens).length;
   }
 
-  /** The Encoding of this vocabulary (built on first use; the OpenAI patterns get the fast path). */
+  /**
+   * The Encoding of this vocabulary (built on first use; the OpenAI patterns get the fast path).
+   * A Scaffold-BPE vocabulary has none (an Encoding cannot demolish): use `encode`/`count`, or
+   * `expandedEncoding` for plain BPE over the expanded vocabulary.
+   * A BoundlessBPE vocabulary neither (an Encoding cannot supermerge).
+   * @throws VariantExportError for a Scaffold-BPE or BoundlessBPE vocabulary.
+   */
   get encoding(): Encoding {
+    this.refuse("an Encoding");
+    return this.expandedEncoding;
+  }
+
+  /**
+   * Plain BPE over every token, scaffold tokens included (their ids appear in its output). The
+   * same as `encoding` when there are no scaffold tokens.
+   */
+  get expandedEncoding(): Encoding {
     this.enc ??= createEncoding(
       {
         name: this.name,
@@ -82,6 +151,7 @@ export class TrainedTokenizer {
 
   /** A `.tiktoken` rank file: `<base64 bytes> <rank>` per line (special tokens are not in it). */
   toTiktokenFile(): string {
+    this.refuse("a .tiktoken file");
     const lines = new Array<string>(this.tokens.length);
     for (let r = 0; r < this.tokens.length; r++) lines[r] = `${base64(this.tokens[r]!)} ${r}`;
     return lines.join("\n") + "\n";
@@ -93,6 +163,7 @@ export class TrainedTokenizer {
    * decoding, the special tokens as added tokens.
    */
   toTokenizerJson(): string {
+    this.refuse("a tokenizer.json");
     const spell = this.tokens.map(byteLevelString);
     const vocab: Record<string, number> = {};
     spell.forEach((s, i) => (vocab[s] = i));
@@ -138,12 +209,70 @@ export class TrainedTokenizer {
     return JSON.stringify(json);
   }
 
+  private refuse(target: string): void {
+    if (this.isScaffold) throw new VariantExportError("scaffold", target);
+    if (this.boundless) throw new VariantExportError("boundless", target);
+  }
+
+  /**
+   * Token ids of `text` (Encoding.encode's options); Scaffold-BPE: after demolition;
+   * BoundlessBPE: after the supermerges.
+   */
   encode(text: string, options?: Parameters<Encoding["encode"]>[1]): Uint32Array {
-    return this.encoding.encode(text, options);
+    if (this.boundless) return this.encodeBoundless(text, options);
+    const ids = this.expandedEncoding.encode(text, options);
+    return this.isScaffold ? demolish(ids, this.isScaffold, this.parents) : ids;
+  }
+
+  /** `encode(text, options).length`. */
+  count(text: string, options?: Parameters<Encoding["encode"]>[1]): number {
+    return this.isScaffold || this.boundless ? this.encode(text, options).length : this.expandedEncoding.count(text, options);
+  }
+
+  private encodeBoundless(text: string, options?: Parameters<Encoding["encode"]>[1]): Uint32Array {
+    const names = Object.keys(this.specialTokens);
+    // Special-token text: the Encoding's rules decide (it throws where it is not allowed).
+    if (names.some((n) => text.includes(n))) this.expandedEncoding.encode(text, options);
+    const opt = options?.allowedSpecial;
+    const allowedSet = opt === undefined || opt === "all" ? undefined : new Set(opt);
+    const allowed = opt === "all" ? names : names.filter((n) => allowedSet?.has(n));
+    const segments: Array<string | number> = [];
+    if (allowed.length === 0) segments.push(text);
+    else {
+      const re = new RegExp(allowed.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+      let last = 0;
+      for (const m of text.matchAll(re)) {
+        if (m.index > last) segments.push(text.slice(last, m.index));
+        segments.push(this.specialTokens[m[0]]!);
+        last = m.index + m[0].length;
+      }
+      if (last < text.length) segments.push(text.slice(last));
+    }
+    this.pieceEnc ??= createEncoding(
+      { name: `${this.name}-pieces`, patStr: WHOLE_PAT_STR, mergeableRanks: this.tokens.map((t, i) => [t, i] as const), specialTokens: {} },
+      this.loadOptions,
+    );
+    const re = this.pattern.compile();
+    const out: number[] = [];
+    for (const seg of segments) {
+      if (typeof seg === "number") {
+        out.push(seg);
+        continue;
+      }
+      const ps = pieces(re, seg);
+      const ids = applySupermerges(
+        ps.map((p) => this.pieceEnc!.encodeOrdinary(p)),
+        ps.map((p) => MERGE_PATTERN.test(p)),
+        this.boundless!.rank,
+        this.boundless!.maxPretokens,
+      );
+      for (const id of ids) out.push(id);
+    }
+    return Uint32Array.from(out);
   }
 
   decode(ids: ArrayLike<number>): string {
-    return this.encoding.decode(ids);
+    return this.expandedEncoding.decode(ids);
   }
 }
 
