@@ -51,3 +51,4 @@ export { encodeBatch, countBatch } from "./parallel/batch.js";
 export { segment, decodeSegmented, isSegmentation, SEGMENTATIONS, UTF8_CONTROL, type Segmentation, type SegmentOptions, type DropStats } from "./encoders/index.js";
 export * from "./analysis/index.js";
 export * from "./train/index.js";
+export * from "./shard/index.js";
