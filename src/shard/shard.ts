@@ -461,3 +461,17 @@ export async function shardCorpus(options: ShardOptions): Promise<ShardResult> {
     await tok.close();
   }
 }
+
+/** The inputs a shard run reads, in order, with their sizes (the Dask driver splits these into tasks). */
+export function listShardInputs(input: string | readonly string[]): { path: string; bytes: number }[] {
+  const m = nodeModules("listShardInputs");
+  return expandInputs(m, input).map((path) => {
+    let bytes = 0;
+    try {
+      bytes = m.fs.statSync(path).size;
+    } catch {
+      // unreadable: the run reports it
+    }
+    return { path, bytes };
+  });
+}
