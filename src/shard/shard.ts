@@ -1,8 +1,8 @@
 // shardCorpus: a corpus → training shards of little-endian token ids plus index.json, on all
 // cores. Documents are read in input order on the calling thread and encoded in batches by the
 // worker pool (src/parallel/pool.ts), which returns each batch in input order, so the bytes are
-// the same whatever the thread count. Two batches are in flight: the pool encodes one while the
-// next is read and the one before is written.
+// the same whatever the thread count. Several batches are in flight: the pool encodes them while
+// the next is read and the oldest is written.
 
 import type * as Crypto from "node:crypto";
 import type * as Fs from "node:fs";
@@ -392,7 +392,10 @@ export async function shardCorpus(options: ShardOptions): Promise<ShardResult> {
     const progress = (done: boolean): void =>
       options.onProgress?.({ documents, tokens, bytesRead: stats.bytesRead, bytesTotal, shards: writer.shards.length, elapsedMs: Date.now() - started, done });
 
-    const batchChars = threads > 1 ? 4 << 20 : 1 << 20;
+    // Batches of ~1M characters (the pool cuts each into chunks for its threads); threads + 1 of
+    // them in flight keeps every worker busy while the calling thread reads and writes.
+    const batchChars = 1 << 20;
+    const depth = Math.min(8, threads + 1);
     const docs = readDocuments(m.fs, m.zlib, toRead, { mode, field: options.field ?? "", invalidUtf8: config.invalidUtf8, skipInvalid: config.skipInvalid, batchChars }, stats);
     type Pending = { texts: string[]; inputs: number[]; lines: number[]; first: number; skip: Uint8Array; ids: Promise<Uint32Array[]> };
     const inflight: Pending[] = [];
@@ -435,7 +438,7 @@ export async function shardCorpus(options: ShardOptions): Promise<ShardResult> {
         }
         inflight.push({ texts: b.texts, inputs: b.inputs, lines: b.lines, first: doc, skip, ids: todo.length ? tok.encode(todo) : Promise.resolve([]) });
         doc += b.texts.length;
-        if (inflight.length >= 2) await write(inflight.shift()!);
+        if (inflight.length >= depth) await write(inflight.shift()!);
       }
       while (inflight.length) await write(inflight.shift()!);
       writer.finish();
