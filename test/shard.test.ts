@@ -357,6 +357,41 @@ describe.skipIf(!BUILT)("built package: worker threads and the CLI", () => {
   });
 });
 
+describe("tokenizer.json and the progress bar", () => {
+  it("-t tokenizer.json: shards read back to HF tokenizers' ids; identity is the file's sha256", async () => {
+    const { hf } = await import("./helpers/hf-reference.js");
+    const file = fileURLToPath(new URL("./fixtures/hf/unigram-trained.json", import.meta.url));
+    const c = corpus(fresh());
+    const out = fresh();
+    const { index } = await shardCorpus({ input: c.lines, out, lines: true, tokenizer: file });
+    expect(index.tokenizer.type).toBe("tokenizer.json");
+    expect(index.tokenizer.name).toBe("unigram-trained.json");
+    expect(index.tokenizer.vocabSha256).toBe(createHash("sha256").update(readFileSync(file)).digest("hex"));
+    const ref = hf.Tokenizer.fromString(readFileSync(file, "utf8"));
+    const want = [];
+    for (const t of DOCS) want.push(Array.from((await ref.encode(t, null, { addSpecialTokens: false })).getIds()));
+    expect(readBack(out).map((d) => d.ids)).toEqual(want);
+  });
+
+  it("the CLI draws a progress bar on stderr only when it is a terminal; onProgress ends with done", async () => {
+    const c = corpus(fresh());
+    const { main } = await import("../src/cli/main.js");
+    const { Sink } = await import("./helpers/cli.js");
+    const stdout = new Sink();
+    const stderr = new Sink();
+    stderr.isTTY = true;
+    const stdin = (async function* () {})();
+    const code = await main(["shard", "--lines", "--threads", "1", "-o", fresh(), c.lines], { stdin, stdout, stderr });
+    expect(code).toBe(0);
+    expect(stderr.text).toMatch(/\r\[#{24}\] 100\.0% 8 docs, \d+ tokens, 1 shards, [\d.]+ MB\/s, ETA 0:00/);
+    const quiet = await cli(["shard", "--lines", "--threads", "1", "-o", fresh(), c.lines]);
+    expect(quiet.err).toBe("");
+    const seen: boolean[] = [];
+    await shardCorpus({ input: c.lines, out: fresh(), lines: true, threads: 1, onProgress: (p) => seen.push(p.done) });
+    expect(seen.at(-1)).toBe(true);
+  });
+});
+
 describe("encode --jsonl in-process", () => {
   it("usage errors", async () => {
     expect((await cli(["encode", "--jsonl", "--lines"])).code).toBe(2);
