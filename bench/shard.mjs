@@ -13,7 +13,8 @@
 // - Dask: scale/dask_shard.py on a local scheduler and two workers (one thread each, 4 tasks),
 //   started by this script, against `tokenmill shard --threads 2` from the shell (both pay Node's
 //   start-up and the vocab load).
-// --write records the section `shard` of bench/RESULTS.md.
+// The main thread's piece cache is cleared before every run (the workers of a new pool start
+// empty anyway). --write records the section `shard` of bench/RESULTS.md.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -101,6 +102,7 @@ const expected = await tasks.count();
 for (let r = 0; r < ROUNDS; r++) {
   for (let i = 0; i < names.length; i++) {
     const name = names[(i + r) % names.length];
+    enc.clearCache(); // every run sees the text as new (the pool's workers start with empty caches)
     const t0 = performance.now();
     const res = await tasks[name]();
     times[name].push((performance.now() - t0) / 1000);
