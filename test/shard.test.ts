@@ -242,6 +242,9 @@ describe("shardCorpus on the calling thread (threads: 1)", () => {
     expect(readBack(out).map((d) => d.ids)).toEqual([DOCS[0]!, DOCS[1]!].map((t) => ref("o200k_base", t)));
     await expect(shardCorpus({ input: join(base, "nothing-*.txt"), out: fresh(), threads: 1 })).rejects.toThrow(ShardReadError);
     await expect(shardCorpus({ input: c.jsonl, out: fresh(), threads: 1 })).rejects.toThrow(/looks like JSONL: pass field/);
+    const gz = join(dirname(c.lines), "damaged.txt.gz");
+    writeFileSync(gz, "not gzip\n");
+    await expect(shardCorpus({ input: gz, out: fresh(), lines: true, threads: 1 })).rejects.toThrow(`${gz}: not a valid gzip file (incorrect header check)`);
   });
 
   it("resume: a damaged shard is redone, intact ones are reused; a crash leaves no shard recorded as complete", async () => {
