@@ -13,8 +13,9 @@
 // - Dask: scale/dask_shard.py on a local scheduler and two workers (one thread each, 4 tasks),
 //   started by this script, against `tokenmill shard --threads 2` from the shell (both pay Node's
 //   start-up and the vocab load).
-// The main thread's piece cache is cleared before every run (the workers of a new pool start
-// empty anyway). --write records the section `shard` of bench/RESULTS.md.
+// One untimed warm-up run of each row first (JIT, the shared pool's workers, the Dask workers).
+// Piece caches are left warm everywhere (the pool's workers keep theirs between calls, and there
+// is no way to clear them from here), so every in-process row runs on the same footing. --write records the section `shard` of bench/RESULTS.md.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -56,6 +57,7 @@ let bytes = 0;
   }
 }
 const pattern = path.join(tmp, "part-*.jsonl");
+const LOAD0 = os.loadavg()[0].toFixed(1);
 console.log(`corpus: ${(bytes / 1e6).toFixed(1)} MB JSONL in 6 files; load: ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}`);
 
 const enc = tm.getEncodingSync("o200k_base");
@@ -93,19 +95,22 @@ if (DASK && PY) {
   tasks["CLI, 2 threads"] = async () => shell([process.execPath, BIN, "shard", "--field", "text", "--threads", "2", "--no-progress", "-o", path.join(tmp, `o${n++}`), pattern]);
   tasks["Dask, 2 workers"] = async () =>
     shell([PY, path.join(ROOT, "scale", "dask_shard.py"), "--scheduler", addr, "--min-workers", "2", "--tasks", "4", "--tokenmill", `${process.execPath} ${BIN}`, "--out", path.join(tmp, `o${n++}`), "--", "--field", "text", "--threads", "1", pattern]);
-  await tasks["Dask, 2 workers"](); // warm-up: waits for the workers
 }
+for (const name of Object.keys(tasks)) await tasks[name](); // warm-up: JIT, the pool's workers, Dask's workers
 
 const times = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
+const cpus = Object.fromEntries(Object.keys(tasks).map((k) => [k, []]));
 const names = Object.keys(tasks);
 const expected = await tasks.count();
 for (let r = 0; r < ROUNDS; r++) {
   for (let i = 0; i < names.length; i++) {
     const name = names[(i + r) % names.length];
-    enc.clearCache(); // every run sees the text as new (the pool's workers start with empty caches)
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await tasks[name]();
     times[name].push((performance.now() - t0) / 1000);
+    const c1 = process.cpuUsage(c0);
+    cpus[name].push((c1.user + c1.system) / 1e6);
     if (typeof res === "number" && res !== expected) throw new Error(`${name}: ${res} tokens, count says ${expected}`);
   }
 }
@@ -117,11 +122,14 @@ for (const p of cluster) {
 fs.rmSync(tmp, { recursive: true, force: true });
 
 const med = Object.fromEntries(names.map((k) => [k, median(times[k])]));
-const rows = names.map((k) => [k, fmt(med[k]), fmt(bytes / 1e6 / med[k]), fmt(med.count / med[k])]);
-console.log(textTable(["run", "s", "MB/s", "vs count"], rows));
+const cpu = Object.fromEntries(names.map((k) => [k, median(cpus[k])]));
+// CPU: this process's CPU time, all its threads (the CLI and Dask rows run in child processes: —).
+const rows = names.map((k) => [k, fmt(med[k]), fmt(bytes / 1e6 / med[k]), fmt(med.count / med[k]), /CLI|Dask/.test(k) ? "—" : fmt(cpu[k])]);
+const HEAD = ["run", "wall s", "MB/s", "speed vs count", "CPU s"];
+console.log(textTable(HEAD, rows));
 const ratios = [
   `shard, 1 thread / count: ${fmt(med["shard, 1 thread"] / med.count)}× the time`,
-  `2 threads vs 1: ${fmt(med["shard, 1 thread"] / med["shard, 2 threads"])}× faster`,
+  `2 threads vs 1: ${fmt(med["shard, 1 thread"] / med["shard, 2 threads"])}× faster (wall), CPU ${fmt(cpu["shard, 2 threads"] / cpu["shard, 1 thread"])}× that of 1 thread (the pool's overhead; with two free cores the speedup is about 2 / this)`,
   ...(med["Dask, 2 workers"] ? [`Dask vs the CLI with 2 threads: +${fmt(med["Dask, 2 workers"] - med["CLI, 2 threads"])} s (${fmt(med["Dask, 2 workers"] / med["CLI, 2 threads"])}× the time)`] : []),
 ];
 console.log(ratios.join("\n"));
@@ -130,9 +138,9 @@ if (argv.includes("--write")) {
     "shard",
     `## Training shards (bench/shard.mjs)
 
-\`node bench/shard.mjs --write\`: ${(bytes / 1e6).toFixed(1)} MB of JSONL (the corpus documents, 6 files), o200k_base, median of ${ROUNDS} rounds, load average ${os.loadavg()[0].toFixed(1)} at the end.
+\`node bench/shard.mjs --write\`: ${(bytes / 1e6).toFixed(1)} MB of JSONL (the corpus documents, 6 files), o200k_base, median of ${ROUNDS} rounds, load average ${LOAD0} at the start and ${os.loadavg()[0].toFixed(1)} at the end (${os.cpus().length} cores; a load above that leaves the threads no free core, so the wall-time speedup of 2 threads cannot show there; the CPU column can).
 
-${mdTable(["run", "s", "MB/s", "speed vs count"], rows)}
+${mdTable(HEAD, rows)}
 
 ${ratios.map((r) => `- ${r}`).join("\n")}
 

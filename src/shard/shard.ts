@@ -12,7 +12,7 @@ import { fromTokenizerJsonSync } from "../hf/index.js";
 import { ENCODING_NAMES, isEncodingName } from "../openai/models.js";
 import { getEncodingSync } from "../openai/load.js";
 import { ENCODING_SPECS } from "../openai/registry.js";
-import { createTokenizerPool, type TokenizerPool } from "../parallel/pool.js";
+import { encodeBatch } from "../parallel/batch.js";
 import { nodeBuiltin } from "../platform/node.js";
 import { UnknownEncodingError } from "../errors.js";
 import { readDocuments, type DocumentMode, type ReadStats } from "./documents.js";
@@ -139,13 +139,13 @@ function loadTokenizer(m: NodeModules, o: ShardOptions, threads: number): Tokeni
   if (!isEncodingName(name)) throw new UnknownEncodingError(name, ENCODING_NAMES);
   const enc = getEncodingSync(name);
   const opts = o.special === "all" ? { allowedSpecial: "all" as const } : { allowedSpecial: [] as string[], disallowedSpecial: [] as string[] };
-  let pool: TokenizerPool | undefined;
-  if (threads > 1) pool = createTokenizerPool({ encoding: name, threads });
+  // threads > 1: encodeBatch's shared pool for this encoding and thread count (its workers are
+  // unref'd while idle and stay loaded for the next call, as for encodeBatch).
   return {
     identity: { type: "tiktoken", name, vocabSha256: ENCODING_SPECS[name]().sourceSha256, nVocab: enc.nVocab },
     specialTokens: enc.specialTokens,
-    encode: pool ? (texts) => pool!.encodeBatch(texts, opts) : async (texts) => texts.map((t) => enc.encode(t, opts)),
-    close: async () => pool?.close(),
+    encode: threads > 1 ? (texts) => encodeBatch(texts, { encoding: name, threads, ...opts }) : async (texts) => texts.map((t) => enc.encode(t, opts)),
+    close: async () => undefined,
   };
 }
 
