@@ -88,11 +88,16 @@ export async function* readDocuments(
   const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   const lenient = new TextDecoder("utf-8", { ignoreBOM: true });
   const strict = opts.invalidUtf8 === "error";
-  // Well-formed text, the common case, is checked by buffer.isUtf8 (SIMD) and decoded by
-  // Buffer#toString (keeps a BOM, like ignoreBOM): ~2× a fatal TextDecoder in Node 20.
-  const buffer = nodeBuiltin<{ isUtf8?: (b: Uint8Array) => boolean; Buffer: { from(ab: ArrayBufferLike, off: number, len: number): { toString(enc: "utf8"): string } } }>("node:buffer");
+  // ASCII blocks (buffer.isAscii, SIMD) decode as latin1, several times faster than a
+  // TextDecoder in Node 20; the rest goes through the fatal TextDecoder (which was faster than
+  // Buffer#toString on multilingual text).
+  const buffer = nodeBuiltin<{ isAscii?: (b: Uint8Array) => boolean; Buffer: { from(ab: ArrayBufferLike, off: number, len: number): { latin1Slice(): string } } }>("node:buffer");
+  const ascii = (bytes: Uint8Array): string | undefined =>
+    buffer?.isAscii?.(bytes) ? buffer.Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).latin1Slice() : undefined;
+  const decodeLenient = (bytes: Uint8Array): string => ascii(bytes) ?? lenient.decode(bytes);
   const decodeStrict = (bytes: Uint8Array): string | undefined => {
-    if (buffer?.isUtf8) return buffer.isUtf8(bytes) ? buffer.Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8") : undefined;
+    const a = ascii(bytes);
+    if (a !== undefined) return a;
     try {
       return fatal.decode(bytes);
     } catch {
@@ -151,7 +156,7 @@ export async function* readDocuments(
     let offset = 0; // decompressed byte offset of the first byte not yet cut into lines
     /** Complete lines (bytes ending with \n unless final). */
     const onBlock = (bytes: Uint8Array, final: boolean): void => {
-      const text = strict ? decodeStrict(bytes) : lenient.decode(bytes);
+      const text = strict ? decodeStrict(bytes) : decodeLenient(bytes);
       if (text !== undefined) {
         // "\n" is one byte and one code unit, and never part of an ill-formed sequence: the
         // lines of the text are the lines of the bytes.
@@ -196,7 +201,7 @@ export async function* readDocuments(
           stats.bytesRead = bytesDone + input.rawRead();
         }
         const bytes = concat(parts, total);
-        const text = strict ? decodeStrict(bytes) : lenient.decode(bytes);
+        const text = strict ? decodeStrict(bytes) : decodeLenient(bytes);
         if (text !== undefined) push(text, 0);
         else invalid(0, utf8Reason(bytes, 0));
       } else {
