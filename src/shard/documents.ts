@@ -69,13 +69,20 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 }
 
 /** What the stream of one input file gives: its (decompressed) bytes, and the raw bytes read so far. */
-function openInput(fs: typeof Fs, zlib: typeof Zlib, path: string): { bytes: AsyncIterable<Uint8Array>; rawRead(): number } {
+function openInput(fs: typeof Fs, zlib: typeof Zlib, path: string): { bytes: AsyncIterable<Uint8Array>; rawRead(): number; close(): void } {
   const raw = fs.createReadStream(path, { highWaterMark: READ_CHUNK });
-  if (!path.endsWith(".gz")) return { bytes: raw, rawRead: () => raw.bytesRead };
+  if (!path.endsWith(".gz")) return { bytes: raw, rawRead: () => raw.bytesRead, close: () => raw.destroy() };
   const gunzip = zlib.createGunzip({ chunkSize: READ_CHUNK });
   raw.on("error", (e) => gunzip.destroy(e));
   raw.pipe(gunzip);
-  return { bytes: gunzip, rawRead: () => raw.bytesRead };
+  return {
+    bytes: gunzip,
+    rawRead: () => raw.bytesRead,
+    close: () => {
+      raw.destroy();
+      gunzip.destroy();
+    },
+  };
 }
 
 export async function* readDocuments(
@@ -232,6 +239,8 @@ export async function* readDocuments(
       const reason =
         err.code === "ENOENT" ? "No such file or directory" : err.code === "EISDIR" ? "Is a directory" : err.code === "EACCES" ? "Permission denied" : String(err.message ?? e);
       throw new ShardReadError(path, path.endsWith(".gz") && err.code?.startsWith("Z_") ? `not a valid gzip file (${reason})` : reason);
+    } finally {
+      input.close(); // also when the consumer stops early (an error while writing)
     }
     bytesDone += input.rawRead();
     stats.bytesRead = bytesDone;

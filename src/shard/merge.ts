@@ -7,7 +7,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { INVALID_LISTED, type InvalidDocument } from "./documents.js";
 import { ShardMergeError } from "./errors.js";
 import { canonicalIndex, INDEX_FILE, serializeIndex, type ShardIndex } from "./index-file.js";
-import { indexFingerprint, nodeModules } from "./shard.js";
+import { cleanUp, indexFingerprint, nodeModules } from "./shard.js";
 import { ShardWriter, writeAtomic } from "./writer.js";
 
 export interface MergeOptions {
@@ -90,6 +90,6 @@ export async function mergeShardTasks(options: MergeOptions): Promise<{ index: S
   const index = canonicalIndex(first, undefined, unreadable, { empty, invalid, invalidListed: listed }, writer.shards);
   const indexPath = `${out}/${INDEX_FILE}`;
   writeAtomic(fs, indexPath, serializeIndex(index));
-  for (const name of fs.readdirSync(out)) if (/^shard-\d{6,}\.json$/.test(name) || name.endsWith(".tmp")) fs.rmSync(`${out}/${name}`, { force: true });
+  cleanUp(fs, out, writer.shards.length);
   return { index, indexPath };
 }

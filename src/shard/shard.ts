@@ -299,7 +299,7 @@ export function packIds(ids: readonly Uint32Array[], eot: number | null, dtype: 
 }
 
 /** Removes leftovers: shard files past the last shard, .tmp files, and the sidecars (index.json now stands for them). */
-function cleanUp(fs: typeof Fs, out: string, nShards: number): void {
+export function cleanUp(fs: typeof Fs, out: string, nShards: number): void {
   for (const name of fs.readdirSync(out)) {
     const mm = SHARD_FILE.exec(name);
     if (!mm) continue;
