@@ -83,3 +83,4 @@ export {
   type ChatTarget,
   type ChatOptions,
 } from "./chat/index.js";
+export * from "./shard/index.js";

@@ -13,6 +13,7 @@ Commands:
   compare [options]   tokenizers side by side on corpora (tokenmill compare --help)
   train [options] files...
                       learn a BPE vocabulary from corpus files (tokenmill train --help)
+  shard [options]     pre-tokenize a corpus into training shards (tokenmill shard --help)
 
 With no file (or "-"), count and encode read stdin. Input is UTF-8.
 
@@ -31,6 +32,9 @@ Options:
                         array of messages or { "messages": [...], "tools": [...] }, counted as
                         the API does (OpenAI cookbook formulas; -m gpt-4o, -m gpt-oss-20b, ...)
       --lines           encode: one id per line instead of a JSON array
+      --jsonl           encode: JSONL documents in (a JSON string or an object per line), one
+                        JSON array of ids out per line, in order (a filter for Spark RDD.pipe,
+                        Hadoop Streaming); --field NAME: the text field (default "text")
       --invalid-utf8 MODE
                         error (default): input that is not UTF-8 stops with its byte offset;
                         replace: each ill-formed sequence reads as U+FFFD
@@ -49,6 +53,10 @@ export interface Options {
   chat?: string;
   special: "none" | "all";
   lines: boolean;
+  /** encode: JSONL in, a JSON array of ids per line out. */
+  jsonl: boolean;
+  /** encode --jsonl: the field holding the text. */
+  field?: string;
   invalidUtf8: InvalidUtf8Mode;
   help: boolean;
   version: boolean;
@@ -59,7 +67,7 @@ const COMMANDS: readonly string[] = ["count", "encode", "decode"];
 
 /** Parses argv (without node and the script). Throws `UsageError`. Exported for tests. */
 export function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { special: "none", lines: false, invalidUtf8: "error", help: false, version: false, args: [] };
+  const o: Options = { special: "none", lines: false, jsonl: false, invalidUtf8: "error", help: false, version: false, args: [] };
   const positionals: string[] = [];
   let invalidUtf8Given = false;
   let i = 0;
@@ -107,6 +115,13 @@ export function parseArgs(argv: readonly string[]): Options {
       case "--lines":
         noValue();
         o.lines = true;
+        break;
+      case "--jsonl":
+        noValue();
+        o.jsonl = true;
+        break;
+      case "--field":
+        o.field = value(flag, attached);
         break;
       case "-e":
       case "--encoding":
@@ -162,6 +177,9 @@ export function parseArgs(argv: readonly string[]): Options {
     if (o.args.length > 0) throw new UsageError("--chat takes the messages file as its value; no other files");
   }
   if (o.lines && o.command !== "encode") throw new UsageError("--lines only applies to encode");
+  if (o.jsonl && o.command !== "encode") throw new UsageError("--jsonl only applies to encode");
+  if (o.jsonl && o.lines) throw new UsageError("--jsonl and --lines exclude each other");
+  if (o.field !== undefined && !o.jsonl) throw new UsageError("--field only applies to encode --jsonl");
   if (invalidUtf8Given && o.command === "decode") throw new UsageError("--invalid-utf8 only applies to count and encode");
   return o;
 }

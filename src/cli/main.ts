@@ -14,10 +14,12 @@ import { parseArgs, USAGE, type Options } from "./args.js";
 import { countCommand } from "./commands/count.js";
 import { decodeCommand } from "./commands/decode.js";
 import { encodeCommand } from "./commands/encode.js";
+import { encodeJsonlCommand } from "./commands/encode-jsonl.js";
 import { CliError, UsageError, write, type CliIO } from "./io.js";
 import { loadTokenizerJson, resolveEncoding } from "./tokenizer.js";
 import { compareCommand } from "./commands/compare.js";
 import { trainCommand } from "./commands/train.js";
+import { shardCommand } from "./commands/shard.js";
 
 /**
  * Commands with options of their own: `tokenmill <command> [its options]`, the command word
@@ -26,6 +28,7 @@ import { trainCommand } from "./commands/train.js";
 const OWN_COMMANDS: Record<string, (argv: readonly string[], io: CliIO) => Promise<number>> = {
   compare: compareCommand,
   train: trainCommand,
+  shard: shardCommand,
 };
 
 export { parseArgs, USAGE } from "./args.js";
@@ -72,6 +75,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     const enc = o.tokenizer !== undefined ? await loadTokenizerJson(o.tokenizer) : resolveEncoding(o);
     if (o.command === "decode") return await decodeCommand(o, enc, io);
     if (o.command === "count") return await countCommand(o, enc, io);
+    if (o.jsonl) return await encodeJsonlCommand(o, enc, io);
     return await encodeCommand(o, enc, io);
   } catch (e) {
     if (e instanceof TokenmillError || e instanceof CliError) {
