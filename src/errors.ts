@@ -92,6 +92,25 @@ export class InvalidUtf8Error extends TokenmillError {
   }
 }
 
+/**
+ * A streamed text (`encodeStream`, `countStream`, the CLI) has no point where it can be cut
+ * without changing its tokens within `bound` UTF-16 code units from `offset` (counted from the
+ * stream's start): one pre-tokenizer piece that long ("aaaa…", a run of NUL bytes), or any text
+ * that long when no cut is possible at all (a custom pattern, a tokenizer.json). Raised rather
+ * than holding ever more of the stream in memory.
+ */
+export class UncuttableTextError extends TokenmillError {
+  constructor(readonly offset: number, readonly bound: number, cuttable = true) {
+    super(
+      "UNCUTTABLE_TEXT",
+      cuttable
+        ? `text stream: no point where the text can be cut without changing its tokens in the ${bound} characters from character ${offset} ` +
+            `(one pre-tokenizer piece that long, such as a run of one letter or of NUL bytes); encode such text with encode/count, or split it yourself`
+        : `text stream: this encoding's text cannot be cut (a custom pattern or tokenizer.json), and it is longer than the ${bound} characters a JS string holds`,
+    );
+  }
+}
+
 /** Bytes as upper-case hex pairs separated by spaces ("F0 9F 98"), for messages. */
 export function hexBytes(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, "0")).join(" ");

@@ -23,6 +23,7 @@ export {
   VocabFormatError,
   InvalidArgumentError,
   InvalidUtf8Error,
+  UncuttableTextError,
 } from "./errors.js";
 
 /** Names of the built-in encodings. */

@@ -223,7 +223,8 @@ export class Encoding {
    */
   private async *perChunk<T>(source: TextSource, options: StreamOptions | undefined, f: (text: string) => T): AsyncGenerator<T> {
     let offset = 0;
-    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable, invalidUtf8Of(options))) {
+    const chunks = textChunks(source, chunkCharsOf(options), this.streamCuttable, invalidUtf8Of(options), { specials: Object.keys(this.specialTokens) });
+    for await (const text of chunks) {
       let result: T;
       try {
         result = f(text);
