@@ -136,6 +136,51 @@ export function isClassCut(before: number, c: number): boolean {
   return (x === SURE_DIGIT) !== (y === SURE_DIGIT) || (x === SURE_LETTER && y === SURE_PUNCT);
 }
 
+// sureClass of each ASCII code unit, and whether isClassCut holds for (class before, class after)
+const ASCII_CLASS = Uint8Array.from({ length: 128 }, (_, c) => sureClass(c));
+const CLASS_CUT = Uint8Array.from({ length: 16 }, (_, k) => {
+  const x = k >> 2;
+  const y = k & 3;
+  return Number(x !== UNSURE && y !== UNSURE && ((x === SURE_DIGIT) !== (y === SURE_DIGIT) || (x === SURE_LETTER && y === SURE_PUNCT)));
+});
+
+/** Where `scanCuts` found the last cut point of each rule (-1: none). */
+export interface FoundCuts {
+  safe: number;
+  cls: number;
+}
+
+/**
+ * The last cut point of each rule in text t + s at positions in s (index in s), where t is the
+ * text before s, of which `before`/`before2` are the last two code units (-1: none). Scans from
+ * the end and stops at the first `safeCutBefore` point (an earlier one of either rule is of no
+ * use to a reader that cuts at the last); returns how many code units it examined.
+ */
+export function scanCuts(s: string, before: number, before2: number, out: FoundCuts): number {
+  out.safe = -1;
+  out.cls = -1;
+  let j = s.length - 1;
+  if (j < 0) return 0;
+  let c = s.charCodeAt(j);
+  let cc = c < 0x80 ? ASCII_CLASS[c]! : sureClass(c);
+  for (; j >= 0; j--) {
+    const b1 = j >= 1 ? s.charCodeAt(j - 1) : before;
+    if (b1 < 0) break; // the start of the text: no cut there
+    const cb = b1 < 0x80 ? ASCII_CLASS[b1]! : sureClass(b1);
+    if (out.cls < 0 && CLASS_CUT[(cb << 2) | cc] === 1) out.cls = j;
+    if (c === 0x20 || b1 === 0x0a) {
+      const b2 = j >= 2 ? s.charCodeAt(j - 2) : j === 1 ? before : before2;
+      if (safeCutBefore(b2, b1, c)) {
+        out.safe = j;
+        return s.length - j;
+      }
+    }
+    c = b1;
+    cc = cb;
+  }
+  return s.length;
+}
+
 /** `sureClass` by name, for the test that checks it against the Unicode table. @internal */
 export function sureClassName(c: number): "letter" | "digit" | "punct" | undefined {
   return ([undefined, "letter", "digit", "punct"] as const)[sureClass(c)];

@@ -9,7 +9,7 @@
 
 import { InvalidArgumentError, InvalidUtf8Error, UncuttableTextError } from "../errors.js";
 import { firstInvalidUtf8, unfinishedTail } from "./utf8.js";
-import { isClassCut, safeCutBefore } from "./cuts.js";
+import { scanCuts, type FoundCuts } from "./cuts.js";
 
 /**
  * What the stream functions read: strings or UTF-8 bytes, from any (async) iterable or WHATWG
@@ -94,28 +94,17 @@ class HeldText {
 
   constructor(private readonly stats?: { scanned: number; maxHeld: number }) {}
 
-  /** Appends `s`, looking for the last cut point in it (scan stops at the first from its end). */
+  private readonly found: FoundCuts = { safe: -1, cls: -1 };
+
+  /** Appends `s`; with `scan`, first looks for the last cut point of each rule in it. */
   append(s: string, scan: boolean): void {
     if (s.length === 0) return;
-    const base = this.length;
     if (scan) {
-      let classFound = false;
-      let j = s.length - 1;
-      for (; j >= 0; j--) {
-        const c = s.charCodeAt(j);
-        const b1 = j >= 1 ? s.charCodeAt(j - 1) : this.last;
-        if (b1 < 0) break; // the start of the held text: no cut there
-        const b2 = j >= 2 ? s.charCodeAt(j - 2) : j === 1 ? this.last : this.last2;
-        if (!classFound && isClassCut(b1, c)) {
-          this.classCut = base + j;
-          classFound = true;
-        }
-        if (safeCutBefore(b2, b1, c)) {
-          this.safeCut = base + j;
-          break;
-        }
-      }
-      if (this.stats) this.stats.scanned += s.length - Math.max(j, 0);
+      const found = this.found;
+      const n = scanCuts(s, this.last, this.last2, found);
+      if (this.stats) this.stats.scanned += n;
+      if (found.cls >= 0) this.classCut = this.length + found.cls;
+      if (found.safe >= 0) this.safeCut = this.length + found.safe;
     }
     this.last2 = s.length >= 2 ? s.charCodeAt(s.length - 2) : this.last;
     this.last = s.charCodeAt(s.length - 1);
