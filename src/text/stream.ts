@@ -152,18 +152,33 @@ class HeldText {
   }
 }
 
-/** Whether an occurrence of one of `specials` in `held` spans position p. */
-function inSpecialToken(held: HeldText, p: number, specials: readonly string[], maxLen: number): boolean {
-  if (maxLen < 2) return false;
+const FREE = 0; // no special token spans the point
+const INSIDE = 1; // one does
+const MAYBE = 2; // the held text ends with the start of one that would: wait for more text
+
+/** Whether an occurrence of one of `specials` in `held` spans position p, or may once more text arrives. */
+function specialAt(held: HeldText, p: number, specials: readonly string[], maxLen: number): number {
+  if (maxLen < 2) return FREE;
   const from = Math.max(0, p - maxLen + 1);
   const window = held.slice(from, Math.min(held.length, p + maxLen - 1));
+  const atEnd = from + window.length === held.length;
   const q = p - from;
+  let result = FREE;
   for (const t of specials) {
-    if (t.length < 2) continue;
-    const at = window.indexOf(t, Math.max(0, q - t.length + 1));
-    if (at >= 0 && at < q) return true;
+    const first = Math.max(0, q - t.length + 1);
+    const at = window.indexOf(t, first);
+    if (at >= 0 && at < q) return INSIDE;
+    // an occurrence starting at s in [first, q) that the held text cuts short
+    if (atEnd && result === FREE) {
+      for (let s = Math.max(first, window.length - t.length + 1); s < q; s++) {
+        if (t.startsWith(window.slice(s))) {
+          result = MAYBE;
+          break;
+        }
+      }
+    }
   }
-  return false;
+  return result;
 }
 
 /**
@@ -238,7 +253,11 @@ export async function* textChunks(
     text.append(decoded, splittable);
     if (splittable && (text.length >= chunkChars || text.length > maxHeld)) {
       let p = text.safeCut;
-      if (text.classCut > p && !inSpecialToken(text, text.classCut, specials, maxSpecial)) p = text.classCut;
+      if (text.classCut > p) {
+        const special = specialAt(text, text.classCut, specials, maxSpecial);
+        if (special === FREE) p = text.classCut;
+        else if (special === INSIDE) text.classCut = -1; // (MAYBE: kept, to look again with more text)
+      }
       if (p > 0) {
         const chunk = text.take(p);
         yielded += chunk.length;
