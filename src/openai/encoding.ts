@@ -192,12 +192,14 @@ export class Encoding {
    * exactly `encode(wholeText, options)`, but the whole text is never held in memory: bytes are
    * decoded incrementally (a character split between parts is joined; a leading U+FEFF is
    * kept) and the text is cut only where a cut cannot change the tokens (after a space that
-   * follows printable ASCII, or at a line start between non-space characters). Text with no
-   * such point (one long line of Chinese, say) is held until the end.
+   * follows printable ASCII, at a line start between non-space characters, next to a digit,
+   * between a letter and punctuation). A stretch with no such point is held up to 64 Mi code
+   * units (src/text/stream.ts MAX_HELD_CHARS).
    * @example for await (const ids of enc.encodeStream(fs.createReadStream("big.txt"))) out.write(ids.join("\n") + "\n")
    * @throws DisallowedSpecialTokenError as encode, with `index` counted from the stream's start.
    * @throws InvalidArgumentError if the source is not iterable or yields other than strings/bytes.
    * @throws InvalidUtf8Error at bytes that are not well-formed UTF-8, unless `invalidUtf8: "replace"`.
+   * @throws UncuttableTextError past 64 Mi code units without a cut point (/dev/zero, "aaaa…").
    */
   async *encodeStream(source: TextSource, options?: StreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
     for await (const ids of this.perChunk(source, options, (text) => this.encode(text, options))) {
