@@ -28,7 +28,7 @@ export class InvalidTokenIdError extends TokenmillError {
   constructor(readonly id: unknown, readonly position: number, nVocab: number) {
     super(
       "INVALID_TOKEN_ID",
-      `invalid token id ${String(id)} at position ${position}: ids are integers in [0, ${nVocab - 1}] that name a token of this encoding`,
+      `invalid token id ${typeof id === "string" ? JSON.stringify(id) : typeof id === "bigint" ? `${id}n (a BigInt)` : String(id)} at position ${position}: ids are integers in [0, ${nVocab - 1}] that name a token of this encoding`,
     );
   }
 }

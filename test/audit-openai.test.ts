@@ -2,7 +2,16 @@
 // 1, 4, 5, 8, 10, 11), each failing before its fix, on both engines where an engine is involved.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { getEncodingSync, UncuttableTextError } from "../src/index.js";
+import {
+  createEncoding,
+  getEncoding,
+  getEncodingSync,
+  InvalidArgumentError,
+  InvalidTokenIdError,
+  parseTiktokenFile,
+  UncuttableTextError,
+  VocabFormatError,
+} from "../src/index.js";
 import { isClassCut, sureClassName } from "../src/text/cuts.js";
 import { textChunks } from "../src/text/stream.js";
 import { CLASS_LETTER, CLASS_LOWER, CLASS_NUMBER, CLASS_OTHER, CLASS_UPPER, classOf } from "../src/text/unicode-table.js";
@@ -140,4 +149,152 @@ describe("item 1: streams without a whitespace cut are linear, bounded and exact
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^tokenmill: .*no point where the text can be cut/m);
   }, 60_000);
+});
+
+/** The 256 single bytes at ranks 0..255, plus `extra` tokens. */
+function byteRanks(extra: [string, number][] = []): Map<Uint8Array, number> {
+  const ranks = new Map<Uint8Array, number>();
+  for (let b = 0; b < 256; b++) ranks.set(Uint8Array.of(b), b);
+  for (const [t, r] of extra) ranks.set(new TextEncoder().encode(t), r);
+  return ranks;
+}
+const R50K_PAT = String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`;
+
+describe("item 4: createEncoding refuses sparse ranks before allocating by rank", () => {
+  it.each(ENGINES)("%s engine: one token at rank 2^28 (was: V8 out of memory) or 2^24 - 1 (was: 34 s, 3.5 GB)", (engine) => {
+    for (const rank of [2 ** 28, 2 ** 24 - 1, 0x7ffffffe]) {
+      let err: unknown;
+      try {
+        createEncoding({ name: "sparse", patStr: R50K_PAT, mergeableRanks: byteRanks([["ab", rank]]) }, { engine });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InvalidArgumentError);
+      expect((err as Error).message).toMatch(new RegExp(`rank ${rank} is too sparse for 257 tokens`));
+    }
+  });
+
+  it.each(ENGINES)("%s engine: gaps up to the number of tokens plus 65536 are fine", (engine) => {
+    const enc = createEncoding({ name: "gaps", patStr: R50K_PAT, mergeableRanks: byteRanks([["ab", 256 + 65_000]]) }, { engine });
+    expect(Array.from(enc.encode("abab"))).toEqual([65_256, 65_256]);
+    expect(enc.nVocab).toBe(65_257);
+  });
+});
+
+describe("item 5: a single byte without a rank is refused at load by both engines alike", () => {
+  const missing = (): Map<Uint8Array, number> => {
+    const ranks = new Map<Uint8Array, number>();
+    for (let b = 0; b < 256; b++) if (b !== 0x7a) ranks.set(Uint8Array.of(b), b < 0x7a ? b : b - 1);
+    return ranks;
+  };
+  it.each(ENGINES)("%s engine: InvalidArgumentError naming the byte (was, JS: encode(\"zoo\") → [4294967295, 111, 111])", (engine) => {
+    for (const patStr of [R50K_PAT, String.raw`\S+|\s+`]) {
+      let err: unknown;
+      try {
+        createEncoding({ name: "no-z", patStr, mergeableRanks: missing() }, { engine: patStr === R50K_PAT ? engine : "js" });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(InvalidArgumentError);
+      expect((err as Error).message).toMatch(/byte 0x7a has no rank/);
+    }
+  });
+
+  it("the JS engine itself refuses a vocab without a byte (as the WASM core's init does)", async () => {
+    const { JsEngine } = await import("../src/engines/js/engine.js");
+    const { parseVocabFile, serializeVocab } = await import("../src/vocab/tkv.js");
+    const tokens = Array.from({ length: 256 }, (_, b) => (b === 0x7a ? new Uint8Array(0) : Uint8Array.of(b)));
+    const vocab = parseVocabFile(serializeVocab(tokens, new Uint8Array(32)));
+    expect(() => new JsEngine(vocab, 0)).toThrow(/VOCAB_INCOMPLETE|lacks a token for the byte 0x7a/);
+  });
+});
+
+describe("item 8: the JS engine does not keep the buffers of one huge text", () => {
+  it("count / encode of 5 M characters leave at most a few MB of scratch; clearCache frees it all", () => {
+    const enc = getEncodingSync("o200k_base", { engine: "js" });
+    const core = (enc as unknown as { core: { scratchBytes: number } }).core;
+    // ~5 M code units, with long pieces (the heap merge's scratch) and ~1 M tokens (the output buffer)
+    const big = ("hello world, this is text ".repeat(1 << 15) + "x".repeat(300_000) + " ").repeat(4);
+    const n = enc.count(big);
+    expect(core.scratchBytes).toBeLessThanOrEqual(3 * (4 << 20)); // before: 3 bytes per code unit (15 MB), for good
+    expect(enc.encode(big).length).toBe(n);
+    expect(core.scratchBytes).toBeLessThanOrEqual(3 * (4 << 20));
+    enc.encode("hello");
+    enc.clearCache();
+    expect(core.scratchBytes).toBeLessThanOrEqual(8192);
+    expect(Array.from(enc.encode("hello world"))).toEqual([24912, 2375]); // still works afterwards
+  });
+});
+
+describe("item 10: typed errors for bad ids, bad ranks and unknown options", () => {
+  describe.each(ENGINES)("%s engine", (engine) => {
+    const enc = load("o200k_base", engine);
+    it("decode of BigInt ids: InvalidTokenIdError with the position (was: TypeError)", () => {
+      for (const f of [(ids: unknown) => enc.decode(ids as number[]), (ids: unknown) => enc.decodeBytes(ids as number[])]) {
+        let err: unknown;
+        try {
+          f([1, 2, 12n]);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(InvalidTokenIdError);
+        expect((err as InvalidTokenIdError).position).toBe(2);
+        expect((err as Error).message).toMatch(/12n/);
+        expect(() => f(new BigUint64Array([1n]))).toThrow(InvalidTokenIdError);
+        expect(() => f(["2"])).toThrow(/invalid token id "2" at position 0/);
+      }
+    });
+
+    it("decode of a function or an object with a bad length raises (was: \"\")", () => {
+      for (const bad of [() => 1, { length: -1 }, { length: 1.5 }, { length: NaN }, { length: 2 ** 40 }, "12", 12, null]) {
+        expect(() => enc.decode(bad as unknown as number[]), String(bad)).toThrow(InvalidArgumentError);
+        expect(() => enc.decodeBytes(bad as unknown as number[]), String(bad)).toThrow(InvalidArgumentError);
+      }
+      expect(enc.decode({ length: 1, 0: 24912 } as ArrayLike<number>)).toBe("hello");
+      expect(enc.decode(new Uint32Array([24912, 2375]))).toBe("hello world");
+    });
+
+    it("unknown options throw InvalidArgumentError naming the option (was: ignored)", async () => {
+      const cases: [string, () => unknown][] = [
+        ["encode", () => enc.encode("hi", { foo: 1 } as object)],
+        ["count", () => enc.count("hi", { allowedSpecials: "all" } as object)],
+        ["isWithinTokenLimit", () => enc.isWithinTokenLimit("hi", 5, { foo: 1 } as object)],
+        ["getEncodingSync", () => getEncodingSync("o200k_base", { engine, foo: 1 } as object)],
+        ["getEncodingSync (cached)", () => getEncodingSync("o200k_base", { foo: 1 } as object)],
+      ];
+      for (const [what, f] of cases) expect(f, what).toThrow(/unknown option "(foo|allowedSpecials)"/);
+      await expect(enc.countStream("hi", { chunkchars: 5 } as object)).rejects.toThrow(/unknown option "chunkchars"/);
+      await expect(getEncoding("o200k_base", { foo: 1 } as object)).rejects.toThrow(InvalidArgumentError);
+      expect(() => createEncoding({ name: "x", patStr: R50K_PAT, mergeableRanks: byteRanks(), specialToken: {} } as never)).toThrow(/unknown option "specialToken"/);
+      expect(() => createEncoding({ name: "x", patStr: R50K_PAT, mergeableRanks: byteRanks() }, { engin: "js" } as object)).toThrow(/unknown option "engin"/);
+      expect(() => enc.encode("hi", 5 as unknown as object)).toThrow(InvalidArgumentError);
+      // the stream options still reach the stream, and the encode options each chunk
+      expect(await enc.countStream(["a b ", "<|endoftext|>"], { chunkChars: 2, allowedSpecial: "all" })).toBe(4);
+      expect(enc.encode("hi", { allowedSpecial: "all", disallowedSpecial: [] })).toEqual(enc.encode("hi"));
+    });
+  });
+
+  it("createEncoding: entries that are not [bytes, rank] pairs, and bad ranks or ids, are InvalidArgumentErrors (was: TypeError)", () => {
+    const base = { name: "x", patStr: R50K_PAT };
+    const bad: unknown[] = [[5], [null], [[1]], [[Uint8Array.of(1), 2, 3]], "ab", [[Uint8Array.of(1), 2n]], [[Uint8Array.of(1), "2"]], [[5, 1]]];
+    for (const mergeableRanks of bad) {
+      expect(() => createEncoding({ ...base, mergeableRanks } as never), JSON.stringify(mergeableRanks, (_, v) => (typeof v === "bigint" ? `${v}n` : v))).toThrow(InvalidArgumentError);
+    }
+    expect(() => createEncoding({ ...base, mergeableRanks: [5] } as never)).toThrow(/entry 0 is not a \[bytes, rank\] pair/);
+    expect(() => createEncoding({ ...base, mergeableRanks: byteRanks(), specialTokens: { "<s>": 2 ** 32 } })).toThrow(/invalid id 4294967296/);
+    expect(() => createEncoding({ ...base, mergeableRanks: byteRanks(), specialTokens: { "<s>": "300" } } as never)).toThrow(InvalidArgumentError);
+    expect(() => createEncoding({ ...base, mergeableRanks: byteRanks(), specialTokens: [] } as never)).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("item 11: parseTiktokenFile refuses duplicate tokens and ranks beyond u32, with the line", () => {
+  it("a token given twice (was: accepted; createEncoding then complained without the line)", () => {
+    expect(() => parseTiktokenFile("YQ== 0\nYg== 1\nYQ== 2\n")).toThrow(VocabFormatError);
+    expect(() => parseTiktokenFile("YQ== 0\nYg== 1\nYQ== 2\n")).toThrow(/line 3: token YQ== appears twice \(first on line 1\)/);
+  });
+  it("a 400-digit rank (was: read as Infinity) and 2^31 - 1", () => {
+    expect(() => parseTiktokenFile(`YQ== ${"9".repeat(400)}\n`)).toThrow(/line 1: rank 9{20}… is larger than 2147483646/);
+    expect(() => parseTiktokenFile("YQ== 0\nYg== 2147483647\n")).toThrow(/line 2: rank 2147483647 is larger/);
+    expect(parseTiktokenFile("YQ== 0\nYg== 2147483646\n").size).toBe(2);
+  });
 });

@@ -6,6 +6,7 @@ import { DisallowedSpecialTokenError, InvalidArgumentError, InvalidTokenIdError 
 import { SpecialMatcher } from "./special.js";
 import { cuttable } from "../text/cuts.js";
 import { textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
+import { checkOptions, ENCODE_OPTIONS, STREAM_OPTIONS } from "./options.js";
 import type { Vocab } from "../vocab/tkv.js";
 
 export type SpecialTokenSet = "all" | Iterable<string>;
@@ -132,6 +133,7 @@ export class Encoding {
    */
   encode(text: string, options?: EncodeOptions): Uint32Array {
     checkText(text);
+    if (options !== undefined) checkOptions(options, ENCODE_OPTIONS, "encode");
     if (options?.segmentation !== undefined && options.segmentation !== "bpe") return this.encodeSegmented(text, options);
     const allowed = this.checkSpecial(text, options);
     if (allowed.size === 0) return this.core.encode(text);
@@ -202,7 +204,7 @@ export class Encoding {
    * @throws UncuttableTextError past 64 Mi code units without a cut point (/dev/zero, "aaaa…").
    */
   async *encodeStream(source: TextSource, options?: StreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
-    for await (const ids of this.perChunk(source, options, (text) => this.encode(text, options))) {
+    for await (const ids of this.perChunk(source, options, (text, encodeOptions) => this.encode(text, encodeOptions))) {
       if (ids.length > 0) yield ids;
     }
   }
@@ -215,7 +217,7 @@ export class Encoding {
    */
   async countStream(source: TextSource, options?: StreamOptions): Promise<number> {
     let total = 0;
-    for await (const n of this.perChunk(source, options, (text) => this.count(text, options))) total += n;
+    for await (const n of this.perChunk(source, options, (text, encodeOptions) => this.count(text, encodeOptions))) total += n;
     return total;
   }
 
@@ -223,13 +225,23 @@ export class Encoding {
    * `f` of each chunk of a streamed text (src/text/stream.ts cuts it where the tokens cannot change),
    * with a DisallowedSpecialTokenError's index counted from the stream's start.
    */
-  private async *perChunk<T>(source: TextSource, options: StreamOptions | undefined, f: (text: string) => T): AsyncGenerator<T> {
+  private async *perChunk<T>(
+    source: TextSource,
+    options: StreamOptions | undefined,
+    f: (text: string, options: EncodeOptions | undefined) => T,
+  ): AsyncGenerator<T> {
+    checkOptions(options, STREAM_OPTIONS, "encodeStream/countStream");
+    let encodeOptions: EncodeOptions | undefined;
+    if (options !== undefined) {
+      const { chunkChars: _chunkChars, invalidUtf8: _invalidUtf8, ...rest } = options;
+      encodeOptions = rest;
+    }
     let offset = 0;
     const chunks = textChunks(source, chunkCharsOf(options), this.streamCuttable, invalidUtf8Of(options), { specials: Object.keys(this.specialTokens) });
     for await (const text of chunks) {
       let result: T;
       try {
-        result = f(text);
+        result = f(text, encodeOptions);
       } catch (e) {
         if (e instanceof DisallowedSpecialTokenError && offset > 0) throw new DisallowedSpecialTokenError(e.token, e.index + offset);
         throw e;
@@ -262,6 +274,7 @@ export class Encoding {
 
   private countUpTo(text: string, options: EncodeOptions | undefined, limit: number): number {
     checkText(text);
+    if (options !== undefined) checkOptions(options, ENCODE_OPTIONS, "count");
     if (options?.segmentation !== undefined && options.segmentation !== "bpe") return this.encodeSegmented(text, options).length;
     const allowed = this.checkSpecial(text, options);
     let total = 0;
@@ -318,8 +331,25 @@ export class Encoding {
    */
   decode(ids: ArrayLike<number>): string {
     checkIds(ids);
-    if (this.core.decodeText) return this.core.decodeText(ids, this.nonOrdinary);
+    if (this.core.decodeText) {
+      try {
+        return this.core.decodeText(ids, this.nonOrdinary);
+      } catch (e) {
+        throw this.idError(ids, e);
+      }
+    }
     return decoder.decode(this.bytesOf(ids));
+  }
+
+  /**
+   * What to throw for an engine's TypeError while reading `ids` (a BigInt id cannot be mixed
+   * with numbers): the InvalidTokenIdError of the first id that is not a number; else `e`.
+   * Found after the fact, so valid ids pay no per-id type check.
+   */
+  private idError(ids: ArrayLike<number>, e: unknown): unknown {
+    if (!(e instanceof TypeError)) return e;
+    for (let i = 0; i < ids.length; i++) if (typeof ids[i] !== "number") return new InvalidTokenIdError(ids[i], i, this.nVocab);
+    return e;
   }
 
   /** The exact bytes of a sequence of token ids. */
@@ -331,6 +361,14 @@ export class Encoding {
   /** The bytes of `ids`, possibly a view of a larger buffer. */
   private bytesOf(ids: ArrayLike<number>): Uint8Array {
     checkIds(ids);
+    try {
+      return this.bytesOfChecked(ids);
+    } catch (e) {
+      throw this.idError(ids, e);
+    }
+  }
+
+  private bytesOfChecked(ids: ArrayLike<number>): Uint8Array {
     if (this.core.decodeBytes) return this.core.decodeBytes(ids, this.nonOrdinary);
     const { offsets, bytes, nTokens } = this.vocab!;
     let size = 0;
@@ -405,8 +443,13 @@ function toSet(value: SpecialTokenSet, what: string): Set<string> {
 }
 
 function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
-  if (ids == null || typeof (ids as ArrayLike<number>).length !== "number" || typeof ids === "string") {
+  // an object (not a string or a function, which have lengths too) with a valid length
+  if (ids === null || typeof ids !== "object" || typeof (ids as ArrayLike<number>).length !== "number") {
     throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
+  }
+  const n = (ids as ArrayLike<number>).length;
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new InvalidArgumentError(`decode: expected an array of token ids, got an object whose length is ${n}`);
   }
 }
 
