@@ -111,23 +111,12 @@ function sureClass(c: number): number {
 
 /**
  * Whether text may be cut between code units `before` and `c` by the class-change rule: both
- * solid (not whitespace), sure of their classes (`sureClass`), and either exactly one of them a
- * digit, or a letter followed by punctuation other than "'". Exact for every OpenAI pattern
- * (r50k/p50k, cl100k, o200k); the argument, in DESIGN.md "Where text may be cut":
- * - No piece holds both code points. The pattern elements that can take a digit are only
- *   `\p{N}+` / `\p{N}{1,3}` (and r50k's ` ?` before one, which needs a space), so a digit joins
- *   only a digit; the elements that can take a letter are `\p{L}+`, o200k's `[UP]*[LO]+` and the
- *   contraction letters, followed at most by `(?i:'s|…)`, so after a letter only a letter, a
- *   mark or "'" can continue its piece. (A letter *after* punctuation can: the
- *   `[^\r\n\p{L}\p{N}]?` prefix. Hence no cut there.)
- * - The pieces before the cut are those of the text ending at the cut: every test made at `c`
- *   by a match that started before it fails at `c` (by the above) as it fails at the end of
- *   text; the one test that succeeds at the end, `(?!\S)`, is made only after whitespace, and
- *   `before` is not whitespace.
- * - No pattern looks behind, so the pieces from the cut on are found alike in the suffix alone;
- *   BPE then works piece by piece.
- * A special token may contain such a point ("<|endoftext|>": "t|"): the caller must not cut
- * inside one (stream.ts checks the cut it picks).
+ * sure of their classes (`sureClass`), and either exactly one a digit, or a letter followed by
+ * punctuation other than "'". Exact for every OpenAI pattern; the proof is in DESIGN.md ("Where
+ * text may be cut"): no piece can hold both code points, every test a match begun before the
+ * cut makes at `c` fails as at the end of text (`(?!\S)` only follows whitespace), and no
+ * pattern looks behind. A special token may contain such a point (`t|` in "<|endoftext|>"):
+ * the caller must not cut inside one (stream.ts checks the cut it picks).
  */
 export function isClassCut(before: number, c: number): boolean {
   const x = sureClass(before);
