@@ -28,7 +28,7 @@ export class InvalidTokenIdError extends TokenmillError {
   constructor(readonly id: unknown, readonly position: number, nVocab: number) {
     super(
       "INVALID_TOKEN_ID",
-      `invalid token id ${String(id)} at position ${position}: ids are integers in [0, ${nVocab - 1}] that name a token of this encoding`,
+      `invalid token id ${typeof id === "string" ? JSON.stringify(id) : typeof id === "bigint" ? `${id}n (a BigInt)` : String(id)} at position ${position}: ids are integers in [0, ${nVocab - 1}] that name a token of this encoding`,
     );
   }
 }
@@ -88,6 +88,25 @@ export class InvalidUtf8Error extends TokenmillError {
       `invalid UTF-8 at byte ${byteOffset} (${hexBytes(bytes)}): ` +
         `the text is not UTF-8 (or ends mid-character); to read each ill-formed sequence as U+FFFD instead, ` +
         `pass { invalidUtf8: "replace" } (CLI: --invalid-utf8 replace)`,
+    );
+  }
+}
+
+/**
+ * A streamed text (`encodeStream`, `countStream`, the CLI) has no point where it can be cut
+ * without changing its tokens within `bound` UTF-16 code units from `offset` (counted from the
+ * stream's start): one pre-tokenizer piece that long ("aaaa…", a run of NUL bytes), or any text
+ * that long when no cut is possible at all (a custom pattern, a tokenizer.json). Raised rather
+ * than holding ever more of the stream in memory.
+ */
+export class UncuttableTextError extends TokenmillError {
+  constructor(readonly offset: number, readonly bound: number, cuttable = true) {
+    super(
+      "UNCUTTABLE_TEXT",
+      cuttable
+        ? `text stream: no point where the text can be cut without changing its tokens in the ${bound} characters from character ${offset} ` +
+            `(one pre-tokenizer piece that long, such as a run of one letter or of NUL bytes); encode such text with encode/count, or split it yourself`
+        : `text stream: this encoding's text cannot be cut (a custom pattern or tokenizer.json), and it is longer than the ${bound} characters a JS string holds`,
     );
   }
 }

@@ -28,6 +28,7 @@ export {
   InvalidArgumentError,
   InvalidUtf8Error,
   DecodeStreamPrefixError,
+  UncuttableTextError,
 } from "./errors.js";
 export type { TokenDecoder, DecoderOptions } from "./text/decode-stream.js";
 export type { EncodingOffsets, DecodedOffsets } from "./openai/offsets.js";

@@ -6,6 +6,7 @@ import { DisallowedSpecialTokenError, InvalidArgumentError, InvalidTokenIdError 
 import { SpecialMatcher } from "./special.js";
 import { cuttable } from "../text/cuts.js";
 import { textChunks, type InvalidUtf8Mode, type TextSource } from "../text/stream.js";
+import { checkOptions, ENCODE_OPTIONS, STREAM_OPTIONS } from "./options.js";
 import type { Vocab } from "../vocab/tkv.js";
 import type { DecoderOptions, TokenDecoder } from "../text/decode-stream.js";
 import type { DecodedOffsets, EncodingOffsets, OffsetsFn } from "./offsets.js";
@@ -211,6 +212,7 @@ export class Encoding {
    */
   encode(text: string, options?: EncodeOptions): Uint32Array {
     checkText(text);
+    if (options !== undefined) checkOptions(options, ENCODE_OPTIONS, "encode");
     if (options?.segmentation !== undefined && options.segmentation !== "bpe") return this.encodeSegmented(text, options);
     const allowed = this.checkSpecial(text, options);
     if (allowed.size === 0) return this.core.encode(text);
@@ -271,15 +273,17 @@ export class Encoding {
    * exactly `encode(wholeText, options)`, but the whole text is never held in memory: bytes are
    * decoded incrementally (a character split between parts is joined; a leading U+FEFF is
    * kept) and the text is cut only where a cut cannot change the tokens (after a space that
-   * follows printable ASCII, or at a line start between non-space characters). Text with no
-   * such point (one long line of Chinese, say) is held until the end.
+   * follows printable ASCII, at a line start between non-space characters, next to a digit,
+   * between a letter and punctuation). A stretch with no such point is held up to 64 Mi code
+   * units (src/text/stream.ts MAX_HELD_CHARS).
    * @example for await (const ids of enc.encodeStream(fs.createReadStream("big.txt"))) out.write(ids.join("\n") + "\n")
    * @throws DisallowedSpecialTokenError as encode, with `index` counted from the stream's start.
    * @throws InvalidArgumentError if the source is not iterable or yields other than strings/bytes.
    * @throws InvalidUtf8Error at bytes that are not well-formed UTF-8, unless `invalidUtf8: "replace"`.
+   * @throws UncuttableTextError past 64 Mi code units without a cut point (/dev/zero, "aaaa…").
    */
   async *encodeStream(source: TextSource, options?: StreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
-    for await (const ids of this.perChunk(source, options, (text) => this.encode(text, options))) {
+    for await (const ids of this.perChunk(source, options, (text, encodeOptions) => this.encode(text, encodeOptions))) {
       if (ids.length > 0) yield ids;
     }
   }
@@ -292,7 +296,7 @@ export class Encoding {
    */
   async countStream(source: TextSource, options?: StreamOptions): Promise<number> {
     let total = 0;
-    for await (const n of this.perChunk(source, options, (text) => this.count(text, options))) total += n;
+    for await (const n of this.perChunk(source, options, (text, encodeOptions) => this.count(text, encodeOptions))) total += n;
     return total;
   }
 
@@ -300,12 +304,23 @@ export class Encoding {
    * `f` of each chunk of a streamed text (src/text/stream.ts cuts it where the tokens cannot change),
    * with a DisallowedSpecialTokenError's index counted from the stream's start.
    */
-  private async *perChunk<T>(source: TextSource, options: StreamOptions | undefined, f: (text: string) => T): AsyncGenerator<T> {
+  private async *perChunk<T>(
+    source: TextSource,
+    options: StreamOptions | undefined,
+    f: (text: string, options: EncodeOptions | undefined) => T,
+  ): AsyncGenerator<T> {
+    checkOptions(options, STREAM_OPTIONS, "encodeStream/countStream");
+    let encodeOptions: EncodeOptions | undefined;
+    if (options !== undefined) {
+      const { chunkChars: _chunkChars, invalidUtf8: _invalidUtf8, ...rest } = options;
+      encodeOptions = rest;
+    }
     let offset = 0;
-    for await (const text of textChunks(source, chunkCharsOf(options), this.streamCuttable, invalidUtf8Of(options))) {
+    const chunks = textChunks(source, chunkCharsOf(options), this.streamCuttable, invalidUtf8Of(options), { specials: Object.keys(this.specialTokens) });
+    for await (const text of chunks) {
       let result: T;
       try {
-        result = f(text);
+        result = f(text, encodeOptions);
       } catch (e) {
         if (e instanceof DisallowedSpecialTokenError && offset > 0) throw new DisallowedSpecialTokenError(e.token, e.index + offset);
         throw e;
@@ -338,6 +353,7 @@ export class Encoding {
 
   private countUpTo(text: string, options: EncodeOptions | undefined, limit: number): number {
     checkText(text);
+    if (options !== undefined) checkOptions(options, ENCODE_OPTIONS, "count");
     if (options?.segmentation !== undefined && options.segmentation !== "bpe") return this.encodeSegmented(text, options).length;
     const allowed = this.checkSpecial(text, options);
     let total = 0;
@@ -394,8 +410,25 @@ export class Encoding {
    */
   decode(ids: ArrayLike<number>): string {
     checkIds(ids);
-    if (this.core.decodeText) return this.core.decodeText(ids, this.nonOrdinary);
+    if (this.core.decodeText) {
+      try {
+        return this.core.decodeText(ids, this.nonOrdinary);
+      } catch (e) {
+        throw this.idError(ids, e);
+      }
+    }
     return decoder.decode(this.bytesOf(ids));
+  }
+
+  /**
+   * What to throw for an engine's TypeError while reading `ids` (a BigInt id cannot be mixed
+   * with numbers): the InvalidTokenIdError of the first id that is not a number; else `e`.
+   * Found after the fact, so valid ids pay no per-id type check.
+   */
+  private idError(ids: ArrayLike<number>, e: unknown): unknown {
+    if (!(e instanceof TypeError)) return e;
+    for (let i = 0; i < ids.length; i++) if (typeof ids[i] !== "number") return new InvalidTokenIdError(ids[i], i, this.nVocab);
+    return e;
   }
 
   /** The exact bytes of a sequence of token ids. */
@@ -407,6 +440,14 @@ export class Encoding {
   /** The bytes of `ids`, possibly a view of a larger buffer. */
   private bytesOf(ids: ArrayLike<number>): Uint8Array {
     checkIds(ids);
+    try {
+      return this.bytesOfChecked(ids);
+    } catch (e) {
+      throw this.idError(ids, e);
+    }
+  }
+
+  private bytesOfChecked(ids: ArrayLike<number>): Uint8Array {
     if (this.core.decodeBytes) return this.core.decodeBytes(ids, this.nonOrdinary);
     const { offsets, bytes, nTokens } = this.vocab!;
     let size = 0;
@@ -597,8 +638,13 @@ function toSet(value: SpecialTokenSet, what: string): Set<string> {
 }
 
 export function checkIds(ids: unknown): asserts ids is ArrayLike<number> {
-  if (ids == null || typeof (ids as ArrayLike<number>).length !== "number" || typeof ids === "string") {
+  // an object (not a string or a function, which have lengths too) with a valid length
+  if (ids === null || typeof ids !== "object" || typeof (ids as ArrayLike<number>).length !== "number") {
     throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
+  }
+  const n = (ids as ArrayLike<number>).length;
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+    throw new InvalidArgumentError(`decode: expected an array of token ids, got an object whose length is ${n}`);
   }
 }
 

@@ -13,6 +13,7 @@ import { WasmEngine, compileWasm, compileWasmSync } from "../engines/wasm.js";
 import { loadFromLocalTkv } from "./local-vocab.js";
 import { packageVocabUrl } from "../package-files.js";
 import { shareEncoding, sharedEncoding, sharedKey } from "./loaded.js";
+import { checkOptions, CUSTOM_ENCODING_FIELDS } from "./options.js";
 
 export type { LoadOptions } from "./vocab-load.js";
 
@@ -116,29 +117,69 @@ export interface CustomEncodingSpec {
  */
 export function createEncoding(spec: CustomEncodingSpec, options?: LoadOptions): Encoding {
   if (!spec || typeof spec !== "object") throw new InvalidArgumentError("createEncoding: expected { name, patStr, mergeableRanks, specialTokens }");
+  checkOptions(spec, CUSTOM_ENCODING_FIELDS, "createEncoding");
+  const wasm = useWasm(options); // checks the options before any work
   const { name, patStr, mergeableRanks, specialTokens = {}, explicitNVocab } = spec;
   if (typeof name !== "string" || !name) throw new InvalidArgumentError("createEncoding: name must be a non-empty string");
   if (typeof patStr !== "string") throw new InvalidArgumentError("createEncoding: patStr must be a string");
-  if (mergeableRanks == null || typeof (mergeableRanks as Iterable<unknown>)[Symbol.iterator] !== "function") {
+  if (mergeableRanks == null || typeof mergeableRanks === "string" || typeof (mergeableRanks as Iterable<unknown>)[Symbol.iterator] !== "function") {
     throw new InvalidArgumentError("createEncoding: mergeableRanks must be a Map or an iterable of [bytes, rank] pairs");
   }
+  if (specialTokens === null || typeof specialTokens !== "object" || Array.isArray(specialTokens)) {
+    throw new InvalidArgumentError("createEncoding: specialTokens must be an object of token text → id");
+  }
   const utf8 = new TextEncoder();
-  const tokens: Uint8Array[] = [];
-  const seen = new Set<string>();
-  for (const entry of mergeableRanks) {
-    const [key, rank] = entry;
+  // Gathered first, so that the id space is checked before anything is allocated by rank.
+  const entries: Uint8Array[] = [];
+  const ranks: number[] = [];
+  const seen = new Map<string, number>();
+  let maxRank = -1;
+  let index = 0;
+  for (const entry of mergeableRanks as Iterable<unknown>) {
+    if (entry === null || typeof entry !== "object" || typeof (entry as ArrayLike<unknown>).length !== "number" || (entry as ArrayLike<unknown>).length !== 2) {
+      throw new InvalidArgumentError(`createEncoding: mergeableRanks entry ${index} is not a [bytes, rank] pair (got ${describe(entry)})`);
+    }
+    const [key, rank] = entry as readonly [unknown, unknown];
     const bytes = typeof key === "string" ? utf8.encode(key) : key;
-    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`createEncoding: token for rank ${rank} is not a Uint8Array or string`);
-    if (!Number.isInteger(rank) || rank < 0 || rank > 0x7ffffffe) throw new InvalidArgumentError(`createEncoding: invalid rank ${rank}`);
+    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`createEncoding: token for rank ${String(rank)} is not a Uint8Array or string`);
+    if (typeof rank !== "number" || !Number.isInteger(rank) || rank < 0 || rank > MAX_RANK) {
+      throw new InvalidArgumentError(`createEncoding: invalid rank ${describe(rank)} (entry ${index}): ranks are integers in [0, ${MAX_RANK}]`);
+    }
     if (bytes.length === 0) throw new InvalidArgumentError(`createEncoding: rank ${rank} has an empty token`);
-    if (tokens[rank] !== undefined) throw new InvalidArgumentError(`createEncoding: rank ${rank} is given twice`);
     const k = latin1(bytes);
-    if (seen.has(k)) throw new InvalidArgumentError(`createEncoding: token ${JSON.stringify(k)} (rank ${rank}) is given twice`);
-    seen.add(k);
-    tokens[rank] = bytes;
+    const before = seen.get(k);
+    if (before !== undefined) throw new InvalidArgumentError(`createEncoding: token ${JSON.stringify(k)} is given twice (ranks ${before} and ${rank})`);
+    seen.set(k, rank);
+    entries.push(bytes);
+    ranks.push(rank);
+    if (rank > maxRank) maxRank = rank;
+    index++;
+  }
+  // The engines hold tables by rank (the vocab file has an offset per id, the WASM core a slot
+  // per id), so a few tokens at huge ranks would cost gigabytes: the id space may exceed the
+  // number of tokens by at most that number plus MAX_RANK_GAPS.
+  if (maxRank + 1 > 2 * entries.length + MAX_RANK_GAPS) {
+    throw new InvalidArgumentError(
+      `createEncoding: rank ${maxRank} is too sparse for ${entries.length} tokens: the ranks may leave at most ` +
+        `${entries.length + MAX_RANK_GAPS} ids unused (the engines keep a table entry per id); renumber the ranks`,
+    );
+  }
+  const tokens: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(maxRank + 1).fill(undefined);
+  for (let e = 0; e < entries.length; e++) {
+    const rank = ranks[e]!;
+    if (tokens[rank] !== undefined) throw new InvalidArgumentError(`createEncoding: rank ${rank} is given twice`);
+    tokens[rank] = entries[e];
+  }
+  // Byte-level BPE starts from single bytes: a byte without a rank has no encoding (both engines refuse it here).
+  for (let b = 0; b < 256; b++) {
+    if (!seen.has(String.fromCharCode(b))) {
+      throw new InvalidArgumentError(`createEncoding: byte 0x${b.toString(16).padStart(2, "0")} has no rank; byte-level BPE needs a token for each of the 256 single bytes`);
+    }
   }
   for (const [text, id] of Object.entries(specialTokens)) {
-    if (!Number.isInteger(id) || id < 0) throw new InvalidArgumentError(`createEncoding: special token ${JSON.stringify(text)} has invalid id ${id}`);
+    if (typeof id !== "number" || !Number.isInteger(id) || id < 0 || id > MAX_SPECIAL_ID) {
+      throw new InvalidArgumentError(`createEncoding: special token ${JSON.stringify(text)} has invalid id ${describe(id)}: ids are integers in [0, ${MAX_SPECIAL_ID}]`);
+    }
     if (id < tokens.length && tokens[id] !== undefined) {
       throw new InvalidArgumentError(`createEncoding: special token ${JSON.stringify(text)} reuses rank ${id} of an ordinary token`);
     }
@@ -152,7 +193,7 @@ export function createEncoding(spec: CustomEncodingSpec, options?: LoadOptions):
   }
   const pattern: PatternId | undefined = knownPatternId(patStr, vocab);
   let engine: Engine;
-  if (pattern !== undefined && useWasm(options)) {
+  if (pattern !== undefined && wasm) {
     engine = new WasmEngine(compileWasmSync(options?.wasm), file, pattern);
   } else if (pattern !== undefined) {
     engine = new JsEngine(vocab, pattern);
@@ -163,6 +204,22 @@ export function createEncoding(spec: CustomEncodingSpec, options?: LoadOptions):
     engine = new RegexJsEngine(vocab, patStr);
   }
   return new Encoding(name, vocab, specialTokens, engine, explicitNVocab);
+}
+
+/** Largest rank (tiktoken's ranks are u32; the engines keep u32 max and 2^31 - 1 as "none"). */
+const MAX_RANK = 0x7ffffffe;
+/** Largest special-token id: ids are returned in a Uint32Array. */
+const MAX_SPECIAL_ID = 0xfffffffe;
+/** Unused ids allowed beyond one per token (see createEncoding). */
+const MAX_RANK_GAPS = 1 << 16;
+
+/** A value, briefly, for messages. */
+function describe(v: unknown): string {
+  if (typeof v === "bigint") return `${v}n`;
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+  if (typeof v === "function") return "a function";
+  if (v === null || typeof v !== "object") return String(v);
+  return Array.isArray(v) ? `an array of ${v.length}` : "an object";
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -178,7 +235,8 @@ function latin1(bytes: Uint8Array): string {
 export function parseTiktokenFile(text: string): Map<Uint8Array, number> {
   if (typeof text !== "string") throw new InvalidArgumentError("parseTiktokenFile: expected the file's text");
   const ranks = new Map<Uint8Array, number>();
-  const seenRanks = new Set<number>();
+  const rankLine = new Map<number, number>();
+  const tokenLine = new Map<string, number>(); // token bytes as latin1 → its line
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.endsWith("\r") ? lines[i]!.slice(0, -1) : lines[i]!;
@@ -188,14 +246,19 @@ export function parseTiktokenFile(text: string): Map<Uint8Array, number> {
     const [b64, rankText] = parts as [string, string];
     if (!/^\d+$/.test(rankText)) throw new VocabFormatError(`rank ${JSON.stringify(rankText)} is not a non-negative integer`, i + 1);
     const rank = Number(rankText);
-    if (seenRanks.has(rank)) throw new VocabFormatError(`rank ${rank} appears twice`, i + 1);
-    seenRanks.add(rank);
+    if (rank > MAX_RANK) throw new VocabFormatError(`rank ${rankText.length > 20 ? rankText.slice(0, 20) + "…" : rankText} is larger than ${MAX_RANK}`, i + 1);
+    const first = rankLine.get(rank);
+    if (first !== undefined) throw new VocabFormatError(`rank ${rank} appears twice (first on line ${first})`, i + 1);
+    rankLine.set(rank, i + 1);
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) {
       throw new VocabFormatError(`token ${JSON.stringify(b64.slice(0, 40))} is not valid base64`, i + 1);
     }
     const bin = atob(b64);
     const bytes = new Uint8Array(bin.length);
     for (let k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+    const firstToken = tokenLine.get(bin);
+    if (firstToken !== undefined) throw new VocabFormatError(`token ${b64.slice(0, 40)} appears twice (first on line ${firstToken})`, i + 1);
+    tokenLine.set(bin, i + 1);
     ranks.set(bytes, rank);
   }
   return ranks;

@@ -10,6 +10,7 @@ import { unpackVocab } from "../vocab/tkp.js";
 import type { WasmSource } from "../engines/wasm.js";
 import { wantsWasm } from "../engines/choice.js";
 import { nodeBuiltin } from "../platform/node.js";
+import { checkOptions, LOAD_OPTIONS } from "./options.js";
 
 export interface LoadOptions {
   /**
@@ -28,8 +29,12 @@ export interface LoadOptions {
   vocabUrl?: string | URL;
 }
 
-/** Checks options.engine and says whether the WASM engine is to be used. */
+/**
+ * Checks the options (an object of LoadOptions' keys, `engine` one of its values) and says
+ * whether the WASM engine is to be used. Every loader calls it first.
+ */
 export function useWasm(options: LoadOptions | undefined): boolean {
+  checkOptions(options, LOAD_OPTIONS, "load options");
   return wantsWasm(options?.engine);
 }
 

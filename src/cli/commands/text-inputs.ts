@@ -28,6 +28,6 @@ export async function textInputs(o: Options, enc: CliEncoding, io: CliIO): Promi
   return {
     sources: o.args.length === 0 ? ["-"] : o.args,
     fs,
-    chunks: (path) => textChunks(open(path), chunkChars, splittable, o.invalidUtf8),
+    chunks: (path) => textChunks(open(path), chunkChars, splittable, o.invalidUtf8, { specials: Object.keys(enc.specialTokens) }),
   };
 }

@@ -34,6 +34,27 @@ export class BytePairEncoder {
 
   constructor(readonly table: RankTable) {}
 
+  /** Bytes of scratch held now (output and heap buffers). */
+  get scratchBytes(): number {
+    return this.out.byteLength + this.nxt.byteLength + this.prv.byteLength + this.tok.byteLength + this.pair.byteLength + this.heap.byteLength;
+  }
+
+  /**
+   * Drops each buffer larger than `maxBytes` (0: all of them) back to its initial size, so that
+   * one huge text does not keep its scratch for good. Only between calls (`outLen` must be 0).
+   */
+  release(maxBytes: number): void {
+    if (this.out.byteLength > Math.max(maxBytes, 4096)) this.out = new Uint32Array(1024);
+    if (this.heap.byteLength > maxBytes || this.nxt.byteLength > maxBytes) {
+      this.cap = 0;
+      this.nxt = new Int32Array(0);
+      this.prv = new Int32Array(0);
+      this.tok = new Int32Array(0);
+      this.pair = new Int32Array(0);
+      this.heap = new Float64Array(0);
+    }
+  }
+
   private push(rank: number): void {
     if (this.outLen === this.out.length) {
       const bigger = new Uint32Array(this.out.length * 2);

@@ -5,6 +5,7 @@
  * translated JS RegExp.
  */
 import type { Engine } from "../engine.js";
+import { TokenmillError } from "../../errors.js";
 import type { Vocab } from "../../vocab/tkv.js";
 import { BytePairEncoder } from "./bpe.js";
 import { CLASS_SPACE, classOf } from "../../text/unicode-table.js";
@@ -110,10 +111,21 @@ export function knownPatternId(patStr: string, vocab?: Vocab): PatternId | undef
   return undefined;
 }
 
+/**
+ * Scratch kept between calls, per buffer: a larger one (from a text of more than ~1 M
+ * characters) is dropped after its call, so that one 200 MB count does not hold 1 GB for good.
+ */
+const KEEP_SCRATCH_BYTES = 4 << 20;
+
 /** Shared text → UTF-8 step: one reused encoder and buffer. */
 class Utf8Buffer {
   private readonly encoder = new TextEncoder();
   buf = new Uint8Array(4096);
+
+  /** Drops the buffer if larger than `maxBytes` (0: always). */
+  release(maxBytes: number): void {
+    if (this.buf.length > Math.max(maxBytes, 4096)) this.buf = new Uint8Array(4096);
+  }
 
   /** Encodes text (lone surrogates → U+FFFD) into `buf`; returns the byte length. */
   write(text: string): number {
@@ -127,8 +139,18 @@ class Utf8Buffer {
   }
 }
 
+/**
+ * The rank table of `vocab`, refusing one without a token for some single byte, as the WASM
+ * engine does at load (its init's code 2): byte-level BPE starts from single bytes, so such a
+ * byte would have no encoding (it once came out as rank u32 max).
+ */
 function tableOf(vocab: Vocab | RankTable): RankTable {
-  return vocab instanceof RankTable ? vocab : new RankTable(vocab);
+  const table = vocab instanceof RankTable ? vocab : new RankTable(vocab);
+  const missing = table.byteRank.indexOf(-1);
+  if (missing >= 0) {
+    throw new TokenmillError("VOCAB_INCOMPLETE", `vocabulary lacks a token for the byte 0x${missing.toString(16).padStart(2, "0")}; byte-level BPE needs all 256`);
+  }
+  return table;
 }
 
 export class JsEngine implements Engine {
@@ -147,7 +169,20 @@ export class JsEngine implements Engine {
   /** Token ids of `text` (ordinary text only). */
   encode(text: string): Uint32Array {
     const n = this.utf8.write(text);
-    return this.encodeBytes(this.utf8.buf, n);
+    const ids = this.encodeBytes(this.utf8.buf, n);
+    this.utf8.release(KEEP_SCRATCH_BYTES);
+    return ids;
+  }
+
+  /** Bytes of scratch buffers held between calls (for tests and monitoring). */
+  get scratchBytes(): number {
+    return this.utf8.buf.byteLength + this.bpe.scratchBytes;
+  }
+
+  /** Frees all scratch (the JS engine memoizes no pieces; this is its whole cache). */
+  clearCache(): void {
+    this.utf8.release(0);
+    this.bpe.release(0);
   }
 
   /** Token ids of UTF-8 bytes buf[0..n) (valid UTF-8), appended to nothing; for callers with bytes. */
@@ -162,6 +197,7 @@ export class JsEngine implements Engine {
     }
     const out = bpe.out.slice(0, bpe.outLen);
     bpe.outLen = 0;
+    bpe.release(KEEP_SCRATCH_BYTES);
     return out;
   }
 
@@ -181,6 +217,8 @@ export class JsEngine implements Engine {
       i = e;
     }
     bpe.outLen = 0;
+    bpe.release(KEEP_SCRATCH_BYTES);
+    this.utf8.release(KEEP_SCRATCH_BYTES);
     return total;
   }
 }
@@ -238,12 +276,29 @@ export class RegexJsEngine implements Engine {
     this.run(text, Infinity, true);
     const out = this.bpe.out.slice(0, this.bpe.outLen);
     this.bpe.outLen = 0;
+    this.release(KEEP_SCRATCH_BYTES);
     return out;
   }
 
   count(text: string, limit: number = Infinity): number {
     const total = this.run(text, limit, false);
     this.bpe.outLen = 0;
+    this.release(KEEP_SCRATCH_BYTES);
     return total;
+  }
+
+  private release(maxBytes: number): void {
+    this.utf8.release(maxBytes);
+    this.bpe.release(maxBytes);
+  }
+
+  /** Bytes of scratch buffers held between calls (for tests and monitoring). */
+  get scratchBytes(): number {
+    return this.utf8.buf.byteLength + this.bpe.scratchBytes;
+  }
+
+  /** Frees all scratch (see JsEngine.clearCache). */
+  clearCache(): void {
+    this.release(0);
   }
 }
