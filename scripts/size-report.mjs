@@ -58,7 +58,8 @@ function closure(file) {
     if (seen.has(f)) return;
     seen.add(f);
     const text = readFileSync(new URL(f, DIST), "utf8");
-    for (const m of text.matchAll(/(?:^|[;\n])\s*(?:import|export)\s*(?:[^'";]*?\sfrom\s*)?['"]\.\/([^'"]+)['"]/g)) visit(m[1]);
+    // static imports and re-exports, minified (`import{a as b}from"./chunk-…"`) or not
+    for (const m of text.matchAll(/(?:^|[;\n}])\s*(?:import|export)\s*(?:[^'";]*?from\s*)?['"]\.\/([^'"]+)['"]/g)) visit(m[1]);
     for (const m of text.matchAll(/import\(\s*['"]\.\/([^'"]+)['"]\s*\)/g)) dynamic.add(m[1]);
   };
   visit(file);
