@@ -13,6 +13,7 @@ import { isUnicodePunctuation } from "./char-classes.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
 import { isWhitespace } from "./normalizers.js";
 import { matchSpans, parsePattern, translateHfRegex, type HfPattern } from "./pattern.js";
+import { scriptCuts } from "./unicode-scripts.js";
 
 export type PreTokenizer = (n: NStr, out: NStr[]) => void;
 
@@ -177,6 +178,13 @@ function single(j: Json): PreTokenizer | null {
       const cp = d.codePointAt(0);
       return (n, out) => splitBy(n, charMatches(n.s, (c) => c === cp), "Removed", false, out);
     }
+    case "UnicodeScripts":
+      return (n, out) => {
+        const cuts = scriptCuts(n.s);
+        for (let k = 0; k + 1 < cuts.length; k++) {
+          out.push(cuts[k] === 0 && cuts[k + 1] === n.length ? n : n.slice(cuts[k]!, cuts[k + 1]!));
+        }
+      };
     default:
       throw new UnsupportedComponentError(`pre-tokenizer ${JSON.stringify(j.type)}`);
   }

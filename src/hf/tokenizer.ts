@@ -15,6 +15,7 @@ import { buildDecoder, type Decoder } from "./decoders.js";
 import { BpeModel, type BpeOptions } from "./models/bpe.js";
 import type { ModelOutput, TokenModel } from "./models/model.js";
 import { UnigramModel } from "./models/unigram.js";
+import { WordLevelModel } from "./models/wordlevel.js";
 import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
@@ -230,6 +231,7 @@ export class HfTokenizer {
     if (type === "BPE") this.model = new BpeModel(m, opts);
     else if (type === "WordPiece") this.model = new WordPieceModel(m);
     else if (type === "Unigram") this.model = new UnigramModel(m);
+    else if (type === "WordLevel") this.model = new WordLevelModel(m);
     else throw new UnsupportedComponentError(`model ${JSON.stringify(type)}`);
     for (const key of ["truncation", "padding"]) {
       if (json[key] != null) throw new UnsupportedComponentError(key, "encode one sequence without it, or set it to null");
