@@ -39,6 +39,9 @@ export {
   type HfEncodeOptions,
   type HfDecodeOptions,
   type EncodingWithOffsets,
+  type HfEncoding,
+  type HfTruncationOptions,
+  type HfPaddingOptions,
 } from "./hf/index.js";
 export { UnsupportedComponentError } from "./errors.js";
 export {

@@ -19,6 +19,10 @@ import { WordLevelModel } from "./models/wordlevel.js";
 import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
+import { mergeAll, seqEnc, toHfEncoding, type HfEncoding, type SeqEnc } from "./encoding.js";
+import { paddingFromJson, paddingFromOptions, padEncodings, type HfPaddingOptions, type PaddingParams } from "./padding.js";
+import { buildProcessor, trimOffsets, type Processor } from "./post-processors.js";
+import { truncateEncodings, truncationFromJson, truncationFromOptions, type HfTruncationOptions, type TruncationParams } from "./truncation.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
 import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe, type FixedSink, type PieceSink } from "./wasm-bpe.js";
 
@@ -45,6 +49,12 @@ export function wantsWasm(opts: TokenizerJsonOptions): boolean {
 export interface HfEncodeOptions {
   /** Apply the post-processor's special tokens (BOS, [CLS]/[SEP], ...). Default true, as in HF. */
   addSpecialTokens?: boolean;
+  /** A second sequence: encode the pair (HF `encode(text, pair)`), e.g. question and context for BERT. */
+  pair?: string;
+  /** Truncation for this call; default: the file's "truncation" field (or `setTruncation`); null: none. */
+  truncation?: HfTruncationOptions | null;
+  /** Padding for this call; default: the file's "padding" field (or `setPadding`); null: none. */
+  padding?: HfPaddingOptions | null;
 }
 
 export interface HfDecodeOptions {
@@ -52,11 +62,8 @@ export interface HfDecodeOptions {
   skipSpecialTokens?: boolean;
 }
 
-export interface EncodingWithOffsets {
-  ids: Uint32Array;
-  /** [start, end) in UTF-16 code units of the input, two entries per token. */
-  offsets: Array<[number, number]>;
-}
+/** `encodeWithOffsets`'s result (an `HfEncoding`, which also has type ids, masks and overflowing parts). */
+export type EncodingWithOffsets = HfEncoding;
 
 interface AddedToken {
   id: number;
@@ -75,7 +82,7 @@ interface Split {
 }
 
 /** Encoding under construction (ids + original offsets + token strings for trimming). */
-interface Enc {
+export interface Enc {
   ids: number[];
   offs: number[];
 }
@@ -222,6 +229,10 @@ export class HfTokenizer {
   private readonly alignDependent: boolean;
   /** Core scanner that replaces normalizer + pre-tokenizer when no offsets are wanted, or -1. */
   private readonly scanner: number = -1;
+  /** The post-processor with pairs, type ids, masks and overflowing parts (src/hf/post-processors.ts). */
+  private readonly processor: Processor | null;
+  private truncation: TruncationParams | null;
+  private padding: PaddingParams | null;
 
   constructor(json: Json, opts: TokenizerJsonOptions = {}) {
     const m = json.model as Json | undefined;
@@ -233,14 +244,14 @@ export class HfTokenizer {
     else if (type === "Unigram") this.model = new UnigramModel(m);
     else if (type === "WordLevel") this.model = new WordLevelModel(m);
     else throw new UnsupportedComponentError(`model ${JSON.stringify(type)}`);
-    for (const key of ["truncation", "padding"]) {
-      if (json[key] != null) throw new UnsupportedComponentError(key, "encode one sequence without it, or set it to null");
-    }
+    this.truncation = truncationFromJson(json.truncation);
+    this.padding = paddingFromJson(json.padding);
     this.normalizer = buildNormalizer(json.normalizer as Json | null);
     const pre = buildPreTokenizer(json.pre_tokenizer as Json | null);
     this.preTokenizer = splitNeverMatches(json) ? null : pre.run;
     this.byteLevel = pre.byteLevel;
     this.post = buildPost(json.post_processor as Json | null);
+    this.processor = buildProcessor(json.post_processor as Json | null);
     this.decoder = buildDecoder(json.decoder as Json | null);
     if (this.model instanceof BpeModel && !this.byteLevel) this.model.useWordSegments(spaceMarker(json));
     if (this.model instanceof BpeModel && wantsWasm(opts)) {
@@ -304,7 +315,8 @@ export class HfTokenizer {
 
   // ---- encode ----
 
-  private run(text: string, addSpecial: boolean, wantOffsets = true): Enc {
+  /** One sequence through the pipeline; `postProcess` false leaves out the lean post-processor. */
+  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true): Enc {
     if (typeof text !== "string") throw new InvalidArgumentError(`encode: expected a string, got ${text === null ? "null" : typeof text}`);
     // Lone surrogates become U+FFFD (same length), as they do on their way into HF's Rust strings.
     text = toWellFormed(text);
@@ -353,7 +365,7 @@ export class HfTokenizer {
         this.wasm.encodePieces(pieces, e.ids, this.onPiece, fixed, this.onFixed);
         this.curEnc = null;
       } else this.wasm.encodePieces(pieces, e.ids, undefined, fixed);
-      return this.post ? this.post(e, addSpecial, this, text) : e;
+      return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
     }
     const pieces: NStr[] = [];
     for (const sp of splits) {
@@ -378,7 +390,51 @@ export class HfTokenizer {
         else for (let k = 0; k < out.ids.length; k++) e.ids.push(out.ids[k]!);
       }
     }
-    return this.post ? this.post(e, addSpecial, this, text) : e;
+    return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
+  }
+
+  /** Whether a call needs the full encoding (pairs, truncation, padding) rather than the lean path. */
+  private needsFull(o: HfEncodeOptions | undefined): boolean {
+    if (o?.pair !== undefined) return true;
+    const trunc = o?.truncation === undefined ? this.truncation : o.truncation;
+    const pad = o?.padding === undefined ? this.padding : o.padding;
+    return trunc != null || pad != null;
+  }
+
+  /**
+   * HF `encode` + `post_process` with everything an `Encoding` has: the sequence(s) through the
+   * pipeline, truncation (max_length less the tokens the post-processor will add), the
+   * post-processor, then padding. `batchPadding`: the caller pads (across a batch).
+   */
+  private full(text: string, o: HfEncodeOptions | undefined, wantOffsets: boolean, batchPadding = false): SeqEnc {
+    const add = o?.addSpecialTokens !== false;
+    const pair = o?.pair;
+    if (pair !== undefined && typeof pair !== "string") throw new InvalidArgumentError(`encode: pair must be a string, got ${pair === null ? "null" : typeof pair}`);
+    const trunc = o?.truncation === undefined ? this.truncation : truncationFromOptions(o.truncation);
+    const a = seqEnc(this.run(text, add, wantOffsets, false), 0, toWellFormed(text));
+    const b = pair === undefined ? null : seqEnc(this.run(pair, add, wantOffsets, false), 1, toWellFormed(pair));
+    if (trunc !== null) {
+      const n = this.processor?.addedTokens(b !== null) ?? 0;
+      if (add && n > trunc.maxLength) throw new InvalidArgumentError(`truncation: max_length ${trunc.maxLength} is less than the ${n} special tokens the post-processor adds`);
+      truncateEncodings(a, b, add && n > 0 ? { ...trunc, maxLength: trunc.maxLength - n } : trunc);
+    }
+    const seqs = b === null ? [a] : [a, b];
+    const e = mergeAll(this.processor ? this.processor.processEncodings(seqs, add, this) : seqs);
+    if (!batchPadding) {
+      const pad = o?.padding === undefined ? this.padding : paddingFromOptions(o.padding);
+      if (pad !== null) padEncodings([e], pad);
+    }
+    return e;
+  }
+
+  /** Sets the truncation every call uses unless it passes its own (null: none), like HF's `setTruncation`. */
+  setTruncation(options: HfTruncationOptions | null): void {
+    this.truncation = truncationFromOptions(options);
+  }
+
+  /** Sets the padding every call uses unless it passes its own (null: none), like HF's `setPadding`. */
+  setPadding(options: HfPaddingOptions | null): void {
+    this.padding = paddingFromOptions(options);
   }
 
   /**
@@ -386,20 +442,44 @@ export class HfTokenizer {
    * @example tok.encode("Hello world") // Llama 3: [128000, 9906, 1917]
    */
   encode(text: string, options?: HfEncodeOptions): Uint32Array {
+    if (this.needsFull(options)) return Uint32Array.from(this.full(text, options, false).ids);
     return Uint32Array.from(this.run(text, options?.addSpecialTokens !== false, false).ids);
   }
 
   /** Number of tokens `encode(text, options)` returns. */
   count(text: string, options?: HfEncodeOptions): number {
+    if (this.needsFull(options)) return this.full(text, options, false).ids.length;
     return this.run(text, options?.addSpecialTokens !== false, false).ids.length;
   }
 
-  /** Ids and UTF-16 [start, end) offsets per token (special tokens added by the post-processor get [0, 0]). */
-  encodeWithOffsets(text: string, options?: HfEncodeOptions): EncodingWithOffsets {
-    const e = this.run(text, options?.addSpecialTokens !== false);
-    const offsets: Array<[number, number]> = [];
-    for (let k = 0; k < e.ids.length; k++) offsets.push([e.offs[2 * k]!, e.offs[2 * k + 1]!]);
-    return { ids: Uint32Array.from(e.ids), offsets };
+  /**
+   * HF's `Encoding` of `text` (and `options.pair`): ids, UTF-16 [start, end) offsets per token
+   * (into the sequence the token came from; special and pad tokens get [0, 0]), type ids, the
+   * special-tokens and attention masks, and the parts truncation cut off.
+   */
+  encodeWithOffsets(text: string, options?: HfEncodeOptions): HfEncoding {
+    return toHfEncoding(this.full(text, options, true));
+  }
+
+  /**
+   * A pair of sequences, as HF `encode(a, b)`: the post-processor's pair template
+   * (`[CLS] a [SEP] b [SEP]` for BERT), type ids 0 / 1, masks, truncation and padding.
+   * @example tok.encodePair("Who?", "Me.").typeIds // BERT: [0, 0, 0, 0, 1, 1, 1]
+   */
+  encodePair(a: string, b: string, options?: Omit<HfEncodeOptions, "pair">): HfEncoding {
+    if (typeof b !== "string") throw new InvalidArgumentError(`encodePair: expected a string as the second sequence, got ${b === null ? "null" : typeof b}`);
+    return toHfEncoding(this.full(a, { ...options, pair: b }, true));
+  }
+
+  /**
+   * @internal Encodings of many texts (or pairs) with the batch's padding applied across them
+   * (HF `encode_batch`: BatchLongest pads to the longest of the batch).
+   */
+  encodeBatchFull(items: ReadonlyArray<string | readonly [string, string]>, options?: HfEncodeOptions): HfEncoding[] {
+    const encs = items.map((it) => (typeof it === "string" ? this.full(it, options, true, true) : this.full(it[0], { ...options, pair: it[1] }, true, true)));
+    const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
+    if (pad !== null) padEncodings(encs, pad);
+    return encs.map(toHfEncoding);
   }
 
   // ---- decode ----
@@ -569,36 +649,3 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
   }
 }
 
-const G_SPACE = BYTE_TO_CHAR[0x20]!;
-
-/**
- * HF `process_offsets` (byte_level.rs): trim offsets of leading/trailing (byte-level) spaces.
- * HF counts the spaces in chars of the token string and moves the offsets, which are char (code
- * point) offsets at that stage, by that many code points.
- */
-function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: HfTokenizer, text: string): Enc {
-  if (e.offs.length !== 2 * e.ids.length) return e; // encode without offsets
-  const offs = e.offs.slice();
-  const pos = new CodePointPositions(text);
-  for (let k = 0; k < e.ids.length; k++) {
-    const chars = [...tok.tokenString(e.ids[k]!)];
-    const sp = (c: string) => c === G_SPACE || isWhitespace(c.codePointAt(0)!);
-    let lead = 0;
-    while (lead < chars.length && sp(chars[lead]!)) lead++;
-    let trail = 0;
-    while (trail < chars.length && sp(chars[chars.length - 1 - trail]!)) trail++;
-    if (lead === 0 && trail === 0) continue;
-    const s0 = offs[2 * k]!;
-    let s = pos.toCodePoint(s0);
-    let t = pos.toCodePoint(offs[2 * k + 1]!);
-    if (lead > 0) {
-      const isFirst = k === 0 || s0 === 0;
-      if (isFirst && addPrefixSpace && lead === 1) lead = 0;
-      s = Math.min(s + lead, t);
-    }
-    if (trail > 0 && t >= trail) t = Math.max(t - trail, s);
-    offs[2 * k] = pos.toUnit(s);
-    offs[2 * k + 1] = pos.toUnit(t);
-  }
-  return { ids: e.ids, offs };
-}
