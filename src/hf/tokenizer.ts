@@ -85,6 +85,11 @@ interface Split {
 export interface Enc {
   ids: number[];
   offs: number[];
+  /**
+   * When asked for: the token count after each split, in order; bitwise-negated (`~n`, so
+   * negative) after a split that is an added token, which the model never tokenizes.
+   */
+  ends?: number[];
 }
 
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
@@ -261,10 +266,16 @@ export class HfTokenizer {
         this.scanner = this.byteLevel ? scannerFor(json) : -1;
       }
     }
-    this.onPiece = (p, out) => pushWithOffsets(p, out, this.curEnc!);
+    this.onPiece = (p, out) => {
+      const e = this.curEnc!;
+      pushWithOffsets(p, out, e);
+      e.ends?.push(e.ids.length);
+    };
     this.onFixed = (p, id) => {
-      this.curEnc!.ids.push(id);
-      this.curEnc!.offs.push(p.origStart(0), p.origEnd(p.length));
+      const e = this.curEnc!;
+      e.ids.push(id);
+      e.offs.push(p.origStart(0), p.origEnd(p.length));
+      e.ends?.push(~e.ids.length);
     };
     this.alignDependent = /"prepend_scheme"\s*:\s*"first"/.test(JSON.stringify(json.pre_tokenizer ?? null));
 
@@ -315,12 +326,15 @@ export class HfTokenizer {
 
   // ---- encode ----
 
-  /** One sequence through the pipeline; `postProcess` false leaves out the lean post-processor. */
-  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true): Enc {
+  /**
+   * One sequence through the pipeline; `postProcess` false leaves out the lean post-processor;
+   * `splitEnds` records the token count after each split (it needs offsets: the full path).
+   */
+  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true, splitEnds = false): Enc {
     if (typeof text !== "string") throw new InvalidArgumentError(`encode: expected a string, got ${text === null ? "null" : typeof text}`);
     // Lone surrogates become U+FFFD (same length), as they do on their way into HF's Rust strings.
     text = toWellFormed(text);
-    const e: Enc = { ids: [], offs: [] };
+    const e: Enc = splitEnds ? { ids: [], offs: [], ends: [] } : { ids: [], offs: [] };
     // 1. added tokens on the original text, 2. normalize the rest and match normalized ones.
     const splits: Split[] = [];
     for (const [id, a, b] of this.rawMatcher.find(text)) {
@@ -372,6 +386,7 @@ export class HfTokenizer {
       if (sp.id >= 0) {
         e.ids.push(sp.id);
         e.offs.push(sp.n.origStart(0), sp.n.origEnd(sp.n.length));
+        e.ends?.push(~e.ids.length);
         continue;
       }
       if (scanned) {
@@ -388,6 +403,7 @@ export class HfTokenizer {
         this.model.tokenize(p.s, this.byteLevel, out);
         if (wantOffsets) pushWithOffsets(p, out, e);
         else for (let k = 0; k < out.ids.length; k++) e.ids.push(out.ids[k]!);
+        e.ends?.push(e.ids.length);
       }
     }
     return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
@@ -411,12 +427,21 @@ export class HfTokenizer {
     const pair = o?.pair;
     if (pair !== undefined && typeof pair !== "string") throw new InvalidArgumentError(`encode: pair must be a string, got ${pair === null ? "null" : typeof pair}`);
     const trunc = o?.truncation === undefined ? this.truncation : truncationFromOptions(o.truncation);
-    const a = seqEnc(this.run(text, add, wantOffsets, false), 0, toWellFormed(text));
-    const b = pair === undefined ? null : seqEnc(this.run(pair, add, wantOffsets, false), 1, toWellFormed(pair));
+    const one = (s: string, typeId: number): SeqEnc => {
+      // tokenizers 0.23.1+ stops tokenizing a sequence at the split where max_length tokens
+      // exist (its truncation early exit), so overflowing parts hold only the tokens up to there;
+      // it does so for the second sequence always, for the first unless the strategy is only_second
+      if (trunc === null || (typeId === 0 && trunc.strategy === "only_second")) return seqEnc(this.run(s, add, wantOffsets, false), typeId, toWellFormed(s));
+      const e = limitSplits(this.run(s, add, true, false, true), trunc.maxLength, trunc.direction);
+      return seqEnc(e, typeId, toWellFormed(s));
+    };
+    const a = one(text, 0);
+    const b = pair === undefined ? null : one(pair, 1);
     if (trunc !== null) {
-      const n = this.processor?.addedTokens(b !== null) ?? 0;
-      if (add && n > trunc.maxLength) throw new InvalidArgumentError(`truncation: max_length ${trunc.maxLength} is less than the ${n} special tokens the post-processor adds`);
-      truncateEncodings(a, b, add && n > 0 ? { ...trunc, maxLength: trunc.maxLength - n } : trunc);
+      const n = add ? (this.processor?.addedTokens(b !== null) ?? 0) : 0;
+      // HF takes the post-processor's tokens off max_length with a usize subtraction that wraps
+      // when they do not fit (so nothing is truncated beyond the early exit above)
+      if (n <= trunc.maxLength) truncateEncodings(a, b, n > 0 ? { ...trunc, maxLength: trunc.maxLength - n } : trunc);
     }
     const seqs = b === null ? [a] : [a, b];
     const e = mergeAll(this.processor ? this.processor.processEncodings(seqs, add, this) : seqs);
@@ -649,3 +674,35 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
   }
 }
 
+
+/**
+ * HF's `PreTokenizedString::tokenize_with_limit` (tokenizers 0.23.1+, used whenever truncation is
+ * set): splits are tokenized in order (from the end with direction "left"), and once a split the
+ * model tokenized (not an added token, whose tokens are already there) brings the count to
+ * `limit`, the splits after it are dropped. `e.ends`: see Enc.
+ */
+function limitSplits(e: Enc, limit: number, direction: "right" | "left"): Enc {
+  const ends = e.ends!;
+  const endOf = (i: number) => (ends[i]! < 0 ? ~ends[i]! : ends[i]!);
+  const n = e.ids.length;
+  let a = 0;
+  let b = n;
+  if (direction === "right") {
+    for (let i = 0; i < ends.length; i++) {
+      if (ends[i]! >= 0 && ends[i]! >= limit) {
+        b = ends[i]!;
+        break;
+      }
+    }
+  } else {
+    for (let i = ends.length - 1; i >= 0; i--) {
+      const start = i === 0 ? 0 : endOf(i - 1);
+      if (ends[i]! >= 0 && n - start >= limit) {
+        a = start;
+        break;
+      }
+    }
+  }
+  if (a === 0 && b === n) return e;
+  return { ids: e.ids.slice(a, b), offs: e.offs.slice(2 * a, 2 * b) };
+}
