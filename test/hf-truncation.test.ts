@@ -105,9 +105,9 @@ describe("truncation and padding as options", () => {
     const ours = fromTokenizerJsonSync(json);
     const ref = hf.Tokenizer.fromString(json);
     ours.setTruncation({ maxLength: 9, stride: 2, strategy: "only_first", direction: "left" });
-    ref.setTruncation(9, { stride: 2, strategy: "OnlyFirst" as never, direction: "Left" });
+    ref.setTruncation(9, { stride: 2, strategy: "OnlyFirst" as never, direction: "left" });
     ours.setPadding({ maxLength: 12, padId: 260, padTypeId: 1, direction: "left" });
-    ref.setPadding({ maxLength: 12, padId: 260, padTypeId: 1, direction: "Left" });
+    ref.setPadding({ maxLength: 12, padId: 260, padTypeId: 1, direction: "left" });
     for (const [a, b] of [["hello world, the long first sequence", "b"], ["a", undefined]] as const) {
       const r = await ref.encode(a, b ?? null);
       expectSameEncoding(b === undefined ? ours.encodeWithOffsets(a) : ours.encodePair(a, b), r, a, b, "set*");
