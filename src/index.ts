@@ -51,6 +51,7 @@ export {
   type BatchOptions,
 } from "./parallel/pool.js";
 export { encodeBatch, countBatch } from "./parallel/batch.js";
+export { hfEncodeBatch, hfCountBatch, type HfBatchItem, type HfBatchOptions } from "./parallel/hf-batch.js";
 export { segment, decodeSegmented, isSegmentation, SEGMENTATIONS, UTF8_CONTROL, type Segmentation, type SegmentOptions, type DropStats } from "./encoders/index.js";
 export * from "./analysis/index.js";
 export * from "./train/index.js";

@@ -146,3 +146,17 @@ export function toHfEncoding(e: SeqEnc): HfEncoding {
     overflowing: e.overflowing.map(toHfEncoding),
   };
 }
+
+export function fromHfEncoding(h: HfEncoding): SeqEnc {
+  const offs: number[] = [];
+  for (const [a, b] of h.offsets) offs.push(a, b);
+  return {
+    ids: Array.from(h.ids),
+    typeIds: Array.from(h.typeIds),
+    offs,
+    special: Array.from(h.specialTokensMask),
+    attention: Array.from(h.attentionMask),
+    overflowing: h.overflowing.map(fromHfEncoding),
+    text: "",
+  };
+}

@@ -19,7 +19,7 @@ import { WordLevelModel } from "./models/wordlevel.js";
 import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
-import { mergeAll, seqEnc, toHfEncoding, type HfEncoding, type SeqEnc } from "./encoding.js";
+import { fromHfEncoding, mergeAll, seqEnc, toHfEncoding, type HfEncoding, type SeqEnc } from "./encoding.js";
 import { paddingFromJson, paddingFromOptions, padEncodings, type HfPaddingOptions, type PaddingParams } from "./padding.js";
 import { buildProcessor, trimOffsets, type Processor } from "./post-processors.js";
 import { truncateEncodings, truncationFromJson, truncationFromOptions, type HfTruncationOptions, type TruncationParams } from "./truncation.js";
@@ -238,6 +238,10 @@ export class HfTokenizer {
   private readonly processor: Processor | null;
   private truncation: TruncationParams | null;
   private padding: PaddingParams | null;
+  /** The parsed file and the engine choice, for worker threads that load the same tokenizer. */
+  private readonly source: Json;
+  private readonly engineChoice: "auto" | "wasm" | "js";
+  private sourceText: string | undefined;
 
   constructor(json: Json, opts: TokenizerJsonOptions = {}) {
     const m = json.model as Json | undefined;
@@ -249,6 +253,8 @@ export class HfTokenizer {
     else if (type === "Unigram") this.model = new UnigramModel(m);
     else if (type === "WordLevel") this.model = new WordLevelModel(m);
     else throw new UnsupportedComponentError(`model ${JSON.stringify(type)}`);
+    this.source = json;
+    this.engineChoice = opts.engine ?? "auto";
     this.truncation = truncationFromJson(json.truncation);
     this.padding = paddingFromJson(json.padding);
     this.normalizer = buildNormalizer(json.normalizer as Json | null);
@@ -450,6 +456,27 @@ export class HfTokenizer {
       if (pad !== null) padEncodings([e], pad);
     }
     return e;
+  }
+
+  /**
+   * @internal What a worker thread needs to encode a batch as `encodeBatchFull` does: the file,
+   * the engine, and the options with this tokenizer's truncation resolved (padding is applied
+   * across the batch afterwards with `padBatch`).
+   */
+  poolJob(options: HfEncodeOptions | undefined): { json: string; engine: "auto" | "wasm" | "js"; opts: HfEncodeOptions } {
+    this.sourceText ??= JSON.stringify(this.source);
+    const truncation = options?.truncation === undefined ? this.truncation : options.truncation;
+    const opts: HfEncodeOptions = { addSpecialTokens: options?.addSpecialTokens !== false, truncation, padding: null };
+    return { json: this.sourceText, engine: this.engineChoice, opts };
+  }
+
+  /** @internal The batch's padding (HF `pad_encodings`: BatchLongest pads to the batch's longest). */
+  padBatch(encs: HfEncoding[], options: HfEncodeOptions | undefined): HfEncoding[] {
+    const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
+    if (pad === null) return encs;
+    const s = encs.map(fromHfEncoding);
+    padEncodings(s, pad);
+    return s.map(toHfEncoding);
   }
 
   /** Sets the truncation every call uses unless it passes its own (null: none), like HF's `setTruncation`. */
