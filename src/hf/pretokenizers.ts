@@ -4,11 +4,12 @@
  * `PreTokenizedString::split` does (empty pieces are dropped).
  *
  * ByteLevel is special: besides its optional prefix space and regex split, it switches the
- * model to byte symbols (the GPT-2 byte→char transform is not materialized: the model reads
- * the UTF-8 bytes of each piece). It must therefore come last.
+ * model to byte symbols. As the last pre-tokenizer the GPT-2 byte→char transform is not
+ * materialized (the model reads the UTF-8 bytes of each piece); before another one it is, as
+ * HF does it (each byte's char aligned to its source char), so the later ones see it.
  */
 import { UnsupportedComponentError } from "../errors.js";
-import { GPT2_PATTERN } from "./byte-level.js";
+import { BYTE_TO_CHAR, GPT2_PATTERN } from "./byte-level.js";
 import { isUnicodePunctuation } from "./char-classes.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
 import { isWhitespace } from "./normalizers.js";
@@ -21,6 +22,8 @@ export interface PreTokenizerSpec {
   run: PreTokenizer | null;
   /** The pipeline ends with ByteLevel: the model works on bytes. */
   byteLevel: boolean;
+  /** A ByteLevel comes earlier in the pipeline: pieces are already in GPT-2's byte alphabet. */
+  byteAlphabet?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -88,18 +91,16 @@ export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec 
   if (j == null) return { run: null, byteLevel: false };
   if (j.type === "Sequence") {
     const list = (j.pretokenizers as Json[]) ?? [];
-    const specs = list.map((p) => buildPreTokenizer(p));
-    specs.forEach((s, k) => {
-      if (s.byteLevel && k !== specs.length - 1) {
-        throw new UnsupportedComponentError("pre-tokenizer ByteLevel before another pre-tokenizer in a Sequence");
-      }
-    });
+    // a ByteLevel before the end materializes its byte alphabet (see the header)
+    const specs = list.map((p, k) => (k < list.length - 1 && p?.type === "ByteLevel" ? { run: materializedByteLevel(p), byteLevel: false, byteAlphabet: true } : buildPreTokenizer(p)));
     const runs = specs.map((s) => s.run).filter((r): r is PreTokenizer => r !== null);
     const byteLevel = specs.length > 0 && specs[specs.length - 1]!.byteLevel;
-    if (runs.length === 0) return { run: null, byteLevel };
-    if (runs.length === 1) return { run: runs[0]!, byteLevel };
+    const byteAlphabet = specs.some((s) => s.byteAlphabet === true);
+    if (runs.length === 0) return { run: null, byteLevel, byteAlphabet };
+    if (runs.length === 1) return { run: runs[0]!, byteLevel, byteAlphabet };
     return {
       byteLevel,
+      byteAlphabet,
       run: (n, out) => {
         let cur = [n];
         for (const r of runs) {
@@ -113,6 +114,31 @@ export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec 
   }
   return { run: single(j), byteLevel: j.type === "ByteLevel" };
 }
+
+/** HF's ByteLevel pre-tokenizer with its byte→char transform applied to each piece. */
+function materializedByteLevel(j: Json): PreTokenizer {
+  const split = single(j);
+  const toBytes = (n: NStr, out: NStr[]): void => {
+    const cps: number[] = [];
+    const changes: number[] = [];
+    for (const c of n.s) {
+      const bytes = utf8.encode(c);
+      for (let k = 0; k < bytes.length; k++) {
+        cps.push(BYTE_TO_CHAR[bytes[k]!]!.charCodeAt(0));
+        changes.push(k > 0 ? 1 : 0);
+      }
+    }
+    n.transform(cps, changes, 0);
+    if (n.length > 0) out.push(n);
+  };
+  return (n, out) => {
+    if (split === null) return toBytes(n, out);
+    const tmp: NStr[] = [];
+    split(n, tmp);
+    for (const p of tmp) toBytes(p, out);
+  };
+}
+const utf8 = new TextEncoder();
 
 function single(j: Json): PreTokenizer | null {
   switch (j.type) {

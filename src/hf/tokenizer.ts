@@ -218,6 +218,8 @@ export class HfTokenizer {
   private readonly normalizer: Normalizer | null;
   private readonly preTokenizer: PreTokenizer | null;
   private readonly byteLevel: boolean;
+  /** Token strings are in GPT-2's byte alphabet (a ByteLevel pre-tokenizer anywhere). */
+  private readonly byteAlphabet: boolean;
   private readonly post: PostProcessor | null;
   private readonly decoder: Decoder | null;
   private readonly added: AddedToken[] = [];
@@ -261,6 +263,7 @@ export class HfTokenizer {
     const pre = buildPreTokenizer(json.pre_tokenizer as Json | null);
     this.preTokenizer = splitNeverMatches(json) ? null : pre.run;
     this.byteLevel = pre.byteLevel;
+    this.byteAlphabet = pre.byteLevel || pre.byteAlphabet === true;
     this.post = buildPost(json.post_processor as Json | null);
     this.processor = buildProcessor(json.post_processor as Json | null);
     this.decoder = buildDecoder(json.decoder as Json | null);
@@ -573,7 +576,7 @@ export class HfTokenizer {
     const t = this.idToToken(id);
     if (t === undefined) throw new InvalidTokenIdError(id, 0, this.vocabSize);
     if (!this.addedById.has(id)) {
-      if (this.byteLevel) {
+      if (this.byteAlphabet) {
         const out = byteLevelBytes(t);
         if (out) return out;
       }
