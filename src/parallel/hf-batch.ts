@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { HfEncodeOptions, HfTokenizer } from "../hf/tokenizer.js";
 import type { HfEncoding } from "../hf/encoding.js";
+import { withIndex } from "./batch.js";
 import { checkThreads, createTokenizerJsonPool } from "./pool.js";
 
 /** A text, or a pair of texts (HF `encode_batch` of pairs). */
@@ -70,13 +71,4 @@ export async function hfEncodeBatch(tokenizer: HfTokenizer, items: readonly HfBa
 /** Token counts of every text or pair (padding included), in input order; see hfEncodeBatch. */
 export async function hfCountBatch(tokenizer: HfTokenizer, items: readonly HfBatchItem[], options?: HfBatchOptions): Promise<number[]> {
   return (await hfEncodeBatch(tokenizer, items, options)).map((e) => e.ids.length);
-}
-
-function withIndex<T>(i: number, f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof Error) (e as Error & { textIndex?: number }).textIndex = i;
-    throw e;
-  }
 }
