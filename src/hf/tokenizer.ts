@@ -231,6 +231,9 @@ export class HfTokenizer {
   private readonly wasm: HfWasmBpe | null = null;
   private readonly onPiece: PieceSink;
   private readonly onFixed: FixedSink;
+  /** Ids and split ends without offsets (truncation's early exit in encode / count). */
+  private readonly onPieceIds: PieceSink;
+  private readonly onFixedIds: FixedSink;
   private curEnc: Enc | null = null;
   /** Something besides offsets reads alignments (Metaspace prepend_scheme "first"). */
   private readonly alignDependent: boolean;
@@ -279,6 +282,16 @@ export class HfTokenizer {
       const e = this.curEnc!;
       pushWithOffsets(p, out, e);
       e.ends?.push(e.ids.length);
+    };
+    this.onPieceIds = (_p, out) => {
+      const e = this.curEnc!;
+      for (let k = 0; k < out.ids.length; k++) e.ids.push(out.ids[k]!);
+      e.ends!.push(e.ids.length);
+    };
+    this.onFixedIds = (_p, id) => {
+      const e = this.curEnc!;
+      e.ids.push(id);
+      e.ends!.push(~e.ids.length);
     };
     this.onFixed = (p, id) => {
       const e = this.curEnc!;
@@ -363,7 +376,7 @@ export class HfTokenizer {
       }
     }
     const out: ModelOutput = { ids: [], offs: [] };
-    const scanned = !wantOffsets && this.scanner >= 0;
+    const scanned = !wantOffsets && !splitEnds && this.scanner >= 0;
     if (this.wasm !== null && !scanned) {
       // All pre-tokens of all splits, added tokens in place, in one call into the core:
       // SentencePiece pipelines have an added token at every line break (Gemma 3).
@@ -386,6 +399,10 @@ export class HfTokenizer {
       if (wantOffsets) {
         this.curEnc = e;
         this.wasm.encodePieces(pieces, e.ids, this.onPiece, fixed, this.onFixed);
+        this.curEnc = null;
+      } else if (splitEnds) {
+        this.curEnc = e;
+        this.wasm.encodePieces(pieces, e.ids, this.onPieceIds, fixed, this.onFixedIds);
         this.curEnc = null;
       } else this.wasm.encodePieces(pieces, e.ids, undefined, fixed);
       return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
@@ -441,7 +458,7 @@ export class HfTokenizer {
       // exist (its truncation early exit), so overflowing parts hold only the tokens up to there;
       // it does so for the second sequence always, for the first unless the strategy is only_second
       if (trunc === null || (typeId === 0 && trunc.strategy === "only_second")) return seqEnc(this.run(s, add, wantOffsets, false), typeId, toWellFormed(s));
-      const e = limitSplits(this.run(s, add, true, false, true), trunc.maxLength, trunc.direction);
+      const e = limitSplits(this.run(s, add, wantOffsets, false, true), trunc.maxLength, trunc.direction);
       return seqEnc(e, typeId, toWellFormed(s));
     };
     const a = one(text, 0);
