@@ -468,6 +468,11 @@ export class HfTokenizer {
       // HF takes the post-processor's tokens off max_length with a usize subtraction that wraps
       // when they do not fit (so nothing is truncated beyond the early exit above)
       if (n <= trunc.maxLength) truncateEncodings(a, b, n > 0 ? { ...trunc, maxLength: trunc.maxLength - n } : trunc);
+      // ids only (encode, count): the overflowing parts, and their combinations, are not needed
+      if (!wantOffsets) {
+        a.overflowing = [];
+        if (b) b.overflowing = [];
+      }
     }
     const seqs = b === null ? [a] : [a, b];
     const e = mergeAll(this.processor ? this.processor.processEncodings(seqs, add, this) : seqs);
