@@ -8,8 +8,8 @@
  * materialized (the model reads the UTF-8 bytes of each piece); before another one it is, as
  * HF does it (each byte's char aligned to its source char), so the later ones see it.
  */
-import { UnsupportedComponentError } from "../errors.js";
-import { BYTE_TO_CHAR, GPT2_PATTERN } from "./byte-level.js";
+import { InvalidArgumentError, UnsupportedComponentError } from "../errors.js";
+import { GPT2_PATTERN, toByteAlphabet } from "./byte-level.js";
 import { isUnicodePunctuation } from "./char-classes.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
 import { isWhitespace } from "./normalizers.js";
@@ -119,16 +119,7 @@ export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec 
 function materializedByteLevel(j: Json): PreTokenizer {
   const split = single(j);
   const toBytes = (n: NStr, out: NStr[]): void => {
-    const cps: number[] = [];
-    const changes: number[] = [];
-    for (const c of n.s) {
-      const bytes = utf8.encode(c);
-      for (let k = 0; k < bytes.length; k++) {
-        cps.push(BYTE_TO_CHAR[bytes[k]!]!.charCodeAt(0));
-        changes.push(k > 0 ? 1 : 0);
-      }
-    }
-    n.transform(cps, changes, 0);
+    toByteAlphabet(n);
     if (n.length > 0) out.push(n);
   };
   return (n, out) => {
@@ -138,7 +129,6 @@ function materializedByteLevel(j: Json): PreTokenizer {
     for (const p of tmp) toBytes(p, out);
   };
 }
-const utf8 = new TextEncoder();
 
 function single(j: Json): PreTokenizer | null {
   switch (j.type) {
@@ -203,6 +193,28 @@ function single(j: Json): PreTokenizer | null {
       const d = String(j.delimiter ?? "");
       const cp = d.codePointAt(0);
       return (n, out) => splitBy(n, charMatches(n.s, (c) => c === cp), "Removed", false, out);
+    }
+    case "FixedLength": {
+      // tokenizers/src/pre_tokenizers/fixed_length.rs: pieces of `length` chars (default 5)
+      const len = j.length ?? 5;
+      if (typeof len !== "number" || !Number.isInteger(len) || len < 1) {
+        throw new InvalidArgumentError(`tokenizer.json: FixedLength pre-tokenizer length must be a positive integer, got ${JSON.stringify(j.length)} (HF panics on 0)`);
+      }
+      return (n, out) => {
+        const s = n.s;
+        let start = 0;
+        let count = 0;
+        for (let i = 0; i < s.length; ) {
+          const cp = s.codePointAt(i)!;
+          i += cp > 0xffff ? 2 : 1;
+          if (++count === len) {
+            out.push(start === 0 && i === s.length ? n : n.slice(start, i));
+            start = i;
+            count = 0;
+          }
+        }
+        if (start < s.length) out.push(start === 0 ? n : n.slice(start, s.length));
+      };
     }
     case "UnicodeScripts":
       return (n, out) => {

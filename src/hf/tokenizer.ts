@@ -266,7 +266,7 @@ export class HfTokenizer {
     const pre = buildPreTokenizer(json.pre_tokenizer as Json | null);
     this.preTokenizer = splitNeverMatches(json) ? null : pre.run;
     this.byteLevel = pre.byteLevel;
-    this.byteAlphabet = pre.byteLevel || pre.byteAlphabet === true;
+    this.byteAlphabet = pre.byteLevel || pre.byteAlphabet === true || /"type":"ByteLevel"/.test(JSON.stringify(json.normalizer ?? null));
     this.post = buildPost(json.post_processor as Json | null);
     this.processor = buildProcessor(json.post_processor as Json | null);
     this.decoder = buildDecoder(json.decoder as Json | null);
