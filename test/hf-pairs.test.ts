@@ -56,6 +56,19 @@ describe("pair API", () => {
     expect(() => tok.encode("a", { pair: 5 as unknown as string })).toThrow(InvalidArgumentError);
   });
 
+  it("a single template that uses sequence B loads and encodes pairs; one sequence is an error (HF panics)", async () => {
+    const j = JSON.parse(json);
+    j.post_processor.single = [{ Sequence: { id: "B", type_id: 0 } }];
+    const s = JSON.stringify(j);
+    const engines = [fromTokenizerJsonSync(s), fromTokenizerJsonSync(s, { engine: "js" })];
+    const ref = hf.Tokenizer.fromString(s);
+    for (const add of [true, false]) await checkFull("single uses B", engines, ref, "hello world", "a b", add);
+    for (const tok of engines) {
+      expect(() => tok.encode("hello")).toThrow(InvalidArgumentError);
+      expect(() => tok.encodeWithOffsets("hello")).toThrow(/sequence B/);
+    }
+  });
+
   it("a TemplateProcessing without a pair template cannot encode a pair", () => {
     const j = JSON.parse(json);
     delete j.post_processor.pair;

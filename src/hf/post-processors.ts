@@ -55,7 +55,6 @@ function parseTemplate(list: unknown, specials: Record<string, { ids?: unknown }
     const seq = item?.Sequence as Json | undefined;
     if (seq) {
       if (seq.id !== "A" && seq.id !== "B") throw new InvalidArgumentError(`tokenizer.json: TemplateProcessing ${which} template names sequence ${JSON.stringify(seq.id)} (A or B)`);
-      if (which === "single" && seq.id === "B") throw new UnsupportedComponentError("TemplateProcessing single template with sequence B");
       return { seq: seq.id === "A" ? 0 : 1, typeId: typeIdOf(seq.type_id, `TemplateProcessing ${which}`), ids: [] };
     }
     const st = item?.SpecialToken as Json | undefined;
@@ -68,6 +67,11 @@ function parseTemplate(list: unknown, specials: Record<string, { ids?: unknown }
     }
     return { seq: -1, typeId: typeIdOf(st.type_id, `TemplateProcessing ${which}`), ids: ids as number[] };
   }) as TemplatePiece[];
+}
+
+/** A single template naming sequence B: HF indexes past its one encoding (a panic). */
+export function singleWithB(): InvalidArgumentError {
+  return new InvalidArgumentError("tokenizer.json: the TemplateProcessing single template uses sequence B, so it cannot encode one sequence (HF panics)");
 }
 
 /** Builds the post-processor of a tokenizer.json (null: HF's default, which only merges). */
@@ -104,6 +108,7 @@ export function buildProcessor(j: Json | null | undefined): Processor | null {
         processEncodings: (encs, add) => {
           const t = encs.length === 2 ? pair : single;
           if (t === null) throw new InvalidArgumentError("tokenizer.json: TemplateProcessing has no pair template, so it cannot encode a pair");
+          if (encs.length === 1 && t.some((p) => p.seq === 1)) throw singleWithB();
           const out: SeqEnc[] = [];
           for (const p of t) {
             if (p.seq >= 0) {

@@ -21,7 +21,7 @@ import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
 import { fromHfEncoding, mergeAll, seqEnc, toHfEncoding, type HfEncoding, type SeqEnc } from "./encoding.js";
 import { paddingFromJson, paddingFromOptions, padEncodings, type HfPaddingOptions, type PaddingParams } from "./padding.js";
-import { buildProcessor, trimOffsets, type Processor } from "./post-processors.js";
+import { buildProcessor, singleWithB, trimOffsets, type Processor } from "./post-processors.js";
 import { truncateEncodings, truncationFromJson, truncationFromOptions, type HfTruncationOptions, type TruncationParams } from "./truncation.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
 import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe, type FixedSink, type PieceSink } from "./wasm-bpe.js";
@@ -681,9 +681,10 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
     case "TemplateProcessing": {
       const single = (j.single as Json[]) ?? [];
       const specials = (j.special_tokens as Record<string, { ids: number[] }>) ?? {};
+      let usesB = false;
       const plan: Array<number[] | "A"> = single.map((item) => {
         if (item.Sequence) {
-          if ((item.Sequence as Json).id !== "A") throw new UnsupportedComponentError("TemplateProcessing single template with sequence B");
+          if ((item.Sequence as Json).id !== "A") usesB = true;
           return "A";
         }
         const st = item.SpecialToken as Json | undefined;
@@ -693,6 +694,7 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
         return sp.ids;
       });
       return (e, add) => {
+        if (usesB) throw singleWithB();
         if (!add) return e;
         const r: Enc = { ids: [], offs: [] };
         // concat copies the packed arrays in bulk, not one push per id;
