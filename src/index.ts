@@ -48,6 +48,9 @@ export {
   type HfEncodeOptions,
   type HfDecodeOptions,
   type EncodingWithOffsets,
+  type HfEncoding,
+  type HfTruncationOptions,
+  type HfPaddingOptions,
 } from "./hf/index.js";
 export { UnsupportedComponentError } from "./errors.js";
 export {
@@ -68,6 +71,7 @@ export {
   type BatchOptions,
 } from "./parallel/pool.js";
 export { encodeBatch, countBatch } from "./parallel/batch.js";
+export { hfEncodeBatch, hfCountBatch, type HfBatchItem, type HfBatchOptions } from "./parallel/hf-batch.js";
 export { segment, decodeSegmented, isSegmentation, SEGMENTATIONS, UTF8_CONTROL, type Segmentation, type SegmentOptions, type DropStats } from "./encoders/index.js";
 export * from "./analysis/index.js";
 export * from "./train/index.js";

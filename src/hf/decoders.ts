@@ -86,6 +86,23 @@ export function buildDecoder(j: Json | null | undefined): Decoder | null {
           return s + t.slice(p);
         });
     }
+    case "CTC": {
+      // tokenizers/src/decoders/ctc.rs: runs of one token become one, the pad token is erased,
+      // and with `cleanup` WordPiece's cleanup then the word delimiter → " "; empty tokens go.
+      const pad = String(j.pad_token ?? "<pad>");
+      const delimiter = String(j.word_delimiter_token ?? "|");
+      const cleanup = j.cleanup !== false;
+      return (tokens) => {
+        const out: string[] = [];
+        for (let i = 0; i < tokens.length; i++) {
+          if (i > 0 && tokens[i] === tokens[i - 1]) continue;
+          let t = tokens[i]!.replaceAll(pad, "");
+          if (cleanup) t = cleanupText(t).replaceAll(delimiter, " ");
+          if (t.length > 0) out.push(t);
+        }
+        return out;
+      };
+    }
     default:
       throw new UnsupportedComponentError(`decoder ${JSON.stringify(j.type)}`);
   }

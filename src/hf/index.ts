@@ -13,6 +13,9 @@ export {
   type HfDecodeOptions,
   type EncodingWithOffsets,
 } from "./tokenizer.js";
+export type { HfEncoding } from "./encoding.js";
+export type { HfTruncationOptions } from "./truncation.js";
+export type { HfPaddingOptions } from "./padding.js";
 
 export type TokenizerJsonSource = string | object | Uint8Array | ArrayBuffer;
 

@@ -3,6 +3,7 @@
  * an NStr that keeps HF's alignment semantics.
  */
 import { UnsupportedComponentError } from "../errors.js";
+import { toByteAlphabet } from "./byte-level.js";
 import { isCombiningMark, isNonspacingMark, isNormalizationUnknown, isOther } from "./char-classes.js";
 import { alignedNormalize, normalizeLikeHf, type Form } from "./normalize-aligned.js";
 import { NStr, unitLen } from "./normalized.js";
@@ -25,6 +26,9 @@ export function buildNormalizer(j: Json | null | undefined): Normalizer | null {
         for (const p of parts) p(n);
       };
     }
+    case "ByteLevel":
+      // tokenizers/src/normalizers/byte_level.rs: the text in GPT-2's byte alphabet
+      return toByteAlphabet;
     case "NFC":
     case "NFD":
     case "NFKC":

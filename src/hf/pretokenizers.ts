@@ -4,15 +4,17 @@
  * `PreTokenizedString::split` does (empty pieces are dropped).
  *
  * ByteLevel is special: besides its optional prefix space and regex split, it switches the
- * model to byte symbols (the GPT-2 byte→char transform is not materialized: the model reads
- * the UTF-8 bytes of each piece). It must therefore come last.
+ * model to byte symbols. As the last pre-tokenizer the GPT-2 byte→char transform is not
+ * materialized (the model reads the UTF-8 bytes of each piece); before another one it is, as
+ * HF does it (each byte's char aligned to its source char), so the later ones see it.
  */
-import { UnsupportedComponentError } from "../errors.js";
-import { GPT2_PATTERN } from "./byte-level.js";
+import { InvalidArgumentError, UnsupportedComponentError } from "../errors.js";
+import { GPT2_PATTERN, toByteAlphabet } from "./byte-level.js";
 import { isUnicodePunctuation } from "./char-classes.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
 import { isWhitespace } from "./normalizers.js";
 import { matchSpans, parsePattern, translateHfRegex, type HfPattern } from "./pattern.js";
+import { scriptCuts } from "./unicode-scripts.js";
 
 export type PreTokenizer = (n: NStr, out: NStr[]) => void;
 
@@ -20,6 +22,8 @@ export interface PreTokenizerSpec {
   run: PreTokenizer | null;
   /** The pipeline ends with ByteLevel: the model works on bytes. */
   byteLevel: boolean;
+  /** A ByteLevel comes earlier in the pipeline: pieces are already in GPT-2's byte alphabet. */
+  byteAlphabet?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -87,18 +91,16 @@ export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec 
   if (j == null) return { run: null, byteLevel: false };
   if (j.type === "Sequence") {
     const list = (j.pretokenizers as Json[]) ?? [];
-    const specs = list.map((p) => buildPreTokenizer(p));
-    specs.forEach((s, k) => {
-      if (s.byteLevel && k !== specs.length - 1) {
-        throw new UnsupportedComponentError("pre-tokenizer ByteLevel before another pre-tokenizer in a Sequence");
-      }
-    });
+    // a ByteLevel before the end materializes its byte alphabet (see the header)
+    const specs = list.map((p, k) => (k < list.length - 1 && p?.type === "ByteLevel" ? { run: materializedByteLevel(p), byteLevel: false, byteAlphabet: true } : buildPreTokenizer(p)));
     const runs = specs.map((s) => s.run).filter((r): r is PreTokenizer => r !== null);
     const byteLevel = specs.length > 0 && specs[specs.length - 1]!.byteLevel;
-    if (runs.length === 0) return { run: null, byteLevel };
-    if (runs.length === 1) return { run: runs[0]!, byteLevel };
+    const byteAlphabet = specs.some((s) => s.byteAlphabet === true);
+    if (runs.length === 0) return { run: null, byteLevel, byteAlphabet };
+    if (runs.length === 1) return { run: runs[0]!, byteLevel, byteAlphabet };
     return {
       byteLevel,
+      byteAlphabet,
       run: (n, out) => {
         let cur = [n];
         for (const r of runs) {
@@ -111,6 +113,21 @@ export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec 
     };
   }
   return { run: single(j), byteLevel: j.type === "ByteLevel" };
+}
+
+/** HF's ByteLevel pre-tokenizer with its byte→char transform applied to each piece. */
+function materializedByteLevel(j: Json): PreTokenizer {
+  const split = single(j);
+  const toBytes = (n: NStr, out: NStr[]): void => {
+    toByteAlphabet(n);
+    if (n.length > 0) out.push(n);
+  };
+  return (n, out) => {
+    if (split === null) return toBytes(n, out);
+    const tmp: NStr[] = [];
+    split(n, tmp);
+    for (const p of tmp) toBytes(p, out);
+  };
 }
 
 function single(j: Json): PreTokenizer | null {
@@ -177,6 +194,35 @@ function single(j: Json): PreTokenizer | null {
       const cp = d.codePointAt(0);
       return (n, out) => splitBy(n, charMatches(n.s, (c) => c === cp), "Removed", false, out);
     }
+    case "FixedLength": {
+      // tokenizers/src/pre_tokenizers/fixed_length.rs: pieces of `length` chars (default 5)
+      const len = j.length ?? 5;
+      if (typeof len !== "number" || !Number.isInteger(len) || len < 1) {
+        throw new InvalidArgumentError(`tokenizer.json: FixedLength pre-tokenizer length must be a positive integer, got ${JSON.stringify(j.length)} (HF panics on 0)`);
+      }
+      return (n, out) => {
+        const s = n.s;
+        let start = 0;
+        let count = 0;
+        for (let i = 0; i < s.length; ) {
+          const cp = s.codePointAt(i)!;
+          i += cp > 0xffff ? 2 : 1;
+          if (++count === len) {
+            out.push(start === 0 && i === s.length ? n : n.slice(start, i));
+            start = i;
+            count = 0;
+          }
+        }
+        if (start < s.length) out.push(start === 0 ? n : n.slice(start, s.length));
+      };
+    }
+    case "UnicodeScripts":
+      return (n, out) => {
+        const cuts = scriptCuts(n.s);
+        for (let k = 0; k + 1 < cuts.length; k++) {
+          out.push(cuts[k] === 0 && cuts[k + 1] === n.length ? n : n.slice(cuts[k]!, cuts[k + 1]!));
+        }
+      };
     default:
       throw new UnsupportedComponentError(`pre-tokenizer ${JSON.stringify(j.type)}`);
   }

@@ -17,9 +17,14 @@ import { decodeStreamWith, decoderOptions, type DecoderOptions, type TokenDecode
 import { BpeModel, type BpeOptions } from "./models/bpe.js";
 import type { ModelOutput, TokenModel } from "./models/model.js";
 import { UnigramModel } from "./models/unigram.js";
+import { WordLevelModel } from "./models/wordlevel.js";
 import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
+import { fromHfEncoding, mergeAll, seqEnc, toHfEncoding, type HfEncoding, type SeqEnc } from "./encoding.js";
+import { paddingFromJson, paddingFromOptions, padEncodings, type HfPaddingOptions, type PaddingParams } from "./padding.js";
+import { buildProcessor, singleWithB, trimOffsets, type Processor } from "./post-processors.js";
+import { truncateEncodings, truncationFromJson, truncationFromOptions, type HfTruncationOptions, type TruncationParams } from "./truncation.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
 import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe, type FixedSink, type PieceSink } from "./wasm-bpe.js";
 
@@ -46,6 +51,12 @@ export function wantsWasm(opts: TokenizerJsonOptions): boolean {
 export interface HfEncodeOptions {
   /** Apply the post-processor's special tokens (BOS, [CLS]/[SEP], ...). Default true, as in HF. */
   addSpecialTokens?: boolean;
+  /** A second sequence: encode the pair (HF `encode(text, pair)`), e.g. question and context for BERT. */
+  pair?: string;
+  /** Truncation for this call; default: the file's "truncation" field (or `setTruncation`); null: none. */
+  truncation?: HfTruncationOptions | null;
+  /** Padding for this call; default: the file's "padding" field (or `setPadding`); null: none. */
+  padding?: HfPaddingOptions | null;
 }
 
 export interface HfDecodeOptions {
@@ -53,11 +64,8 @@ export interface HfDecodeOptions {
   skipSpecialTokens?: boolean;
 }
 
-export interface EncodingWithOffsets {
-  ids: Uint32Array;
-  /** [start, end) in UTF-16 code units of the input, two entries per token. */
-  offsets: Array<[number, number]>;
-}
+/** `encodeWithOffsets`'s result (an `HfEncoding`, which also has type ids, masks and overflowing parts). */
+export type EncodingWithOffsets = HfEncoding;
 
 interface AddedToken {
   id: number;
@@ -76,9 +84,14 @@ interface Split {
 }
 
 /** Encoding under construction (ids + original offsets + token strings for trimming). */
-interface Enc {
+export interface Enc {
   ids: number[];
   offs: number[];
+  /**
+   * When asked for: the token count after each split, in order; bitwise-negated (`~n`, so
+   * negative) after a split that is an added token, which the model never tokenizes.
+   */
+  ends?: number[];
 }
 
 const WORD_CHAR = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u;
@@ -209,6 +222,8 @@ export class HfTokenizer {
   private readonly normalizer: Normalizer | null;
   private readonly preTokenizer: PreTokenizer | null;
   private readonly byteLevel: boolean;
+  /** Token strings are in GPT-2's byte alphabet (a ByteLevel pre-tokenizer anywhere). */
+  private readonly byteAlphabet: boolean;
   private readonly post: PostProcessor | null;
   private readonly decoderChain: Decoder | null;
   private readonly added: AddedToken[] = [];
@@ -220,11 +235,22 @@ export class HfTokenizer {
   private readonly wasm: HfWasmBpe | null = null;
   private readonly onPiece: PieceSink;
   private readonly onFixed: FixedSink;
+  /** Ids and split ends without offsets (truncation's early exit in encode / count). */
+  private readonly onPieceIds: PieceSink;
+  private readonly onFixedIds: FixedSink;
   private curEnc: Enc | null = null;
   /** Something besides offsets reads alignments (Metaspace prepend_scheme "first"). */
   private readonly alignDependent: boolean;
   /** Core scanner that replaces normalizer + pre-tokenizer when no offsets are wanted, or -1. */
   private readonly scanner: number = -1;
+  /** The post-processor with pairs, type ids, masks and overflowing parts (src/hf/post-processors.ts). */
+  private readonly processor: Processor | null;
+  private truncation: TruncationParams | null;
+  private padding: PaddingParams | null;
+  /** The parsed file and the engine choice, for worker threads that load the same tokenizer. */
+  private readonly source: Json;
+  private readonly engineChoice: "auto" | "wasm" | "js";
+  private sourceText: string | undefined;
 
   constructor(json: Json, opts: TokenizerJsonOptions = {}) {
     const m = json.model as Json | undefined;
@@ -234,15 +260,19 @@ export class HfTokenizer {
     if (type === "BPE") this.model = new BpeModel(m, opts);
     else if (type === "WordPiece") this.model = new WordPieceModel(m);
     else if (type === "Unigram") this.model = new UnigramModel(m);
+    else if (type === "WordLevel") this.model = new WordLevelModel(m);
     else throw new UnsupportedComponentError(`model ${JSON.stringify(type)}`);
-    for (const key of ["truncation", "padding"]) {
-      if (json[key] != null) throw new UnsupportedComponentError(key, "encode one sequence without it, or set it to null");
-    }
+    this.source = json;
+    this.engineChoice = opts.engine ?? "auto";
+    this.truncation = truncationFromJson(json.truncation);
+    this.padding = paddingFromJson(json.padding);
     this.normalizer = buildNormalizer(json.normalizer as Json | null);
     const pre = buildPreTokenizer(json.pre_tokenizer as Json | null);
     this.preTokenizer = splitNeverMatches(json) ? null : pre.run;
     this.byteLevel = pre.byteLevel;
+    this.byteAlphabet = pre.byteLevel || pre.byteAlphabet === true || /"type":"ByteLevel"/.test(JSON.stringify(json.normalizer ?? null));
     this.post = buildPost(json.post_processor as Json | null);
+    this.processor = buildProcessor(json.post_processor as Json | null);
     this.decoderChain = buildDecoder(json.decoder as Json | null);
     if (this.model instanceof BpeModel && !this.byteLevel) this.model.useWordSegments(spaceMarker(json));
     if (this.model instanceof BpeModel && wantsWasm(opts)) {
@@ -252,10 +282,26 @@ export class HfTokenizer {
         this.scanner = this.byteLevel ? scannerFor(json) : -1;
       }
     }
-    this.onPiece = (p, out) => pushWithOffsets(p, out, this.curEnc!);
+    this.onPiece = (p, out) => {
+      const e = this.curEnc!;
+      pushWithOffsets(p, out, e);
+      e.ends?.push(e.ids.length);
+    };
+    this.onPieceIds = (_p, out) => {
+      const e = this.curEnc!;
+      for (let k = 0; k < out.ids.length; k++) e.ids.push(out.ids[k]!);
+      e.ends!.push(e.ids.length);
+    };
+    this.onFixedIds = (_p, id) => {
+      const e = this.curEnc!;
+      e.ids.push(id);
+      e.ends!.push(~e.ids.length);
+    };
     this.onFixed = (p, id) => {
-      this.curEnc!.ids.push(id);
-      this.curEnc!.offs.push(p.origStart(0), p.origEnd(p.length));
+      const e = this.curEnc!;
+      e.ids.push(id);
+      e.offs.push(p.origStart(0), p.origEnd(p.length));
+      e.ends?.push(~e.ids.length);
     };
     this.alignDependent = /"prepend_scheme"\s*:\s*"first"/.test(JSON.stringify(json.pre_tokenizer ?? null));
 
@@ -306,11 +352,15 @@ export class HfTokenizer {
 
   // ---- encode ----
 
-  private run(text: string, addSpecial: boolean, wantOffsets = true): Enc {
+  /**
+   * One sequence through the pipeline; `postProcess` false leaves out the lean post-processor;
+   * `splitEnds` records the token count after each split (it needs offsets: the full path).
+   */
+  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true, splitEnds = false): Enc {
     if (typeof text !== "string") throw new InvalidArgumentError(`encode: expected a string, got ${text === null ? "null" : typeof text}`);
     // Lone surrogates become U+FFFD (same length), as they do on their way into HF's Rust strings.
     text = toWellFormed(text);
-    const e: Enc = { ids: [], offs: [] };
+    const e: Enc = splitEnds ? { ids: [], offs: [], ends: [] } : { ids: [], offs: [] };
     // 1. added tokens on the original text, 2. normalize the rest and match normalized ones.
     const splits: Split[] = [];
     for (const [id, a, b] of this.rawMatcher.find(text)) {
@@ -330,7 +380,7 @@ export class HfTokenizer {
       }
     }
     const out: ModelOutput = { ids: [], offs: [] };
-    const scanned = !wantOffsets && this.scanner >= 0;
+    const scanned = !wantOffsets && !splitEnds && this.scanner >= 0;
     if (this.wasm !== null && !scanned) {
       // All pre-tokens of all splits, added tokens in place, in one call into the core:
       // SentencePiece pipelines have an added token at every line break (Gemma 3).
@@ -354,14 +404,19 @@ export class HfTokenizer {
         this.curEnc = e;
         this.wasm.encodePieces(pieces, e.ids, this.onPiece, fixed, this.onFixed);
         this.curEnc = null;
+      } else if (splitEnds) {
+        this.curEnc = e;
+        this.wasm.encodePieces(pieces, e.ids, this.onPieceIds, fixed, this.onFixedIds);
+        this.curEnc = null;
       } else this.wasm.encodePieces(pieces, e.ids, undefined, fixed);
-      return this.post ? this.post(e, addSpecial, this, text) : e;
+      return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
     }
     const pieces: NStr[] = [];
     for (const sp of splits) {
       if (sp.id >= 0) {
         e.ids.push(sp.id);
         e.offs.push(sp.n.origStart(0), sp.n.origEnd(sp.n.length));
+        e.ends?.push(~e.ids.length);
         continue;
       }
       if (scanned) {
@@ -378,9 +433,89 @@ export class HfTokenizer {
         this.model.tokenize(p.s, this.byteLevel, out);
         if (wantOffsets) pushWithOffsets(p, out, e);
         else for (let k = 0; k < out.ids.length; k++) e.ids.push(out.ids[k]!);
+        e.ends?.push(e.ids.length);
       }
     }
-    return this.post ? this.post(e, addSpecial, this, text) : e;
+    return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
+  }
+
+  /** Whether a call needs the full encoding (pairs, truncation, padding) rather than the lean path. */
+  private needsFull(o: HfEncodeOptions | undefined): boolean {
+    if (o?.pair !== undefined) return true;
+    const trunc = o?.truncation === undefined ? this.truncation : o.truncation;
+    const pad = o?.padding === undefined ? this.padding : o.padding;
+    return trunc != null || pad != null;
+  }
+
+  /**
+   * HF `encode` + `post_process` with everything an `Encoding` has: the sequence(s) through the
+   * pipeline, truncation (max_length less the tokens the post-processor will add), the
+   * post-processor, then padding. `batchPadding`: the caller pads (across a batch).
+   */
+  private full(text: string, o: HfEncodeOptions | undefined, wantOffsets: boolean, batchPadding = false): SeqEnc {
+    const add = o?.addSpecialTokens !== false;
+    const pair = o?.pair;
+    if (pair !== undefined && typeof pair !== "string") throw new InvalidArgumentError(`encode: pair must be a string, got ${pair === null ? "null" : typeof pair}`);
+    const trunc = o?.truncation === undefined ? this.truncation : truncationFromOptions(o.truncation);
+    const one = (s: string, typeId: number): SeqEnc => {
+      // tokenizers 0.23.1+ stops tokenizing a sequence at the split where max_length tokens
+      // exist (its truncation early exit), so overflowing parts hold only the tokens up to there;
+      // it does so for the second sequence always, for the first unless the strategy is only_second
+      if (trunc === null || (typeId === 0 && trunc.strategy === "only_second")) return seqEnc(this.run(s, add, wantOffsets, false), typeId, toWellFormed(s));
+      const e = limitSplits(this.run(s, add, wantOffsets, false, true), trunc.maxLength, trunc.direction);
+      return seqEnc(e, typeId, toWellFormed(s));
+    };
+    const a = one(text, 0);
+    const b = pair === undefined ? null : one(pair, 1);
+    if (trunc !== null) {
+      const n = add ? (this.processor?.addedTokens(b !== null) ?? 0) : 0;
+      // HF takes the post-processor's tokens off max_length with a usize subtraction that wraps
+      // when they do not fit (so nothing is truncated beyond the early exit above)
+      if (n <= trunc.maxLength) truncateEncodings(a, b, n > 0 ? { ...trunc, maxLength: trunc.maxLength - n } : trunc);
+      // ids only (encode, count): the overflowing parts, and their combinations, are not needed
+      if (!wantOffsets) {
+        a.overflowing = [];
+        if (b) b.overflowing = [];
+      }
+    }
+    const seqs = b === null ? [a] : [a, b];
+    const e = mergeAll(this.processor ? this.processor.processEncodings(seqs, add, this) : seqs);
+    if (!batchPadding) {
+      const pad = o?.padding === undefined ? this.padding : paddingFromOptions(o.padding);
+      if (pad !== null) padEncodings([e], pad);
+    }
+    return e;
+  }
+
+  /**
+   * @internal What a worker thread needs to encode a batch as `encodeBatchFull` does: the file,
+   * the engine, and the options with this tokenizer's truncation resolved (padding is applied
+   * across the batch afterwards with `padBatch`).
+   */
+  poolJob(options: HfEncodeOptions | undefined): { json: string; engine: "auto" | "wasm" | "js"; opts: HfEncodeOptions } {
+    this.sourceText ??= JSON.stringify(this.source);
+    const truncation = options?.truncation === undefined ? this.truncation : options.truncation;
+    const opts: HfEncodeOptions = { addSpecialTokens: options?.addSpecialTokens !== false, truncation, padding: null };
+    return { json: this.sourceText, engine: this.engineChoice, opts };
+  }
+
+  /** @internal The batch's padding (HF `pad_encodings`: BatchLongest pads to the batch's longest). */
+  padBatch(encs: HfEncoding[], options: HfEncodeOptions | undefined): HfEncoding[] {
+    const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
+    if (pad === null) return encs;
+    const s = encs.map(fromHfEncoding);
+    padEncodings(s, pad);
+    return s.map(toHfEncoding);
+  }
+
+  /** Sets the truncation every call uses unless it passes its own (null: none), like HF's `setTruncation`. */
+  setTruncation(options: HfTruncationOptions | null): void {
+    this.truncation = truncationFromOptions(options);
+  }
+
+  /** Sets the padding every call uses unless it passes its own (null: none), like HF's `setPadding`. */
+  setPadding(options: HfPaddingOptions | null): void {
+    this.padding = paddingFromOptions(options);
   }
 
   /**
@@ -388,20 +523,44 @@ export class HfTokenizer {
    * @example tok.encode("Hello world") // Llama 3: [128000, 9906, 1917]
    */
   encode(text: string, options?: HfEncodeOptions): Uint32Array {
+    if (this.needsFull(options)) return Uint32Array.from(this.full(text, options, false).ids);
     return Uint32Array.from(this.run(text, options?.addSpecialTokens !== false, false).ids);
   }
 
   /** Number of tokens `encode(text, options)` returns. */
   count(text: string, options?: HfEncodeOptions): number {
+    if (this.needsFull(options)) return this.full(text, options, false).ids.length;
     return this.run(text, options?.addSpecialTokens !== false, false).ids.length;
   }
 
-  /** Ids and UTF-16 [start, end) offsets per token (special tokens added by the post-processor get [0, 0]). */
-  encodeWithOffsets(text: string, options?: HfEncodeOptions): EncodingWithOffsets {
-    const e = this.run(text, options?.addSpecialTokens !== false);
-    const offsets: Array<[number, number]> = [];
-    for (let k = 0; k < e.ids.length; k++) offsets.push([e.offs[2 * k]!, e.offs[2 * k + 1]!]);
-    return { ids: Uint32Array.from(e.ids), offsets };
+  /**
+   * HF's `Encoding` of `text` (and `options.pair`): ids, UTF-16 [start, end) offsets per token
+   * (into the sequence the token came from; special and pad tokens get [0, 0]), type ids, the
+   * special-tokens and attention masks, and the parts truncation cut off.
+   */
+  encodeWithOffsets(text: string, options?: HfEncodeOptions): HfEncoding {
+    return toHfEncoding(this.full(text, options, true));
+  }
+
+  /**
+   * A pair of sequences, as HF `encode(a, b)`: the post-processor's pair template
+   * (`[CLS] a [SEP] b [SEP]` for BERT), type ids 0 / 1, masks, truncation and padding.
+   * @example tok.encodePair("Who?", "Me.").typeIds // BERT: [0, 0, 0, 0, 1, 1, 1]
+   */
+  encodePair(a: string, b: string, options?: Omit<HfEncodeOptions, "pair">): HfEncoding {
+    if (typeof b !== "string") throw new InvalidArgumentError(`encodePair: expected a string as the second sequence, got ${b === null ? "null" : typeof b}`);
+    return toHfEncoding(this.full(a, { ...options, pair: b }, true));
+  }
+
+  /**
+   * @internal Encodings of many texts (or pairs) with the batch's padding applied across them
+   * (HF `encode_batch`: BatchLongest pads to the longest of the batch).
+   */
+  encodeBatchFull(items: ReadonlyArray<string | readonly [string, string]>, options?: HfEncodeOptions): HfEncoding[] {
+    const encs = items.map((it) => (typeof it === "string" ? this.full(it, options, true, true) : this.full(it[0], { ...options, pair: it[1] }, true, true)));
+    const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
+    if (pad !== null) padEncodings(encs, pad);
+    return encs.map(toHfEncoding);
   }
 
   // ---- decode ----
@@ -477,7 +636,7 @@ export class HfTokenizer {
     const t = this.idToToken(id);
     if (t === undefined) throw new InvalidTokenIdError(id, 0, this.vocabSize);
     if (!this.addedById.has(id)) {
-      if (this.byteLevel) {
+      if (this.byteAlphabet) {
         const out = byteLevelBytes(t);
         if (out) return out;
       }
@@ -560,9 +719,10 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
     case "TemplateProcessing": {
       const single = (j.single as Json[]) ?? [];
       const specials = (j.special_tokens as Record<string, { ids: number[] }>) ?? {};
+      let usesB = false;
       const plan: Array<number[] | "A"> = single.map((item) => {
         if (item.Sequence) {
-          if ((item.Sequence as Json).id !== "A") throw new UnsupportedComponentError("TemplateProcessing single template with sequence B");
+          if ((item.Sequence as Json).id !== "A") usesB = true;
           return "A";
         }
         const st = item.SpecialToken as Json | undefined;
@@ -572,6 +732,7 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
         return sp.ids;
       });
       return (e, add) => {
+        if (usesB) throw singleWithB();
         if (!add) return e;
         const r: Enc = { ids: [], offs: [] };
         // concat copies the packed arrays in bulk, not one push per id;
@@ -605,36 +766,35 @@ function buildPost(j: Json | null | undefined): PostProcessor | null {
   }
 }
 
-const G_SPACE = BYTE_TO_CHAR[0x20]!;
 
 /**
- * HF `process_offsets` (byte_level.rs): trim offsets of leading/trailing (byte-level) spaces.
- * HF counts the spaces in chars of the token string and moves the offsets, which are char (code
- * point) offsets at that stage, by that many code points.
+ * HF's `PreTokenizedString::tokenize_with_limit` (tokenizers 0.23.1+, used whenever truncation is
+ * set): splits are tokenized in order (from the end with direction "left"), and once a split the
+ * model tokenized (not an added token, whose tokens are already there) brings the count to
+ * `limit`, the splits after it are dropped. `e.ends`: see Enc.
  */
-function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: HfTokenizer, text: string): Enc {
-  if (e.offs.length !== 2 * e.ids.length) return e; // encode without offsets
-  const offs = e.offs.slice();
-  const pos = new CodePointPositions(text);
-  for (let k = 0; k < e.ids.length; k++) {
-    const chars = [...tok.tokenString(e.ids[k]!)];
-    const sp = (c: string) => c === G_SPACE || isWhitespace(c.codePointAt(0)!);
-    let lead = 0;
-    while (lead < chars.length && sp(chars[lead]!)) lead++;
-    let trail = 0;
-    while (trail < chars.length && sp(chars[chars.length - 1 - trail]!)) trail++;
-    if (lead === 0 && trail === 0) continue;
-    const s0 = offs[2 * k]!;
-    let s = pos.toCodePoint(s0);
-    let t = pos.toCodePoint(offs[2 * k + 1]!);
-    if (lead > 0) {
-      const isFirst = k === 0 || s0 === 0;
-      if (isFirst && addPrefixSpace && lead === 1) lead = 0;
-      s = Math.min(s + lead, t);
+function limitSplits(e: Enc, limit: number, direction: "right" | "left"): Enc {
+  const ends = e.ends!;
+  const endOf = (i: number) => (ends[i]! < 0 ? ~ends[i]! : ends[i]!);
+  const n = e.ids.length;
+  let a = 0;
+  let b = n;
+  if (direction === "right") {
+    for (let i = 0; i < ends.length; i++) {
+      if (ends[i]! >= 0 && ends[i]! >= limit) {
+        b = ends[i]!;
+        break;
+      }
     }
-    if (trail > 0 && t >= trail) t = Math.max(t - trail, s);
-    offs[2 * k] = pos.toUnit(s);
-    offs[2 * k + 1] = pos.toUnit(t);
+  } else {
+    for (let i = ends.length - 1; i >= 0; i--) {
+      const start = i === 0 ? 0 : endOf(i - 1);
+      if (ends[i]! >= 0 && n - start >= limit) {
+        a = start;
+        break;
+      }
+    }
   }
-  return { ids: e.ids, offs };
+  if (a === 0 && b === n) return e;
+  return { ids: e.ids.slice(a, b), offs: e.offs.slice(2 * a, 2 * b) };
 }

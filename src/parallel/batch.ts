@@ -48,7 +48,8 @@ export async function countBatch(texts: readonly string[], options?: BatchOption
   return texts.map((t, i) => withIndex(i, () => enc.count(t, opts)));
 }
 
-function withIndex<T>(i: number, f: () => T): T {
+/** Runs f for text i; an error it throws gets `textIndex` i. */
+export function withIndex<T>(i: number, f: () => T): T {
   try {
     return f();
   } catch (e) {

@@ -5,7 +5,8 @@
 import type { EncodeOptions, SpecialTokenSet } from "../openai/encoding.js";
 import { DisallowedSpecialTokenError, InvalidArgumentError, TokenmillError } from "../errors.js";
 
-export type Op = "encode" | "count";
+/** "hf": full tokenizer.json encodings (HfEncoding) of texts or pairs, for hfEncodeBatch. */
+export type Op = "encode" | "count" | "hf";
 
 /** A chunk of texts for one worker. */
 export interface PoolRequest {
@@ -13,12 +14,15 @@ export interface PoolRequest {
   op: Op;
   texts: string[];
   opts: WireOptions | undefined;
+  /** op "hf": the second sequence of each text (null: none), and the encode options. */
+  pairs?: (string | null)[];
+  hfOpts?: unknown;
 }
 
 export type WorkerMessage =
   | { ready: true }
   | { initError: WireError }
-  | { id: number; ok: true; ids?: Uint32Array[]; counts?: Uint32Array }
+  | { id: number; ok: true; ids?: Uint32Array[]; counts?: Uint32Array; encs?: unknown[] }
   | { id: number; ok: false; at: number; error: WireError };
 
 export interface WireOptions {

@@ -6,7 +6,8 @@
 // point, no rollup change and no second copy of the engine in the package. Messages: see
 // pool-protocol.ts.
 
-// Plain JS for the worker; workerData: { url, encoding, engine }. It uses neither `require` nor
+// Plain JS for the worker; workerData: { url, encoding, engine, json } (json: a tokenizer.json's
+// text, loaded with fromTokenizerJsonSync instead of a built-in encoding). It uses neither `require` nor
 // static imports: eval'd worker code runs as CommonJS, or as an ES module when the process was
 // started with --input-type=module (workers inherit execArgv), and this must work in both.
 export const WORKER_SOURCE = `"use strict";
@@ -23,6 +24,17 @@ function run(msg) {
   const { id, op, texts, opts } = msg;
   let i = 0;
   try {
+    if (op === "hf") {
+      // full encodings; the batch's padding is applied on the main thread, across the batch
+      const encs = new Array(texts.length);
+      for (; i < texts.length; i++) {
+        const o = Object.assign({}, msg.hfOpts, { padding: null });
+        if (msg.pairs && msg.pairs[i] !== null) o.pair = msg.pairs[i];
+        encs[i] = enc.encodeWithOffsets(texts[i], o);
+      }
+      parentPort.postMessage({ id, ok: true, encs });
+      return;
+    }
     if (op === "count") {
       const counts = new Uint32Array(texts.length);
       for (; i < texts.length; i++) counts[i] = enc.count(texts[i], opts);
@@ -48,9 +60,13 @@ function run(msg) {
 }
 parentPort.on("message", (msg) => (enc ? run(msg) : queue.push(msg)));
 import(workerData.url).then((m) => {
-  const get = m.getEncodingSync || (m.default && m.default.getEncodingSync);
-  if (typeof get !== "function") throw new Error("module " + workerData.url + " does not export getEncodingSync");
-  enc = get(workerData.encoding, { engine: workerData.engine });
+  const lib = m.getEncodingSync ? m : m.default || m;
+  if (typeof workerData.json === "string") enc = lib.fromTokenizerJsonSync(workerData.json, { engine: workerData.engine });
+  else {
+    const get = lib.getEncodingSync;
+    if (typeof get !== "function") throw new Error("module " + workerData.url + " does not export getEncodingSync");
+    enc = get(workerData.encoding, { engine: workerData.engine });
+  }
   parentPort.postMessage({ ready: true });
   for (const msg of queue.splice(0)) run(msg);
 }).catch((e) => {

@@ -124,6 +124,10 @@ interface Batch {
   itemOffset: number[];
   itemIds: (Uint32Array | undefined)[];
   itemCount: Float64Array;
+  /** op "hf": the second sequences, the options, the encodings back. */
+  pairs?: (string | null)[];
+  hfOpts?: unknown;
+  itemEncs?: unknown[];
   open: number; // chunks not yet returned
   failure?: { textIndex: number; error: Error };
   resolve(value: unknown): void;
@@ -134,6 +138,7 @@ interface Chunk {
   batch: Batch;
   first: number; // item index
   texts: string[];
+  pairs?: (string | null)[];
 }
 
 interface PoolWorker {
@@ -177,11 +182,23 @@ class Pool implements TokenizerPool {
   private nextId = 1;
   private closing?: Promise<void>;
 
-  constructor(wt: WorkerThreads, encoding: string, threads: number, engine: EngineChoice) {
+  /** A tokenizer.json's text: the workers load it instead of a built-in encoding. */
+  private readonly json: string | undefined;
+
+  constructor(wt: WorkerThreads, encoding: string, threads: number, engine: EngineChoice, json?: string) {
     this.wt = wt;
     this.encoding = encoding;
     this.threads = threads;
     this.engine = engine;
+    this.json = json;
+  }
+
+  /**
+   * @internal Full tokenizer.json encodings of texts (pairs[i]: the second sequence, or null),
+   * in input order, each text whole (no cut is safe for every tokenizer.json pipeline).
+   */
+  hfBatch(texts: readonly string[], pairs: (string | null)[] | undefined, hfOpts: unknown): Promise<unknown[]> {
+    return this.submit("hf", texts, undefined, "encodeBatch", pairs, hfOpts) as Promise<unknown[]>;
   }
 
   encodeBatch(texts: readonly string[], options?: EncodeOptions): Promise<Uint32Array[]> {
@@ -207,7 +224,7 @@ class Pool implements TokenizerPool {
     return this.closing;
   }
 
-  private async submit(op: Op, texts: readonly string[], options: EncodeOptions | undefined, fn: string): Promise<unknown> {
+  private async submit(op: Op, texts: readonly string[], options: EncodeOptions | undefined, fn: string, pairs?: (string | null)[], hfOpts?: unknown): Promise<unknown> {
     if (this.closing) throw new TokenmillError("POOL_CLOSED", `${fn}: the tokenizer pool was closed`);
     checkTexts(texts, fn);
     const opts = wireOptions(options);
@@ -222,7 +239,7 @@ class Pool implements TokenizerPool {
     const itemStr: string[] = [];
     for (let t = 0; t < texts.length; t++) {
       const text = texts[t]!;
-      const cuts = text.length > target + (target >>> 1) ? splitPoints(text, target) : [];
+      const cuts = op !== "hf" && this.json === undefined && text.length > target + (target >>> 1) ? splitPoints(text, target) : [];
       let start = 0;
       for (const end of [...cuts, text.length]) {
         itemText.push(t);
@@ -241,6 +258,7 @@ class Pool implements TokenizerPool {
         itemOffset,
         itemIds: op === "encode" ? new Array(n) : [],
         itemCount: new Float64Array(op === "count" ? n : 0),
+        ...(op === "hf" ? { pairs, hfOpts, itemEncs: new Array(n) } : {}),
         open: 0,
         resolve,
         reject,
@@ -251,7 +269,7 @@ class Pool implements TokenizerPool {
       for (let k = 0; k < n; k++) {
         chars += itemStr[k]!.length;
         if (chars >= target || k === n - 1) {
-          this.queue.push({ batch, first, texts: itemStr.slice(first, k + 1) });
+          this.queue.push({ batch, first, texts: itemStr.slice(first, k + 1), ...(pairs ? { pairs: pairs.slice(first, k + 1) } : {}) });
           batch.open++;
           first = k + 1;
           chars = 0;
@@ -283,6 +301,10 @@ class Pool implements TokenizerPool {
         pw.referenced = true;
       }
       const request: PoolRequest = { id, op: chunk.batch.op, texts: chunk.texts, opts: chunk.batch.opts };
+      if (chunk.batch.op === "hf") {
+        request.hfOpts = chunk.batch.hfOpts;
+        if (chunk.pairs) request.pairs = chunk.pairs;
+      }
       pw.w.postMessage(request);
     }
   }
@@ -290,7 +312,7 @@ class Pool implements TokenizerPool {
   private spawn(): PoolWorker {
     const w = new this.wt.Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { url: entryUrl(), encoding: this.encoding, engine: this.engine },
+      workerData: { url: entryUrl(), encoding: this.encoding, engine: this.engine, json: this.json },
     });
     const pw: PoolWorker = { w, inflight: new Map(), dead: false, referenced: true };
     this.workers.push(pw);
@@ -312,7 +334,8 @@ class Pool implements TokenizerPool {
     pw.inflight.delete(msg.id);
     const { batch, first } = chunk;
     if (msg.ok) {
-      if (msg.ids) for (let k = 0; k < msg.ids.length; k++) batch.itemIds[first + k] = msg.ids[k];
+      if (msg.encs) for (let k = 0; k < msg.encs.length; k++) batch.itemEncs![first + k] = msg.encs[k];
+      else if (msg.ids) for (let k = 0; k < msg.ids.length; k++) batch.itemIds[first + k] = msg.ids[k];
       else if (msg.counts) batch.itemCount.set(msg.counts, first);
       if (--batch.open === 0) this.settle(batch);
     } else {
@@ -376,6 +399,10 @@ class Pool implements TokenizerPool {
     }
     const { itemText } = batch;
     const n = itemText.length;
+    if (batch.op === "hf") {
+      batch.resolve(batch.itemEncs);
+      return;
+    }
     if (batch.op === "count") {
       const counts = new Array<number>(batch.nTexts).fill(0);
       for (let k = 0; k < n; k++) counts[itemText[k]!]! += batch.itemCount[k]!;
@@ -436,4 +463,10 @@ export function createTokenizerPool(options: TokenizerPoolOptions = {}): Tokeniz
     );
   }
   return new Pool(wt, encoding, threads, engine);
+}
+
+/** @internal A pool whose workers load a tokenizer.json (hfEncodeBatch's shared pools). */
+export function createTokenizerJsonPool(json: string, threads: number, engine: EngineChoice): Pool | undefined {
+  const wt = workerThreads();
+  return wt ? new Pool(wt, "tokenizer.json", threads, engine, json) : undefined;
 }
