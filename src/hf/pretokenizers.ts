@@ -40,7 +40,7 @@ function splitBy(n: NStr, matches: Array<[number, number]>, behavior: SplitBehav
     let prev = 0;
     for (const [a, b] of matches) {
       if (a > prev) out.push(n.slice(prev, a));
-      out.push(a === 0 && b === n.length ? n : n.slice(a, b));
+      if (b > a) out.push(a === 0 && b === n.length ? n : n.slice(a, b));
       prev = b;
     }
     if (prev < n.length) out.push(prev === 0 ? n : n.slice(prev, n.length));
@@ -130,7 +130,8 @@ function single(j: Json): PreTokenizer | null {
       const pat: HfPattern = parsePattern(j.pattern, "Split pre-tokenizer");
       const behavior = behaviorOf(j.behavior, "Split pre-tokenizer", "Isolated");
       const invert = j.invert === true;
-      return (n, out) => splitBy(n, pat.find(n.s), behavior, invert, out);
+      // empty matches count, as in HF: they cut (Isolated) or flip the match state (the others)
+      return (n, out) => splitBy(n, pat.findWithEmpty(n.s), behavior, invert, out);
     }
     case "Metaspace": {
       const rep = String(j.replacement ?? "\u2581");
