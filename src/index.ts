@@ -40,7 +40,7 @@ export {
   type HfDecodeOptions,
   type EncodingWithOffsets,
 } from "./hf/index.js";
-export { UnsupportedComponentError } from "./errors.js";
+export { UnsupportedComponentError, TokenizerJsonError, BacktrackingPatternError } from "./errors.js";
 export {
   createTokenizerPool,
   type TokenizerPool,

@@ -2,7 +2,7 @@
 // 10): each failed before its fix. Differential against the HF binding (`tokenizers`) where
 // HF has an answer.
 import { describe, expect, it } from "vitest";
-import { fromTokenizerJsonSync } from "../src/index.js";
+import { fromTokenizerJsonSync, InvalidArgumentError, InvalidTokenIdError, TokenizerJsonError } from "../src/index.js";
 import { hf, toUtf16 } from "./helpers/hf-reference.js";
 
 type Json = Record<string, unknown>;
@@ -69,5 +69,177 @@ describe("item 7: Split patterns that match the empty string split as in HF", ()
   it('the audit\'s case: an empty pattern splits "ab" into [0, 1] (was [2])', () => {
     const j = bpeFile({ a: 0, b: 1, ab: 2 }, { pre_tokenizer: { type: "Split", pattern: { Regex: "" }, behavior: "Isolated", invert: false } }, { merges: ["a b"] });
     expect([...fromTokenizerJsonSync(j).encode("ab")]).toEqual([0, 1]);
+  });
+});
+
+describe("item 6: values of the wrong type are refused as HF refuses them, naming the JSON path", () => {
+  const added = (x: Json): Json => ({ added_tokens: [{ id: 3, content: "<s>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true, ...x }] });
+  const wp = (x: Json): Json => ({ type: "WordPiece", vocab: { a: 0, "[UNK]": 1 }, unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, ...x });
+  const ug = (x: Json): Json => ({ type: "Unigram", vocab: [["a", -1], ["b", -2]], unk_id: 0, byte_fallback: false, ...x });
+  const V = { a: 0, b: 1, q: 2 };
+  // [what, file, path the error names]
+  const cases: Array<[string, Json, string]> = [
+    ["vocab id -1", bpeFile({ ...V, q: -1 }), 'model.vocab.q'],
+    ["vocab id 2^32", bpeFile({ ...V, q: 2 ** 32 }), "model.vocab.q"],
+    ["vocab id null", bpeFile({ ...V, q: null } as never), "model.vocab.q"],
+    ["vocab id 1.5", bpeFile({ ...V, q: 1.5 }), "model.vocab.q"],
+    ['vocab id "5"', bpeFile({ ...V, q: "5" } as never), "model.vocab.q"],
+    ["vocab key that is not an identifier", bpeFile({ ...V, "a b": -1 }), 'model.vocab["a b"]'],
+    ["vocab an array", bpeFile(["a"] as never), "model.vocab"],
+    ["merges missing", bpeFile(V, {}, { merges: undefined }), "model.merges"],
+    ["vocab missing", bpeFile(undefined as never), "model.vocab"],
+    ["merges null", bpeFile(V, {}, { merges: null }), "model.merges"],
+    ["merges an object", bpeFile(V, {}, { merges: {} }), "model.merges"],
+    ["a merge that is a number", bpeFile(V, {}, { merges: [5] }), "model.merges[0]"],
+    ["a merge pair with a number", bpeFile(V, {}, { merges: [["a", 1]] }), "model.merges[0]"],
+    ["unk_token 5", bpeFile(V, {}, { unk_token: 5 }), "model.unk_token"],
+    ['byte_fallback "yes"', bpeFile(V, {}, { byte_fallback: "yes" }), "model.byte_fallback"],
+    ["fuse_unk 1", bpeFile(V, {}, { fuse_unk: 1 }), "model.fuse_unk"],
+    ['ignore_merges "no"', bpeFile(V, {}, { ignore_merges: "no" }), "model.ignore_merges"],
+    ['dropout "0.1"', bpeFile(V, {}, { dropout: "0.1" }), "model.dropout"],
+    ["dropout 2", bpeFile(V, {}, { dropout: 2 }), "model.dropout"],
+    ["continuing_subword_prefix 3", bpeFile(V, {}, { continuing_subword_prefix: 3 }), "model.continuing_subword_prefix"],
+    ["added token id 2^32", bpeFile(V, added({ id: 2 ** 32 })), "added_tokens[0].id"],
+    ["added token id -1", bpeFile(V, added({ id: -1 })), "added_tokens[0].id"],
+    ['added token id "3"', bpeFile(V, added({ id: "3" })), "added_tokens[0].id"],
+    ["added token id 2.5", bpeFile(V, added({ id: 2.5 })), "added_tokens[0].id"],
+    ["added token id null", bpeFile(V, added({ id: null })), "added_tokens[0].id"],
+    ["added token without id", bpeFile(V, added({ id: undefined })), "added_tokens[0].id"],
+    ["added token content 5", bpeFile(V, added({ content: 5 })), "added_tokens[0].content"],
+    ["added token without content", bpeFile(V, added({ content: undefined })), "added_tokens[0].content"],
+    ['added token special "yes"', bpeFile(V, added({ special: "yes" })), "added_tokens[0].special"],
+    ["added token lstrip null", bpeFile(V, added({ lstrip: null })), "added_tokens[0].lstrip"],
+    ["added_tokens an object", bpeFile(V, { added_tokens: {} }), "added_tokens"],
+    ["added_tokens null", bpeFile(V, { added_tokens: null }), "added_tokens"],
+    ["an added token that is a string", bpeFile(V, { added_tokens: ["<s>"] }), "added_tokens[0]"],
+    ["model null", { ...bpeFile(V), model: null }, "model"],
+    ["model an array", { ...bpeFile(V), model: [] }, "model"],
+    ["WordPiece unk_token 5", bpeFile(V, { model: wp({ unk_token: 5 }) }), "model.unk_token"],
+    ["WordPiece vocab id -1", bpeFile(V, { model: wp({ vocab: { a: -1, "[UNK]": 1 } }) }), "model.vocab.a"],
+    ['WordPiece max_input_chars_per_word "100"', bpeFile(V, { model: wp({ max_input_chars_per_word: "100" }) }), "model.max_input_chars_per_word"],
+    ["WordPiece max_input_chars_per_word -1", bpeFile(V, { model: wp({ max_input_chars_per_word: -1 }) }), "model.max_input_chars_per_word"],
+    ["WordPiece continuing_subword_prefix null", bpeFile(V, { model: wp({ continuing_subword_prefix: null }) }), "model.continuing_subword_prefix"],
+    ['Unigram score "x"', bpeFile(V, { model: ug({ vocab: [["a", "x"]] }) }), "model.vocab[0][1]"],
+    ["Unigram score null", bpeFile(V, { model: ug({ vocab: [["a", null]] }) }), "model.vocab[0][1]"],
+    ["Unigram token 5", bpeFile(V, { model: ug({ vocab: [[5, -1]] }) }), "model.vocab[0][0]"],
+    ["Unigram entry of 3", bpeFile(V, { model: ug({ vocab: [["a", -1, 3]] }) }), "model.vocab[0]"],
+    ["Unigram unk_id -1", bpeFile(V, { model: ug({ unk_id: -1 }) }), "model.unk_id"],
+    ["Unigram unk_id past the vocab", bpeFile(V, { model: ug({ unk_id: 7 }) }), "model.unk_id"],
+    ['Unigram unk_id "0"', bpeFile(V, { model: ug({ unk_id: "0" }) }), "model.unk_id"],
+    ['Unigram byte_fallback "yes"', bpeFile(V, { model: ug({ byte_fallback: "yes" }) }), "model.byte_fallback"],
+  ];
+  for (const [what, file, path] of cases) {
+    it(`${what} → TokenizerJsonError at ${path}`, () => {
+      const text = JSON.stringify(file);
+      expect(() => hf.Tokenizer.fromString(text), "HF refuses it too").toThrow();
+      let err: unknown;
+      try {
+        fromTokenizerJsonSync(text);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(TokenizerJsonError);
+      expect((err as TokenizerJsonError).code).toBe("TOKENIZER_JSON");
+      expect((err as TokenizerJsonError).path).toBe(path);
+      expect((err as Error).message).toContain(path);
+      expect(err).toBeInstanceOf(InvalidArgumentError);
+    });
+  }
+
+  it('the audit\'s cases: -1 no longer makes "q" vanish, 2^32 no longer encodes as [0]', () => {
+    const neg = bpeFile({ ...V, q: -1 }, { pre_tokenizer: { type: "WhitespaceSplit" } });
+    expect(() => fromTokenizerJsonSync(neg)).toThrow(/model\.vocab\.q: expected an integer id in \[0, 2\^32 - 1\], got -1/);
+    const big = bpeFile(V, added({ id: 2 ** 32 }));
+    expect(() => fromTokenizerJsonSync(big)).toThrow(/added_tokens\[0\]\.id/);
+  });
+
+  it("what HF accepts still loads: 2.0 as an id, 2^32 - 1, null options, a missing type, extra fields", () => {
+    for (const file of [
+      bpeFile({ ...V, q: 2.0 }),
+      bpeFile({ ...V, q: 2 ** 32 - 1 }),
+      bpeFile(V, {}, { unk_token: null, dropout: null, fuse_unk: null, byte_fallback: null, foo: 1 }),
+      bpeFile(V, {}, { type: undefined }),
+      bpeFile(V, added({ id: 2.0, content: "", extra: 1 })),
+      bpeFile(V, { model: ug({ vocab: [], unk_id: null }) }),
+    ]) {
+      const text = JSON.stringify(file);
+      expect(() => hf.Tokenizer.fromString(text)).not.toThrow();
+      expect(() => fromTokenizerJsonSync(text)).not.toThrow();
+    }
+  });
+});
+
+describe("item 6: prototype keys are tokens like any other", () => {
+  const PROTO = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"];
+
+  it("as vocab keys and added tokens: the ids HF gives, and nothing polluted", async () => {
+    const vocab: Record<string, number> = {};
+    // JSON text, so "__proto__" is an own key (an object literal would set the prototype)
+    const entries = ["a", "b", ...PROTO].map((t, i) => `${JSON.stringify(t)}:${i}`).join(",");
+    const addedTokens = PROTO.map((t, i) => ({ id: 100 + i, content: `<${t}>`, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+    addedTokens.push({ id: 200, content: "__defineGetter__", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+    const text = JSON.stringify(bpeFile(vocab, { added_tokens: addedTokens, pre_tokenizer: { type: "WhitespaceSplit" } }, { unk_token: "a" })).replace('"vocab":{}', `"vocab":{${entries}}`);
+    const ref = hf.Tokenizer.fromString(text);
+    for (const engine of ["wasm", "js"] as const) {
+      const tok = fromTokenizerJsonSync(text, { engine });
+      const input = `${PROTO.join(" ")} a ${PROTO.map((t) => `<${t}>`).join("")} __defineGetter__ b`;
+      const want = (await ref.encode(input, null, { addSpecialTokens: false })).getIds();
+      expect([...tok.encode(input)], engine).toEqual(want);
+      for (const t of PROTO) {
+        expect(tok.tokenToId(t), t).toBe(await ref.tokenToId(t));
+        expect(tok.tokenToId(`<${t}>`), t).toBe(await ref.tokenToId(`<${t}>`));
+      }
+      expect(Object.keys(tok.specialTokens)).toContain("<__proto__>");
+      expect(Object.prototype.hasOwnProperty.call(tok.specialTokens, "__defineGetter__")).toBe(true);
+      expect(tok.specialTokens["__defineGetter__"]).toBe(await ref.tokenToId("__defineGetter__"));
+      expect(tok.decode([...tok.encode(input)])).toBe(await ref.decode(want, false));
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  });
+
+  it("a vocab key __proto__ in a parsed object and a special token named __proto__", () => {
+    const file = JSON.parse(JSON.stringify(bpeFile({ a: 0 }, { added_tokens: [{ id: 5, content: "__proto__", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }] })).replace('"vocab":{"a":0}', '"vocab":{"a":0,"__proto__":1,"polluted":2}'));
+    const tok = fromTokenizerJsonSync(file);
+    expect(tok.tokenToId("__proto__")).toBe(1);
+    expect(tok.specialTokens.__proto__).toBe(1);
+    expect(Object.getPrototypeOf(tok.specialTokens)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("item 10 (HF side): decode and options errors are typed", () => {
+  const tok = fromTokenizerJsonSync(bpeFile({ a: 0, b: 1, c: 2 }));
+
+  it('decode(["2"]) and decode([2n]) throw InvalidTokenIdError with the position (they decoded as 2)', () => {
+    for (const bad of [["2"], [0, 2n], [0, 1, 1.5], [0, -1], [0, NaN], [null], [{}]] as unknown[][]) {
+      let err: unknown;
+      try {
+        tok.decode(bad as number[]);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, String(bad)).toBeInstanceOf(InvalidTokenIdError);
+      expect((err as InvalidTokenIdError).position).toBe(bad.length - 1);
+    }
+    expect(() => tok.tokenBytes("2" as never)).toThrow(InvalidTokenIdError);
+    expect(tok.decode(Uint32Array.of(0, 1, 2))).toBe(tok.decode([0, 1, 2]));
+  });
+
+  it("decode of something that is not an array throws InvalidArgumentError (a function or {length: -1} gave \"\")", () => {
+    for (const bad of [() => 1, { length: -1 }, { length: 2, 0: 1, 1: 2 }, "01", 5, null, undefined, new DataView(new ArrayBuffer(4))]) {
+      expect(() => tok.decode(bad as never), String(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it("unknown options to encode / count / encodeWithOffsets / decode throw, naming the option", () => {
+    expect(() => tok.encode("ab", { foo: 1 } as never)).toThrow(/encode: unknown option "foo"/);
+    expect(() => tok.count("ab", { addSpecialToken: false } as never)).toThrow(/count: unknown option "addSpecialToken"/);
+    expect(() => tok.encodeWithOffsets("ab", { skipSpecialTokens: true } as never)).toThrow(/encodeWithOffsets: unknown option "skipSpecialTokens"/);
+    expect(() => tok.decode([0], { addSpecialTokens: true } as never)).toThrow(/decode: unknown option "addSpecialTokens"/);
+    expect(() => tok.encode("ab", { addSpecialTokens: "no" } as never)).toThrow(InvalidArgumentError);
+    expect(() => tok.encode("ab", 5 as never)).toThrow(InvalidArgumentError);
+    expect([...tok.encode("ab", { addSpecialTokens: false })]).toEqual([0, 1]);
+    expect(tok.decode([0, 1], { skipSpecialTokens: true })).toBe(tok.decode([0, 1]));
   });
 });

@@ -1,5 +1,6 @@
 /** HF's WordPiece model (tokenizers/src/models/wordpiece/mod.rs): greedy longest-match-first. */
 import { InvalidArgumentError } from "../../errors.js";
+import { checkWordPieceFields, forEachVocabEntry } from "../json-checks.js";
 import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
 
 type Json = Record<string, unknown>;
@@ -13,12 +14,11 @@ export class WordPieceModel implements TokenModel {
   readonly vocabSize: number;
 
   constructor(j: Json) {
-    const v = j.vocab as Record<string, number>;
-    if (!v || typeof v !== "object") throw new InvalidArgumentError("tokenizer.json: WordPiece model without a vocab");
-    for (const t in v) {
-      this.vocab.set(t, v[t]!);
-      this.vocabR[v[t]!] = t;
-    }
+    checkWordPieceFields(j);
+    forEachVocabEntry(j.vocab, "model.vocab", (t, id) => {
+      this.vocab.set(t, id);
+      this.vocabR[id] = t;
+    });
     this.vocabSize = this.vocab.size;
     this.unk = String(j.unk_token ?? "[UNK]");
     this.prefix = String(j.continuing_subword_prefix ?? "##");
