@@ -88,7 +88,7 @@ export function array(v: unknown, path: string): unknown[] {
 /**
  * Refuses nesting deeper than HF's parser takes (and cycles, in an object given already
  * parsed), without recursion: a 10,000-level Sequence used to overflow the stack (RangeError)
- * in the recursive builders. Big arrays of scalars (vocab, merges) cost one pass of typeof.
+ * in the recursive builders.
  */
 export function checkDepth(root: unknown, limit = MAX_JSON_DEPTH): void {
   if (typeof root !== "object" || root === null) return;
@@ -108,6 +108,10 @@ export function checkDepth(root: unknown, limit = MAX_JSON_DEPTH): void {
     } else {
       for (const k in v) {
         if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        // the model's tables are checked entry by entry where they are read (a vocab value
+        // must be a number, a merge a string or a pair of strings), and walking millions of
+        // entries here would double the load time of a large file
+        if (path === "model" && (k === "vocab" || k === "merges")) continue;
         const x = (v as Json)[k];
         if (typeof x === "object" && x !== null) stack.push([x, depth + 1, pathOf(path, k)]);
       }
@@ -118,22 +122,26 @@ export function checkDepth(root: unknown, limit = MAX_JSON_DEPTH): void {
 /** A vocab as given: a parsed JSON object, or the Map the large-file scanner builds. */
 export type VocabSource = Record<string, unknown> | Map<string, unknown>;
 
-/** Calls `f(token, id)` for every entry of a `{token: id}` vocab, checking each id is a u32. */
-export function forEachVocabEntry(v: unknown, path: string, f: (token: string, id: number) => void): void {
+/**
+ * A `{token: id}` vocab as a Map, each id checked to be a u32. The Map the large-file scanner
+ * built is checked and taken as it is (copying millions of entries costs seconds).
+ */
+export function vocabMap(v: unknown, path: string): Map<string, number> {
   if (v instanceof Map) {
     for (const [tok, id] of v as Map<string, unknown>) {
       if (typeof id !== "number" || !(id >= 0 && id <= 0xffffffff) || id % 1 !== 0) u32(id, pathOf(path, tok));
-      f(tok, id as number);
     }
-    return;
+    return v as Map<string, number>;
   }
   const o = object(v, path);
+  const map = new Map<string, number>();
   for (const tok in o) {
     if (!Object.prototype.hasOwnProperty.call(o, tok)) continue;
     const id = o[tok];
     if (typeof id !== "number" || !(id >= 0 && id <= 0xffffffff) || id % 1 !== 0) u32(id, pathOf(path, tok));
-    f(tok, id as number);
+    map.set(tok, id as number);
   }
+  return map;
 }
 
 /** The top level and the parts every model shares; returns the model object. */

@@ -14,7 +14,7 @@
  * concatenation is a token (ALGORITHMS.md §1).
  */
 import { InvalidArgumentError, TokenizerJsonError } from "../../errors.js";
-import { checkBpeFields, forEachVocabEntry } from "../json-checks.js";
+import { checkBpeFields, vocabMap } from "../json-checks.js";
 import { BYTE_TO_CHAR } from "../byte-level.js";
 import { mulberry32 } from "../../shared/prng.js";
 import { PairMap } from "./pair-map.js";
@@ -96,12 +96,9 @@ export class BpeModel implements TokenModel {
 
   constructor(j: Json, opts: BpeOptions = {}) {
     checkBpeFields(j);
-    const vocab = new Map<string, number>();
+    const vocab = vocabMap(j.vocab, "model.vocab");
     const vocabR: string[] = [];
-    forEachVocabEntry(j.vocab, "model.vocab", (tok, id) => {
-      vocab.set(tok, id);
-      vocabR[id] = tok;
-    });
+    for (const [tok, id] of vocab) vocabR[id] = tok;
     this.vocab = vocab;
     this.vocabR = vocabR;
     this.vocabSize = this.vocab.size;

@@ -1,12 +1,12 @@
 /** HF's WordPiece model (tokenizers/src/models/wordpiece/mod.rs): greedy longest-match-first. */
 import { InvalidArgumentError } from "../../errors.js";
-import { checkWordPieceFields, forEachVocabEntry } from "../json-checks.js";
+import { checkWordPieceFields, vocabMap } from "../json-checks.js";
 import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
 
 type Json = Record<string, unknown>;
 
 export class WordPieceModel implements TokenModel {
-  private readonly vocab = new Map<string, number>();
+  private readonly vocab: Map<string, number>;
   private readonly vocabR: string[] = [];
   private readonly unk: string;
   private readonly prefix: string;
@@ -15,10 +15,8 @@ export class WordPieceModel implements TokenModel {
 
   constructor(j: Json) {
     checkWordPieceFields(j);
-    forEachVocabEntry(j.vocab, "model.vocab", (t, id) => {
-      this.vocab.set(t, id);
-      this.vocabR[id] = t;
-    });
+    this.vocab = vocabMap(j.vocab, "model.vocab");
+    for (const [t, id] of this.vocab) this.vocabR[id] = t;
     this.vocabSize = this.vocab.size;
     this.unk = String(j.unk_token ?? "[UNK]");
     this.prefix = String(j.continuing_subword_prefix ?? "##");
