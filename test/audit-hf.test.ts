@@ -14,6 +14,8 @@ import {
   TokenizerJsonError,
 } from "../src/index.js";
 import { CL100K_PATTERN, O200K_PATTERN, R50K_PATTERN } from "../src/text/patterns.js";
+import { BYTE_TO_CHAR } from "../src/hf/byte-level.js";
+import { scanTokenizerJson, SCAN_MIN_CHARS } from "../src/hf/json-scan.js";
 import { hf, toUtf16 } from "./helpers/hf-reference.js";
 
 type Json = Record<string, unknown>;
@@ -356,5 +358,138 @@ describe("item 3: patterns that can backtrack exponentially are refused at load"
     }
     expect(ways("a|ab", ["a", "b"], 6)).toBe(1);
     expect(refused("(?:a|ab)+")).toBe(true);
+  });
+});
+
+describe("item 9: a large tokenizer.json's vocab is read without materialising it as an object", () => {
+  /** A byte-level BPE file with `n` tokens (seeded), some with escapes and prototype names. */
+  function bigFile(n: number): string {
+    const vocab = new Map<string, number>();
+    const toks: string[] = [];
+    const add = (t: string) => {
+      vocab.set(t, toks.length);
+      toks.push(t);
+    };
+    BYTE_TO_CHAR.forEach((c) => add(c));
+    const merges: string[] = [];
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    while (toks.length < n) {
+      const a = toks[Math.floor(rnd() * toks.length)]!;
+      const b = toks[Math.floor(rnd() * Math.min(toks.length, 3000))]!;
+      const c = a + b;
+      if (c.length > 16 || vocab.has(c)) continue;
+      add(c);
+      merges.push(`${a} ${b}`);
+    }
+    const file = bpeFile({}, {
+      added_tokens: [{ id: n, content: "<|x|>", single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+      pre_tokenizer: { type: "ByteLevel", add_prefix_space: false, trim_offsets: true, use_regex: true },
+      decoder: { type: "ByteLevel", add_prefix_space: true, trim_offsets: true, use_regex: true },
+    }, { merges });
+    // the vocab written by hand: JSON.stringify of an object would reorder integer-like keys
+    const body = [...vocab].map(([t, id]) => `${JSON.stringify(t)}: ${id}`).join(",\n  ");
+    return JSON.stringify(file, null, 1).replace('"vocab": {}', () => `"vocab": {\n  ${body}\n }`);
+  }
+
+  it("gives the same tokenizer as the normal path on a generated multi-MB file", () => {
+    const text = bigFile(80_000);
+    expect(text.length).toBeGreaterThan(2_000_000);
+    const scanned = scanTokenizerJson(text);
+    expect(scanned).toBeDefined();
+    const vocab = (scanned!.model as Json).vocab as Map<string, number>;
+    expect(vocab).toBeInstanceOf(Map);
+    const parsed = JSON.parse(text) as Json;
+    const want = (parsed.model as Json).vocab as Record<string, number>;
+    // the same entries (JSON.parse's object lists integer-like keys first; the Map keeps the
+    // file's order, which nothing depends on but ids shared by two tokens, as HF's HashMap)
+    expect(vocab.size).toBe(Object.keys(want).length);
+    let same = 0;
+    for (const [t, id] of vocab) if (Object.prototype.hasOwnProperty.call(want, t) && want[t] === id) same++;
+    expect(same).toBe(vocab.size);
+    expect({ ...scanned, model: { ...(scanned!.model as Json), vocab: null } }).toEqual({ ...parsed, model: { ...(parsed.model as Json), vocab: null } });
+    const a = fromTokenizerJsonSync(parsed);
+    const b = fromTokenizerJsonSync(scanned!);
+    const sample = "Hello world! <|x|> héllo 日本語 😀 " + text.slice(5000, 9000);
+    expect([...b.encode(sample)]).toEqual([...a.encode(sample)]);
+    for (const id of [0, 255, 256, 5000, 79_999, 80_000]) expect(b.idToToken(id)).toBe(a.idToToken(id));
+    expect(b.vocabSize).toBe(a.vocabSize);
+  });
+
+  it("the text path uses the scanner above its threshold and gives the same ids", () => {
+    const text = bigFile(50_000);
+    const padded = text.replace(/\n}$/, () => `,\n "padding_for_test": ${JSON.stringify(" ".repeat(Math.max(0, SCAN_MIN_CHARS - text.length)))}\n}`);
+    expect(padded.length).toBeGreaterThanOrEqual(SCAN_MIN_CHARS);
+    const viaText = fromTokenizerJsonSync(padded);
+    const viaObject = fromTokenizerJsonSync(JSON.parse(padded));
+    const sample = text.slice(100_000, 104_000);
+    expect([...viaText.encode(sample)]).toEqual([...viaObject.encode(sample)]);
+  });
+
+  it("bad values get the normal path's errors; odd shapes fall back to JSON.parse", () => {
+    const base = JSON.stringify(bpeFile({ a: 0, b: 1 }));
+    for (const [bad, path] of [["-1", "model.vocab.b"], ["1.5", "model.vocab.b"], ["null", "model.vocab.b"], ['"5"', "model.vocab.b"], ["4294967296", "model.vocab.b"], ["{}", "model.vocab.b"]] as const) {
+      const text = base.replace('"b":1', `"b":${bad}`);
+      const scanned = scanTokenizerJson(text);
+      expect(scanned, bad).toBeDefined();
+      expect(() => fromTokenizerJsonSync(scanned!), bad).toThrow(TokenizerJsonError);
+      expect(() => fromTokenizerJsonSync(scanned!), bad).toThrow(path);
+    }
+    // escapes, a repeated key (first place, last value), unicode
+    const odd = scanTokenizerJson(base.replace('"a":0', '"\\u0061\\"x":0,"a":0,"é😀":2,"a":3'))!;
+    expect([...((odd.model as Json).vocab as Map<string, number>)]).toEqual([['a"x', 0], ["a", 3], ["é😀", 2], ["b", 1]]);
+    // not the usual shape, or not JSON: undefined (the caller parses whole)
+    for (const text of [base.replace('"vocab":', '"vocab":{},"vocab":'), base.slice(0, -1), "[]", base.replace('"b":1', '"b":01'), base.replace('"b":1', '"b":1 1'), '{"model":{"vocab":{"a":"\u0001"}}}'.replace("\\u0001", "\u0001")]) {
+      expect(scanTokenizerJson(text), text.slice(-60)).toBeUndefined();
+    }
+  });
+});
+
+describe("items 9, 10: deep nesting is a typed error, not a RangeError", () => {
+  const nest = (depth: number, leaf: Json, key: string, type = "Sequence"): Json => {
+    let n = leaf;
+    for (let i = 0; i < depth; i++) n = { type, [key]: [n] };
+    return n;
+  };
+
+  it("a 10,000-level Sequence (normalizer, pre-tokenizer, decoder, post-processor) throws TokenizerJsonError", () => {
+    // written as text: JSON.stringify itself overflows the stack on 10,000 levels
+    const deep = (key: string, leaf: Json, depth = 10_000) =>
+      `{"type":"Sequence","${key}":[`.repeat(depth) + JSON.stringify(leaf) + "]}".repeat(depth);
+    const base = JSON.stringify(bpeFile({ a: 0 }));
+    const texts = [
+      base.replace('"normalizer":null', () => `"normalizer":${deep("normalizers", { type: "Lowercase" })}`),
+      base.replace('"pre_tokenizer":null', () => `"pre_tokenizer":${deep("pretokenizers", { type: "WhitespaceSplit" })}`),
+      base.replace('"decoder":null', () => `"decoder":${deep("decoders", { type: "Fuse" })}`),
+      base.replace('"post_processor":null', () => `"post_processor":${deep("processors", { type: "ByteLevel", trim_offsets: false })}`),
+    ];
+    for (const text of texts) {
+      expect(text.length).toBeGreaterThan(100_000);
+      for (const input of [text, JSON.parse(text) as Json]) {
+        expect(() => fromTokenizerJsonSync(input)).toThrow(TokenizerJsonError);
+        expect(() => fromTokenizerJsonSync(input)).toThrow(/nested deeper than 127/);
+      }
+    }
+  });
+
+  it("the limit is HF's: 62 Sequence levels load in both, 63 fail in both", () => {
+    for (const [depth, ok] of [[62, true], [63, false]] as const) {
+      const text = JSON.stringify(bpeFile({ a: 0 }, { normalizer: nest(depth, { type: "Lowercase" }, "normalizers") }));
+      if (ok) {
+        expect(() => hf.Tokenizer.fromString(text)).not.toThrow();
+        expect(() => fromTokenizerJsonSync(text)).not.toThrow();
+      } else {
+        expect(() => hf.Tokenizer.fromString(text)).toThrow(/recursion limit/);
+        expect(() => fromTokenizerJsonSync(text)).toThrow(TokenizerJsonError);
+      }
+    }
+  });
+
+  it("an object with a cycle (given already parsed) throws TokenizerJsonError", () => {
+    const f = bpeFile({ a: 0 });
+    const seq: Json = { type: "Sequence", normalizers: [] };
+    (seq.normalizers as Json[]).push(seq);
+    f.normalizer = seq;
+    expect(() => fromTokenizerJsonSync(f)).toThrow(TokenizerJsonError);
   });
 });
