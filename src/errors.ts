@@ -28,7 +28,7 @@ export class InvalidTokenIdError extends TokenmillError {
   constructor(readonly id: unknown, readonly position: number, nVocab: number) {
     super(
       "INVALID_TOKEN_ID",
-      `invalid token id ${String(id)} at position ${position}: ids are integers in [0, ${nVocab - 1}] that name a token of this encoding`,
+      `invalid token id ${typeof id === "string" ? JSON.stringify(id) : typeof id === "bigint" ? `${id}n` : String(id)} at position ${position}: ids are integers in [0, ${nVocab - 1}] that name a token of this encoding`,
     );
   }
 }
@@ -84,7 +84,7 @@ export class BacktrackingPatternError extends InvalidArgumentError {
   constructor(readonly pattern: string, readonly part: string, where: string) {
     super(
       `${where}: the pattern ${JSON.stringify(pattern)} can take exponential time on a backtracking regex engine ` +
-        `(${JSON.stringify(part)} is a quantified group whose body can match the same text in more than one way); ` +
+        `(${JSON.stringify(part)}, in its JS translation, is a repetition whose body can match the same text in more than one way); ` +
         `rewrite it without nested or ambiguous repetition`,
       "BACKTRACKING_PATTERN",
     );
