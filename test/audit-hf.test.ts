@@ -493,3 +493,21 @@ describe("items 9, 10: deep nesting is a typed error, not a RangeError", () => {
     expect(() => fromTokenizerJsonSync(f)).toThrow(TokenizerJsonError);
   });
 });
+
+describe("item 10 (HF side): malformed component fields are typed errors", () => {
+  it("a Metaspace replacement that is not one char is refused (an empty one looped without end), a Sequence list that is not an array too", () => {
+    const cases: Json[] = [
+      bpeFile({ a: 0 }, { pre_tokenizer: { type: "Metaspace", replacement: "", prepend_scheme: "always", split: true } }),
+      bpeFile({ a: 0 }, { pre_tokenizer: { type: "Metaspace", replacement: "ab", prepend_scheme: "always", split: true } }),
+      bpeFile({ a: 0 }, { decoder: { type: "Metaspace", replacement: 5, prepend_scheme: "always", split: true } }),
+      bpeFile({ a: 0 }, { normalizer: { type: "Sequence", normalizers: 5 } }),
+      bpeFile({ a: 0 }, { pre_tokenizer: { type: "Sequence", pretokenizers: "x" } }),
+      bpeFile({ a: 0 }, { decoder: { type: "Sequence", decoders: {} } }),
+    ];
+    for (const j of cases) {
+      const text = JSON.stringify(j);
+      expect(() => hf.Tokenizer.fromString(text), text).toThrow();
+      expect(() => fromTokenizerJsonSync(text), text).toThrow(TokenizerJsonError);
+    }
+  });
+});

@@ -210,3 +210,18 @@ export function checkUnigramFields(m: Json): void {
   }
   bool(m.byte_fallback, "model.byte_fallback", false, true);
 }
+
+/** A list of components (a Sequence's `normalizers`, `pretokenizers`, `decoders`): an array, or absent. */
+export function componentList(v: unknown, where: string): Json[] {
+  if (v == null) return [];
+  return array(v, where) as Json[];
+}
+
+/** HF's `char` fields (Metaspace's `replacement`): a string of exactly one character. */
+export function oneChar(v: unknown, where: string, dflt: string): string {
+  if (v === undefined) return dflt;
+  const s = string(v, where);
+  const cp = s.codePointAt(0);
+  if (cp === undefined || s.length !== (cp > 0xffff ? 2 : 1)) throw new TokenizerJsonError(where, `expected one character, got ${shown(s)}`);
+  return s;
+}

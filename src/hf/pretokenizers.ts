@@ -8,6 +8,7 @@
  * the UTF-8 bytes of each piece). It must therefore come last.
  */
 import { UnsupportedComponentError } from "../errors.js";
+import { componentList, oneChar } from "./json-checks.js";
 import { GPT2_PATTERN } from "./byte-level.js";
 import { isUnicodePunctuation } from "./char-classes.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
@@ -86,7 +87,7 @@ function regexSplitter(re: RegExp): (s: string) => Array<[number, number]> {
 export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec {
   if (j == null) return { run: null, byteLevel: false };
   if (j.type === "Sequence") {
-    const list = (j.pretokenizers as Json[]) ?? [];
+    const list = componentList(j.pretokenizers, "Sequence pre-tokenizer pretokenizers");
     const specs = list.map((p) => buildPreTokenizer(p));
     specs.forEach((s, k) => {
       if (s.byteLevel && k !== specs.length - 1) {
@@ -134,7 +135,8 @@ function single(j: Json): PreTokenizer | null {
       return (n, out) => splitBy(n, pat.findWithEmpty(n.s), behavior, invert, out);
     }
     case "Metaspace": {
-      const rep = String(j.replacement ?? "\u2581");
+      // a char in HF; an empty one would never advance the split below
+      const rep = oneChar(j.replacement, "Metaspace pre-tokenizer replacement", "\u2581");
       let scheme = j.prepend_scheme as string | undefined;
       if (scheme == null) scheme = j.add_prefix_space === false ? "never" : "always";
       if (scheme !== "always" && scheme !== "first" && scheme !== "never") {
