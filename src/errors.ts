@@ -57,8 +57,37 @@ export class VocabFormatError extends TokenmillError {
 
 /** Bad arguments: wrong types, unknown options, inconsistent custom encodings. */
 export class InvalidArgumentError extends TokenmillError {
-  constructor(message: string) {
-    super("INVALID_ARGUMENT", message);
+  constructor(message: string, code = "INVALID_ARGUMENT") {
+    super(code, message);
+  }
+}
+
+/**
+ * A tokenizer.json that HF `tokenizers` would refuse to load: a value of the wrong type or out
+ * of range, a missing required field, nesting deeper than HF's parser allows. `path` names the
+ * value in the file, e.g. `model.vocab["a"]` or `added_tokens[2].id`. An InvalidArgumentError
+ * (the file is the argument), with its own code.
+ */
+export class TokenizerJsonError extends InvalidArgumentError {
+  constructor(readonly path: string, detail: string) {
+    super(`tokenizer.json: ${path}: ${detail}`, "TOKENIZER_JSON");
+  }
+}
+
+/**
+ * A regular expression (a tokenizer.json Split/Replace pattern or a createEncoding pattern)
+ * that a backtracking engine can take exponential time on: a quantified group whose body can
+ * match the same text in more than one way, e.g. `(a+)+$` or `(a|a)*`. Refused at load, so no
+ * input can block the thread. `pattern` is the pattern as given; `part` is the offending piece.
+ */
+export class BacktrackingPatternError extends InvalidArgumentError {
+  constructor(readonly pattern: string, readonly part: string, where: string) {
+    super(
+      `${where}: the pattern ${JSON.stringify(pattern)} can take exponential time on a backtracking regex engine ` +
+        `(${JSON.stringify(part)}, in its JS translation, is a repetition whose body can match the same text in more than one way); ` +
+        `rewrite it without nested or ambiguous repetition`,
+      "BACKTRACKING_PATTERN",
+    );
   }
 }
 

@@ -52,7 +52,7 @@ export {
   type HfTruncationOptions,
   type HfPaddingOptions,
 } from "./hf/index.js";
-export { UnsupportedComponentError } from "./errors.js";
+export { UnsupportedComponentError, TokenizerJsonError, BacktrackingPatternError } from "./errors.js";
 export {
   fromSentencePieceModel,
   sentencePieceToTokenizerJson,

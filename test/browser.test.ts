@@ -64,7 +64,10 @@ describe.skipIf(skip)("in Chromium", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    await page.goto(`${base}/`);
+    // the page runs under the server's CSP (a violation is a console error, and every test
+    // below expects none)
+    const response = await page.goto(`${base}/`);
+    expect(response?.headers()["content-security-policy"]).toContain("script-src 'self' 'wasm-unsafe-eval'");
     await expect.poll(() => page.getByTestId("status").textContent(), { timeout: 20_000 }).toBe("ready");
     return { page, errors };
   }

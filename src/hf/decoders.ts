@@ -3,6 +3,7 @@
  * a new list (`decode_chain`); the tokenizer joins the final list.
  */
 import { UnsupportedComponentError } from "../errors.js";
+import { componentList, oneChar } from "./json-checks.js";
 import { byteLevelBytes } from "./byte-level.js";
 import { parsePattern } from "./pattern.js";
 
@@ -17,13 +18,13 @@ export function buildDecoder(j: Json | null | undefined): Decoder | null {
   if (j == null) return null;
   switch (j.type) {
     case "Sequence": {
-      const ds = ((j.decoders as Json[]) ?? []).map(buildDecoder).filter((d): d is Decoder => d !== null);
+      const ds = componentList(j.decoders, "Sequence decoder decoders").map(buildDecoder).filter((d): d is Decoder => d !== null);
       return (t) => ds.reduce((acc, d) => d(acc), t);
     }
     case "ByteLevel":
       return byteLevel;
     case "Metaspace": {
-      const rep = String(j.replacement ?? "\u2581");
+      const rep = oneChar(j.replacement, "Metaspace decoder replacement", "\u2581");
       let scheme = j.prepend_scheme as string | undefined;
       if (scheme == null) scheme = j.add_prefix_space === false ? "never" : "always";
       const strip = scheme !== "never";

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import { HfTokenizer, wantsWasm, type TokenizerJsonOptions } from "./tokenizer.js";
 import { compileHfWasm } from "./wasm-bpe.js";
+import { scanTokenizerJson, SCAN_MIN_CHARS } from "./json-scan.js";
 
 export {
   HfTokenizer,
@@ -27,7 +28,8 @@ function parse(src: TokenizerJsonSource): Record<string, unknown> {
   else if (src && typeof src === "object") return src as Record<string, unknown>;
   else throw new InvalidArgumentError(`fromTokenizerJson: expected the JSON text, bytes or parsed object, got ${src === null ? "null" : typeof src}`);
   try {
-    return JSON.parse(text) as Record<string, unknown>;
+    // a large file: its vocab read straight into a Map (json-scan.ts), else parsed whole
+    return (text.length >= SCAN_MIN_CHARS ? scanTokenizerJson(text) : undefined) ?? (JSON.parse(text) as Record<string, unknown>);
   } catch (e) {
     throw new InvalidArgumentError(`fromTokenizerJson: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }

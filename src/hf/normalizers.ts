@@ -4,6 +4,7 @@
  */
 import { UnsupportedComponentError } from "../errors.js";
 import { toByteAlphabet } from "./byte-level.js";
+import { componentList } from "./json-checks.js";
 import { isCombiningMark, isNonspacingMark, isNormalizationUnknown, isOther } from "./char-classes.js";
 import { alignedNormalize, normalizeLikeHf, type Form } from "./normalize-aligned.js";
 import { NStr, unitLen } from "./normalized.js";
@@ -19,7 +20,7 @@ export function buildNormalizer(j: Json | null | undefined): Normalizer | null {
   const type = j.type;
   switch (type) {
     case "Sequence": {
-      const parts = ((j.normalizers as Json[]) ?? []).map(buildNormalizer).filter((x): x is Normalizer => x !== null);
+      const parts = componentList(j.normalizers, "Sequence normalizer normalizers").map(buildNormalizer).filter((x): x is Normalizer => x !== null);
       if (parts.length === 0) return null;
       if (parts.length === 1) return parts[0]!;
       return (n) => {

@@ -6,13 +6,18 @@
  * Oniguruma `\s` (White_Space), lookahead. Whatever it cannot translate faithfully is rejected
  * with UnsupportedComponentError instead of being approximated.
  */
-import { UnsupportedComponentError } from "../errors.js";
+import { BacktrackingPatternError, UnsupportedComponentError } from "../errors.js";
 import { translatePattern } from "../engines/js/regex.js";
 import { regexUnassignedRanges } from "./char-classes.js";
 
 export interface HfPattern {
   /** Non-overlapping matches [start, end) in order (empty matches skipped). */
   find(s: string): Array<[number, number]>;
+  /**
+   * The matches as HF's `Pattern::find_matches` sees them, empty ones included (they end one
+   * segment and start the next, which Split's behaviors act on: `(?<=a)` splits "ab" in two).
+   */
+  findWithEmpty(s: string): Array<[number, number]>;
   /** For error messages. */
   readonly source: string;
 }
@@ -30,17 +35,20 @@ export function parsePattern(p: unknown, where: string): HfPattern {
 function stringPattern(lit: string): HfPattern {
   return {
     source: lit,
-    find(s: string) {
-      const out: Array<[number, number]> = [];
-      if (lit.length === 0) return out;
-      let i = s.indexOf(lit);
-      while (i >= 0) {
-        out.push([i, i + lit.length]);
-        i = s.indexOf(lit, i + lit.length);
-      }
-      return out;
-    },
+    // HF: an empty literal matches nothing
+    find,
+    findWithEmpty: find,
   };
+  function find(s: string): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    if (lit.length === 0) return out;
+    let i = s.indexOf(lit);
+    while (i >= 0) {
+      out.push([i, i + lit.length]);
+      i = s.indexOf(lit, i + lit.length);
+    }
+    return out;
+  }
 }
 
 const regexCache = new Map<string, string>();
@@ -49,8 +57,9 @@ export function translateHfRegex(src: string, where: string): RegExp {
   let js = regexCache.get(src);
   if (js === undefined) {
     try {
-      js = pinToReferenceUnicode(translatePattern(src));
+      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`));
     } catch (e) {
+      if (e instanceof BacktrackingPatternError) throw e;
       throw new UnsupportedComponentError(`${where} regex ${JSON.stringify(src)}`, e instanceof Error ? e.message : String(e));
     }
     regexCache.set(src, js);
@@ -75,9 +84,33 @@ export function matchSpans(re: RegExp, s: string): Array<[number, number]> {
   return out;
 }
 
+/**
+ * Every match of global regex `re` in `s` as Oniguruma's `find_iter` (the onig crate's
+ * FindMatches, HF's default regex backend) yields them: an empty match is kept, except one
+ * that ends where the previous match ended (JS's exec would report `a*` on "ab" as [0, 1),
+ * [1, 1), [2, 2); onig skips [1, 1)); after an empty match the search goes on one char later.
+ */
+export function matchSpansWithEmpty(re: RegExp, s: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let lastEnd = -1;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    const a = m.index;
+    const b = a + m[0].length;
+    if (b === a) {
+      re.lastIndex = a + (a < s.length && s.codePointAt(a)! > 0xffff ? 2 : 1);
+      if (a === lastEnd) continue;
+    }
+    out.push([a, b]);
+    lastEnd = b;
+  }
+  return out;
+}
+
 function regexPattern(src: string, where: string): HfPattern {
   const re = translateHfRegex(src, where);
-  return { source: src, find: (s: string) => matchSpans(re, s) };
+  return { source: src, find: (s: string) => matchSpans(re, s), findWithEmpty: (s: string) => matchSpansWithEmpty(re, s) };
 }
 
 // ---- Unicode version of the regex classes ----

@@ -9,6 +9,7 @@
  * HF does it (each byte's char aligned to its source char), so the later ones see it.
  */
 import { InvalidArgumentError, UnsupportedComponentError } from "../errors.js";
+import { componentList, oneChar } from "./json-checks.js";
 import { GPT2_PATTERN, toByteAlphabet } from "./byte-level.js";
 import { isUnicodePunctuation } from "./char-classes.js";
 import { applyBehavior, NStr, segmentsOf, type SplitBehavior } from "./normalized.js";
@@ -44,7 +45,7 @@ function splitBy(n: NStr, matches: Array<[number, number]>, behavior: SplitBehav
     let prev = 0;
     for (const [a, b] of matches) {
       if (a > prev) out.push(n.slice(prev, a));
-      out.push(a === 0 && b === n.length ? n : n.slice(a, b));
+      if (b > a) out.push(a === 0 && b === n.length ? n : n.slice(a, b));
       prev = b;
     }
     if (prev < n.length) out.push(prev === 0 ? n : n.slice(prev, n.length));
@@ -90,7 +91,7 @@ function regexSplitter(re: RegExp): (s: string) => Array<[number, number]> {
 export function buildPreTokenizer(j: Json | null | undefined): PreTokenizerSpec {
   if (j == null) return { run: null, byteLevel: false };
   if (j.type === "Sequence") {
-    const list = (j.pretokenizers as Json[]) ?? [];
+    const list = componentList(j.pretokenizers, "Sequence pre-tokenizer pretokenizers");
     // a ByteLevel before the end materializes its byte alphabet (see the header)
     const specs = list.map((p, k) => (k < list.length - 1 && p?.type === "ByteLevel" ? { run: materializedByteLevel(p), byteLevel: false, byteAlphabet: true } : buildPreTokenizer(p)));
     const runs = specs.map((s) => s.run).filter((r): r is PreTokenizer => r !== null);
@@ -147,10 +148,12 @@ function single(j: Json): PreTokenizer | null {
       const pat: HfPattern = parsePattern(j.pattern, "Split pre-tokenizer");
       const behavior = behaviorOf(j.behavior, "Split pre-tokenizer", "Isolated");
       const invert = j.invert === true;
-      return (n, out) => splitBy(n, pat.find(n.s), behavior, invert, out);
+      // empty matches count, as in HF: they cut (Isolated) or flip the match state (the others)
+      return (n, out) => splitBy(n, pat.findWithEmpty(n.s), behavior, invert, out);
     }
     case "Metaspace": {
-      const rep = String(j.replacement ?? "\u2581");
+      // a char in HF; an empty one would never advance the split below
+      const rep = oneChar(j.replacement, "Metaspace pre-tokenizer replacement", "\u2581");
       let scheme = j.prepend_scheme as string | undefined;
       if (scheme == null) scheme = j.add_prefix_space === false ? "never" : "always";
       if (scheme !== "always" && scheme !== "first" && scheme !== "never") {

@@ -14,6 +14,7 @@ import { BYTE_TO_CHAR, byteLevelBytes } from "./byte-level.js";
 import { buildDecoder, type Decoder } from "./decoders.js";
 import { HfStreamDecoder } from "./decode-stream.js";
 import { decodeStreamWith, decoderOptions, type DecoderOptions, type TokenDecoder } from "../text/decode-stream.js";
+import { checkTokenizerJson } from "./json-checks.js";
 import { BpeModel, type BpeOptions } from "./models/bpe.js";
 import type { ModelOutput, TokenModel } from "./models/model.js";
 import { UnigramModel } from "./models/unigram.js";
@@ -66,6 +67,24 @@ export interface HfDecodeOptions {
 
 /** `encodeWithOffsets`'s result (an `HfEncoding`, which also has type ids, masks and overflowing parts). */
 export type EncodingWithOffsets = HfEncoding;
+
+/** The options each method takes: any other key is a mistake (a typo would be ignored). */
+const ENCODE_OPTIONS: ReadonlySet<string> = new Set(["addSpecialTokens", "pair", "truncation", "padding"]);
+const DECODE_OPTIONS: ReadonlySet<string> = new Set(["skipSpecialTokens"]);
+const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set(["addSpecialTokens", "skipSpecialTokens"]);
+
+/** Throws InvalidArgumentError for a non-object, an unknown key or a flag that is not a boolean. */
+function checkOptions(method: string, options: unknown, known: ReadonlySet<string>): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new InvalidArgumentError(`${method}: options must be an object, got ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options}`);
+  }
+  for (const k of Object.keys(options)) {
+    if (!known.has(k)) throw new InvalidArgumentError(`${method}: unknown option ${JSON.stringify(k)} (known: ${[...known].join(", ")})`);
+    const v = (options as Record<string, unknown>)[k];
+    if (BOOLEAN_OPTIONS.has(k) && v !== undefined && typeof v !== "boolean") throw new InvalidArgumentError(`${method}: option ${k} must be true or false, got ${typeof v}`);
+  }
+}
 
 interface AddedToken {
   id: number;
@@ -253,8 +272,7 @@ export class HfTokenizer {
   private sourceText: string | undefined;
 
   constructor(json: Json, opts: TokenizerJsonOptions = {}) {
-    const m = json.model as Json | undefined;
-    if (!m || typeof m !== "object") throw new InvalidArgumentError("tokenizer.json has no model");
+    const m = checkTokenizerJson(json);
     const type = (m.type as string | undefined) ?? (m.merges ? "BPE" : Array.isArray(m.vocab) ? "Unigram" : "WordPiece");
     this.modelType = type;
     if (type === "BPE") this.model = new BpeModel(m, opts);
@@ -310,7 +328,7 @@ export class HfTokenizer {
     // model's vocabulary and the added ids so far (files written by HF agree; edited ones may not).
     let maxAdded = -1;
     for (const a of (json.added_tokens as Json[] | undefined) ?? []) {
-      const content = String(a.content);
+      const content = a.content as string; // checked: checkAddedTokens
       let id = this.model.tokenToId(content) ?? this.addedByContent.get(content)?.id;
       if (id === undefined) {
         const size = this.model.vocabSize;
@@ -523,12 +541,14 @@ export class HfTokenizer {
    * @example tok.encode("Hello world") // Llama 3: [128000, 9906, 1917]
    */
   encode(text: string, options?: HfEncodeOptions): Uint32Array {
+    checkOptions("encode", options, ENCODE_OPTIONS);
     if (this.needsFull(options)) return Uint32Array.from(this.full(text, options, false).ids);
     return Uint32Array.from(this.run(text, options?.addSpecialTokens !== false, false).ids);
   }
 
   /** Number of tokens `encode(text, options)` returns. */
   count(text: string, options?: HfEncodeOptions): number {
+    checkOptions("count", options, ENCODE_OPTIONS);
     if (this.needsFull(options)) return this.full(text, options, false).ids.length;
     return this.run(text, options?.addSpecialTokens !== false, false).ids.length;
   }
@@ -539,6 +559,7 @@ export class HfTokenizer {
    * special-tokens and attention masks, and the parts truncation cut off.
    */
   encodeWithOffsets(text: string, options?: HfEncodeOptions): HfEncoding {
+    checkOptions("encodeWithOffsets", options, ENCODE_OPTIONS);
     return toHfEncoding(this.full(text, options, true));
   }
 
@@ -548,6 +569,7 @@ export class HfTokenizer {
    * @example tok.encodePair("Who?", "Me.").typeIds // BERT: [0, 0, 0, 0, 1, 1, 1]
    */
   encodePair(a: string, b: string, options?: Omit<HfEncodeOptions, "pair">): HfEncoding {
+    checkOptions("encodePair", options, ENCODE_OPTIONS);
     if (typeof b !== "string") throw new InvalidArgumentError(`encodePair: expected a string as the second sequence, got ${b === null ? "null" : typeof b}`);
     return toHfEncoding(this.full(a, { ...options, pair: b }, true));
   }
@@ -567,13 +589,18 @@ export class HfTokenizer {
 
   /** HF `decode`: token strings through the decoder (or joined with spaces without one). */
   decode(ids: ArrayLike<number>, options?: HfDecodeOptions): string {
-    if (ids == null || typeof (ids as ArrayLike<number>).length !== "number") {
+    // an array or a typed array, as Encoding.decode takes: not a string, a function (its
+    // `length` is its arity) or an object with a made-up length
+    if (!Array.isArray(ids) && !(ArrayBuffer.isView(ids) && !(ids instanceof DataView))) {
       throw new InvalidArgumentError(`decode: expected an array of token ids, got ${ids === null ? "null" : typeof ids}`);
     }
+    checkOptions("decode", options, DECODE_OPTIONS);
     const skip = options?.skipSpecialTokens === true;
     const tokens: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
+      // a number, not "2" or 2n (which would index the vocab array all the same)
+      if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new InvalidTokenIdError(id, i, this.vocabSize);
       const a = this.addedById.get(id);
       const t = a ? a.content : this.model.idToToken(id);
       if (t === undefined) throw new InvalidTokenIdError(id, i, this.vocabSize);
@@ -633,7 +660,7 @@ export class HfTokenizer {
    * `<0xXX>` byte-fallback tokens as their byte, anything else as the UTF-8 of its string.
    */
   tokenBytes(id: number): Uint8Array {
-    const t = this.idToToken(id);
+    const t = typeof id === "number" && Number.isInteger(id) && id >= 0 ? this.idToToken(id) : undefined;
     if (t === undefined) throw new InvalidTokenIdError(id, 0, this.vocabSize);
     if (!this.addedById.has(id)) {
       if (this.byteAlphabet) {
@@ -656,7 +683,10 @@ export class HfTokenizer {
   /** Special added tokens: content → id. */
   get specialTokens(): Record<string, number> {
     const o: Record<string, number> = {};
-    for (const t of this.added) if (t.special) o[t.content] = t.id;
+    // defineProperty: "__proto__" is a token like any other, not the prototype
+    for (const t of this.added) {
+      if (t.special) Object.defineProperty(o, t.content, { value: t.id, enumerable: true, writable: true, configurable: true });
+    }
     return o;
   }
 

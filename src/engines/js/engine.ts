@@ -238,7 +238,7 @@ export class RegexJsEngine implements Engine {
 
   /** Throws InvalidArgumentError if `patStr` cannot be translated to a JS RegExp. */
   constructor(vocab: Vocab | RankTable, readonly patStr: string) {
-    this.regex = compilePattern(patStr);
+    this.regex = compilePattern(patStr, "createEncoding patStr");
     this.table = tableOf(vocab);
     this.bpe = new BytePairEncoder(this.table);
   }

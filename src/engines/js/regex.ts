@@ -8,9 +8,11 @@
  *   become their Unicode meanings (Rust's are Unicode, JS's ASCII); `.` excludes only `\n`;
  * - `\pL`-style one-letter classes get braces; `(?P<name>` becomes `(?<name>`.
  * What cannot be translated faithfully (word boundaries, other inline flags, class set
- * operations, POSIX classes, case-specific `\p{..}` under `(?i)`) is rejected.
+ * operations, POSIX classes, case-specific `\p{..}` under `(?i)`) is rejected, and so is a
+ * pattern that could backtrack exponentially (regex-backtracking.ts: BacktrackingPatternError).
  */
-import { InvalidArgumentError } from "../../errors.js";
+import { BacktrackingPatternError, InvalidArgumentError } from "../../errors.js";
+import { ambiguousRepetition } from "./regex-backtracking.js";
 
 /** Rust's `\s`: the White_Space property. */
 const WS_CLASS_BODY = "\\t-\\r \\u{85}\\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}";
@@ -386,7 +388,7 @@ class Translator {
  * The JS source of a tiktoken pattern (use with flags "gu"). Throws InvalidArgumentError, with
  * the pattern in the message, when it cannot be translated or compiled.
  */
-export function translatePattern(patStr: string): string {
+export function translatePattern(patStr: string, where = "pattern"): string {
   let src: string;
   try {
     src = new Translator(patStr).translate();
@@ -397,10 +399,13 @@ export function translatePattern(patStr: string): string {
       `cannot use the pre-tokenizer pattern ${JSON.stringify(patStr)} with the JS engine: ${why}`,
     );
   }
+  // a pattern that can backtrack exponentially would block the thread on some input
+  const part = ambiguousRepetition(src);
+  if (part !== null) throw new BacktrackingPatternError(patStr, part, where);
   return src;
 }
 
 /** The pattern compiled as a global, Unicode JS RegExp. */
-export function compilePattern(patStr: string): RegExp {
-  return new RegExp(translatePattern(patStr), "gu");
+export function compilePattern(patStr: string, where?: string): RegExp {
+  return new RegExp(translatePattern(patStr, where), "gu");
 }

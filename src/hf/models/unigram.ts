@@ -7,6 +7,7 @@
 import { InvalidArgumentError } from "../../errors.js";
 import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
 import { serdeF64 } from "../serde-float.js";
+import { checkUnigramFields } from "../json-checks.js";
 
 type Json = Record<string, unknown>;
 
@@ -23,8 +24,8 @@ export class UnigramModel implements TokenModel {
   readonly vocabSize: number;
 
   constructor(j: Json) {
+    checkUnigramFields(j);
     const v = j.vocab as Array<[string, number]>;
-    if (!Array.isArray(v)) throw new InvalidArgumentError("tokenizer.json: Unigram model without a vocab");
     let min = Infinity;
     let maxLen = 1;
     v.forEach(([t, s], id) => {

@@ -1,11 +1,12 @@
 /** HF's WordPiece model (tokenizers/src/models/wordpiece/mod.rs): greedy longest-match-first. */
 import { InvalidArgumentError } from "../../errors.js";
+import { checkWordPieceFields, vocabMap } from "../json-checks.js";
 import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
 
 type Json = Record<string, unknown>;
 
 export class WordPieceModel implements TokenModel {
-  private readonly vocab = new Map<string, number>();
+  private readonly vocab: Map<string, number>;
   private readonly vocabR: string[] = [];
   private readonly unk: string;
   private readonly prefix: string;
@@ -13,12 +14,9 @@ export class WordPieceModel implements TokenModel {
   readonly vocabSize: number;
 
   constructor(j: Json) {
-    const v = j.vocab as Record<string, number>;
-    if (!v || typeof v !== "object") throw new InvalidArgumentError("tokenizer.json: WordPiece model without a vocab");
-    for (const t in v) {
-      this.vocab.set(t, v[t]!);
-      this.vocabR[v[t]!] = t;
-    }
+    checkWordPieceFields(j);
+    this.vocab = vocabMap(j.vocab, "model.vocab");
+    for (const [t, id] of this.vocab) this.vocabR[id] = t;
     this.vocabSize = this.vocab.size;
     this.unk = String(j.unk_token ?? "[UNK]");
     this.prefix = String(j.continuing_subword_prefix ?? "##");
