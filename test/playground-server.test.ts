@@ -75,6 +75,32 @@ describe("playground server", () => {
     }
   });
 
+  it("answers 404 or 400 to absolute paths, encoded slashes and NUL bytes; never a file outside", async () => {
+    const targets = ["//etc/passwd", "/%2fetc%2fpasswd", "/dist/%2e%2e%2f%2e%2e%2fpackage.json", "/vocab/..%5c..%5cpackage.json", "/app.js%00.html", "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd", "/./../../etc/passwd"];
+    for (const target of targets) {
+      const r = await request("GET", target);
+      expect([400, 404], target).toContain(r.status);
+      expect(r.body, target).not.toMatch(/root:|"name": "tokenmill"/);
+    }
+  });
+
+  it("serves each kind of file with its content type", async () => {
+    expect((await request("GET", "/app.js")).headers["content-type"]).toMatch(/^text\/javascript/);
+    const vocab = await request("HEAD", "/vocab/o200k_base.tkp");
+    expect(vocab.status).toBe(200);
+    expect(vocab.headers["content-type"]).toBe("application/octet-stream");
+  });
+
+  it.skipIf(process.env.HOST !== undefined)("binds to 127.0.0.1 unless told otherwise (HOST unset)", async () => {
+    const { serve } = await import("../playground/serve.mjs");
+    const s = await serve({ port: 0 });
+    try {
+      expect((s.address() as { address: string }).address).toBe("127.0.0.1");
+    } finally {
+      await new Promise((r) => s.close(r));
+    }
+  });
+
   it("answers only GET and HEAD (405 with Allow otherwise)", async () => {
     const head = await request("HEAD", "/");
     expect(head.status).toBe(200);

@@ -209,3 +209,39 @@ describe("encodeStream / countStream: files, specials, errors", () => {
     await expect(enc.countStream(["x"], { chunkChars: 0 })).rejects.toThrow(InvalidArgumentError);
   });
 });
+
+describe("encodeStream / countStream: a source that fails or sends odd chunks", () => {
+  const enc = load("o200k_base", "wasm");
+  async function* failing(): AsyncGenerator<string> {
+    yield "hello world, ".repeat(100_000); // more than one chunk before the failure
+    yield "more text ";
+    throw new Error("disk on fire");
+  }
+
+  it("an error of the source propagates as it is, from countStream and from encodeStream after the ids it gave", async () => {
+    await expect(enc.countStream(failing())).rejects.toThrow("disk on fire");
+    const got: number[] = [];
+    await expect(
+      (async () => {
+        for await (const ids of enc.encodeStream(failing(), { chunkChars: 1000 })) for (const id of ids) got.push(id);
+      })(),
+    ).rejects.toThrow("disk on fire");
+    // what was yielded before the error is a prefix of the encoding of the text read so far,
+    // never a tail that would pass for a complete result
+    const whole = Array.from(enc.encode("hello world, ".repeat(100_000) + "more text "));
+    expect(got.length).toBeGreaterThan(0);
+    expect(got.length).toBeLessThan(whole.length);
+    expect(got).toEqual(whole.slice(0, got.length));
+  });
+
+  it("zero-length chunks anywhere change nothing; chunks that are neither strings nor bytes are a typed error with their kind", async () => {
+    const text = "zero-length chunks: 日本語 🦜 end";
+    const bytes = new TextEncoder().encode(text);
+    const parts: Array<string | Uint8Array> = ["", new Uint8Array(0)];
+    for (let i = 0; i < bytes.length; i += 3) parts.push(bytes.subarray(i, i + 3), new Uint8Array(0), "");
+    expect(await enc.countStream(parts)).toBe(enc.count(text));
+    for (const bad of [{}, [1, 2], null, 7n, new Uint16Array(2), true]) {
+      await expect(enc.countStream(["ok", bad] as never), String(bad)).rejects.toThrow(InvalidArgumentError);
+    }
+  });
+});

@@ -230,6 +230,7 @@ export async function* textChunks(
   let yielded = 0; // code units yielded so far: where the held text starts in the stream
   for await (const item of items(src)) {
     let decoded: string;
+    if (item === "") continue; // no text: it neither ends nor continues a character's bytes
     if (typeof item === "string") {
       decoded = flush() + item; // bytes of an unfinished character before a string: ill-formed
       held = new Uint8Array(0);
