@@ -40,6 +40,22 @@ describe("encode(text, { segmentation })", () => {
       expect(enc.isWithinTokenLimit(TEXT, n - 1, { segmentation: "bytes" })).toBe(false);
       expect(enc.count(TEXT, { segmentation: "min-tokens" })).toBeLessThanOrEqual(enc.count(TEXT));
     });
+
+    it(`isCanonical is false exactly where a segmentation departs from BPE, and canonicalize gives BPE back [${engine}]`, () => {
+      const bpe = [...enc.encode(TEXT)];
+      for (const options of [{ segmentation: "min-tokens" }, { segmentation: "longest-first" }, { segmentation: "dropout", p: 0.5, seed: 3 }] as const) {
+        const ids = [...enc.encode(TEXT, options)];
+        const differs = ids.length !== bpe.length || ids.some((id, i) => id !== bpe[i]);
+        expect(enc.isCanonical(ids), options.segmentation).toBe(!differs);
+        expect([...enc.canonicalize(ids)], options.segmentation).toEqual(bpe);
+      }
+      // dropout takes most merges back at p = 0.5: it departs from BPE, and the first index where
+      // it does is where the two id lists first differ
+      const dropped = [...enc.encode(TEXT, { segmentation: "dropout", p: 0.5, seed: 3 })];
+      const first = dropped.findIndex((id, i) => id !== bpe[i]);
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(enc.firstNonCanonical(dropped)).toBe(first);
+    });
   }
 
   it("rejects an unknown segmentation with a typed error", () => {
