@@ -209,8 +209,26 @@ export class NStr {
     this.transformRange(b, this.s.length, cps, ch, 0);
   }
 
+  /** Whether `same` holds for every code point (a pass without allocation: most text is left as is). */
+  private unchanged(same: (cp: number) => boolean): boolean {
+    const s = this.s;
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+        }
+      }
+      if (!same(c)) return false;
+    }
+    return true;
+  }
+
   /** Maps each code point to one code point (change 0). */
   mapChars(f: (cp: number) => number): void {
+    if (this.unchanged((c) => f(c) === c)) return;
     const cps: number[] = [];
     let changed = false;
     for (const ch of this.s) {
@@ -226,6 +244,7 @@ export class NStr {
 
   /** HF `filter`: keeps the chars for which `keep` is true. */
   filter(keep: (cp: number) => boolean): void {
+    if (this.unchanged(keep)) return;
     const cps = [...this.s].map((c) => c.codePointAt(0)!);
     const outC: number[] = [];
     const outCh: number[] = [];

@@ -180,6 +180,12 @@ function lowercase(n: NStr): void {
   const s = n.s;
   const lower = s.toLowerCase();
   if (lower === s) return;
+  // Without alignments the result is all there is; JS's toLowerCase is the per-char mapping
+  // except for the final sigma (context-dependent), which only U+03A3 can start.
+  if (!n.track && !s.includes("\u03a3")) {
+    n.s = lower;
+    return;
+  }
   const cps: number[] = [];
   const changes: number[] = [];
   for (const ch of s) {
@@ -248,6 +254,16 @@ export function isControl(cp: number): boolean {
   return isOther(cp);
 }
 
+/** Whether s has a char isChineseChar accepts (all of them are at U+3400 and above). */
+function hasChineseChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x3400) continue;
+    if (isChineseChar(s.codePointAt(i)!)) return true;
+  }
+  return false;
+}
+
 /** HF `is_chinese_char` (bert.rs). */
 export function isChineseChar(cp: number): boolean {
   return (
@@ -273,9 +289,7 @@ function bertNormalizer(j: Json): Normalizer {
       n.mapChars((cp) => (isWhitespace(cp) ? 0x20 : cp));
     }
     if (chinese) {
-      let any = false;
-      for (const ch of n.s) if (isChineseChar(ch.codePointAt(0)!)) any = true;
-      if (any) {
+      if (hasChineseChar(n.s)) {
         const cps: number[] = [];
         const changes: number[] = [];
         for (const ch of n.s) {
