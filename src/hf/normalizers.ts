@@ -180,9 +180,13 @@ function lowercase(n: NStr): void {
   const s = n.s;
   const lower = s.toLowerCase();
   if (lower === s) return;
-  // Without alignments the result is all there is; JS's toLowerCase is the per-char mapping
-  // except for the final sigma (context-dependent), which only U+03A3 can start.
-  if (!n.track && !s.includes("\u03a3")) {
+  // JS's toLowerCase is the per-char mapping except for the final sigma (context-dependent),
+  // which only U+03A3 can start. Without alignments its string is all there is; with them, a
+  // lowercase that maps every char to one char of the same UTF-16 length (change 0 each) leaves
+  // every alignment as it was. The one unconditional lowercase that is longer than its char is
+  // U+0130 (→ i + U+0307, SpecialCasing.txt), and simple lowercase mappings stay in their plane,
+  // so equal lengths without U+0130 mean char for char.
+  if (!s.includes("\u03a3") && (!n.track || (lower.length === s.length && !s.includes("\u0130") && sameSurrogates(s, lower)))) {
     n.s = lower;
     return;
   }
@@ -200,6 +204,14 @@ function lowercase(n: NStr): void {
     }
   }
   n.transform(cps, changes, 0);
+}
+
+/** Whether a and b (of equal length) have surrogates at the same positions. */
+function sameSurrogates(a: string, b: string): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (((a.charCodeAt(i) & 0xf800) === 0xd800) !== ((b.charCodeAt(i) & 0xf800) === 0xd800)) return false;
+  }
+  return true;
 }
 
 const WS = /^\s$/u;
