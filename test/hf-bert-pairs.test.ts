@@ -35,7 +35,8 @@ describe("bert-base-uncased WordPiece vs HF tokenizers", () => {
   });
 
   it("pairs with truncation and padding (the server workload): ids, type ids, masks, offsets, overflowing", async () => {
-    const cases: Array<[number, number]> = [[512, 0], [64, 0], [64, 8], [7, 2]];
+    // (HF aborts the process on a stride not less than the length a sequence is cut to: none here)
+    const cases: Array<[number, number]> = [[512, 0], [64, 0], [64, 8], [7, 0]];
     for (const [maxLength, stride] of cases) {
       const r = hf.Tokenizer.fromString(json);
       r.setTruncation(maxLength, { stride });
