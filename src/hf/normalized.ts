@@ -261,22 +261,47 @@ export class NStr {
   /** HF `filter`: keeps the chars for which `keep` is true. */
   filter(keep: (cp: number) => boolean): void {
     if (this.unchanged(keep)) return;
-    const cps = [...this.s].map((c) => c.codePointAt(0)!);
-    const outC: number[] = [];
-    const outCh: number[] = [];
-    let removed = 0;
-    for (let k = cps.length - 1; k >= 0; k--) {
-      const c = cps[k]!;
-      if (keep(c)) {
-        outC.push(c);
-        outCh.push(removed > 0 ? -removed : 0);
-        removed = 0;
-      } else removed++;
+    this.keepOnly(keep);
+  }
+
+  /**
+   * What HF's filter amounts to: each kept char has change -N (the N removed chars after it) or
+   * 0, and leading removed chars are the initial offset, so transform gives every kept char its
+   * own alignment and drops the rest. Done here directly: the kept runs of the string, and of
+   * the alignments.
+   */
+  private keepOnly(keep: (cp: number) => boolean): void {
+    const s = this.s;
+    const old = this.track ? this.ensureAl() : null;
+    const al = old === null ? null : new Int32Array(old.length);
+    let out = "";
+    let run = 0; // start of the current run of kept units
+    let o = 0; // units kept so far
+    const flush = (end: number) => {
+      if (end <= run) return;
+      out += s.slice(run, end);
+      if (al !== null) al.set(old!.subarray(2 * run, 2 * end), 2 * o);
+      o += end - run;
+    };
+    for (let i = 0; i < s.length; ) {
+      let c = s.charCodeAt(i);
+      let w = 1;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          w = 2;
+        }
+      }
+      if (!keep(c)) {
+        flush(i);
+        run = i + w;
+      }
+      i += w;
     }
-    if (outC.length === cps.length) return;
-    outC.reverse();
-    outCh.reverse();
-    this.transform(outC, outCh, removed);
+    flush(s.length);
+    this.s = out;
+    if (al !== null) this.al = al.subarray(0, 2 * o);
   }
 
   /**
