@@ -220,6 +220,8 @@ export function isWhitespace(cp: number): boolean {
   if (cp === 0xfeff) return false;
   if (cp === 0x85) return true;
   if (cp < 0x80) return cp === 0x20 || (cp >= 9 && cp <= 13);
+  // the rest of White_Space (PropList.txt, unchanged since Unicode 6.3 dropped U+180E): no regex call for other chars
+  if (cp !== 0xa0 && cp !== 0x1680 && (cp < 0x2000 || cp > 0x3000)) return false;
   return WS.test(String.fromCodePoint(cp));
 }
 
