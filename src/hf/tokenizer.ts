@@ -516,14 +516,21 @@ export class HfTokenizer {
   poolJob(options: HfEncodeOptions | undefined): { json: string; engine: "auto" | "wasm" | "js"; opts: HfEncodeOptions } {
     this.sourceText ??= JSON.stringify(this.source);
     const truncation = options?.truncation === undefined ? this.truncation : options.truncation;
-    const opts: HfEncodeOptions = { addSpecialTokens: options?.addSpecialTokens !== false, truncation, padding: null };
+    // Fixed-length padding does not depend on the rest of the batch: the workers pad (padBatch
+    // then leaves the encodings as they are, no second pass over them on this thread)
+    const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
+    const padding: HfPaddingOptions | null =
+      pad === null || pad.length === null
+        ? null
+        : { maxLength: pad.length, direction: pad.direction, padId: pad.padId, padTypeId: pad.padTypeId, ...(pad.padToMultipleOf === null ? {} : { padToMultipleOf: pad.padToMultipleOf }) };
+    const opts: HfEncodeOptions = { addSpecialTokens: options?.addSpecialTokens !== false, truncation, padding };
     return { json: this.sourceText, engine: this.engineChoice, opts };
   }
 
   /** @internal The batch's padding (HF `pad_encodings`: BatchLongest pads to the batch's longest). */
   padBatch(encs: HfEncoding[], options: HfEncodeOptions | undefined): HfEncoding[] {
     const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
-    if (pad === null) return encs;
+    if (pad === null || pad.length !== null) return encs; // none, or fixed: applied per encoding (poolJob)
     const s = encs.map(fromHfEncoding);
     padEncodings(s, pad);
     return s.map(toHfEncoding);
