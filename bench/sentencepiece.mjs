@@ -13,13 +13,12 @@
 // model load, measured on an empty input in the same run) is subtracted. Each library's ids are
 // checked against spm_encode's. Writes the `sentencepiece` section of bench/RESULTS.md.
 import { execFileSync } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT, depVersion, fmt, machineInfo, mdTable, require, textTable, updateSection } from "./lib/common.mjs";
 import { buildCorpus } from "../scripts/corpus.mjs";
+import { SPM_CACHE_DIR, trainedSpm } from "./lib/spm-train.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name) => {
@@ -37,21 +36,10 @@ const tm = await import(pathToFileURL(tmPath).href);
 const hf = require("tokenizers");
 
 const corpus = buildCorpus({ sizeBytes: SIZE, write: false });
-const cacheDir = path.join(os.tmpdir(), "tokenmill-bench-spm");
+const cacheDir = SPM_CACHE_DIR;
 fs.mkdirSync(cacheDir, { recursive: true });
 const trainText = corpus.prose + "\n" + corpus.multilingual + "\n";
-
-function trained(type) {
-  const flags = [`--model_type=${type}`, `--vocab_size=${VOCAB}`, "--character_coverage=0.9995", "--hard_vocab_limit=false", "--num_threads=2", "--minloglevel=2"];
-  const key = crypto.createHash("sha256").update(trainText).update(flags.join(" ")).digest("hex").slice(0, 16);
-  const prefix = path.join(cacheDir, `${type}-${key}`);
-  if (!fs.existsSync(`${prefix}.model`)) {
-    const input = `${prefix}.txt`;
-    fs.writeFileSync(input, trainText);
-    execFileSync("spm_train", [`--input=${input}`, `--model_prefix=${prefix}`, ...flags], { stdio: "ignore" });
-  }
-  return `${prefix}.model`;
-}
+const trained = (type) => trainedSpm(type, VOCAB, trainText);
 
 const docsOf = (k) => corpus.docs[k].map((d) => d.replace(/[\r\n]+/g, " ").trim()).filter((d) => d.length > 0);
 const SETS = { prose: docsOf("prose"), multilingual: docsOf("multilingual"), code: docsOf("code") };

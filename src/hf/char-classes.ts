@@ -40,6 +40,7 @@ let normUnknownBlocks: Uint8Array | null = null;
 
 /** `is_other` of HF's bert.rs `is_control`: Cc, Cf or Co (Unicode 8.0). Unassigned is not. */
 export function isOther(cp: number): boolean {
+  if (cp >= 0x20 && cp < 0x7f) return false; // printable ASCII (Cc are 0-0x1f, 0x7f; no Cf, Co below 0x80)
   return inRanges((other ??= decode(OTHER)), cp);
 }
 

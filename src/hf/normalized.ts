@@ -209,8 +209,42 @@ export class NStr {
     this.transformRange(b, this.s.length, cps, ch, 0);
   }
 
+  /** Whether `same` holds for every code point (a pass without allocation: most text is left as is). */
+  private unchanged(same: (cp: number) => boolean): boolean {
+    const s = this.s;
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          i++;
+        }
+      }
+      if (!same(c)) return false;
+    }
+    return true;
+  }
+
   /** Maps each code point to one code point (change 0). */
   mapChars(f: (cp: number) => number): void {
+    if (this.unchanged((c) => f(c) === c)) return;
+    // Every char to a char of the same UTF-16 length (the usual case: whitespace to " "): each
+    // keeps its alignment (change 0), so only the string changes.
+    let out = "";
+    let sameUnits = true;
+    for (const ch of this.s) {
+      const d = String.fromCodePoint(f(ch.codePointAt(0)!));
+      if (d.length !== ch.length) {
+        sameUnits = false;
+        break;
+      }
+      out += d;
+    }
+    if (sameUnits) {
+      this.s = out;
+      return;
+    }
     const cps: number[] = [];
     let changed = false;
     for (const ch of this.s) {
@@ -226,22 +260,48 @@ export class NStr {
 
   /** HF `filter`: keeps the chars for which `keep` is true. */
   filter(keep: (cp: number) => boolean): void {
-    const cps = [...this.s].map((c) => c.codePointAt(0)!);
-    const outC: number[] = [];
-    const outCh: number[] = [];
-    let removed = 0;
-    for (let k = cps.length - 1; k >= 0; k--) {
-      const c = cps[k]!;
-      if (keep(c)) {
-        outC.push(c);
-        outCh.push(removed > 0 ? -removed : 0);
-        removed = 0;
-      } else removed++;
+    if (this.unchanged(keep)) return;
+    this.keepOnly(keep);
+  }
+
+  /**
+   * What HF's filter amounts to: each kept char has change -N (the N removed chars after it) or
+   * 0, and leading removed chars are the initial offset, so transform gives every kept char its
+   * own alignment and drops the rest. Done here directly: the kept runs of the string, and of
+   * the alignments.
+   */
+  private keepOnly(keep: (cp: number) => boolean): void {
+    const s = this.s;
+    const old = this.track ? this.ensureAl() : null;
+    const al = old === null ? null : new Int32Array(old.length);
+    let out = "";
+    let run = 0; // start of the current run of kept units
+    let o = 0; // units kept so far
+    const flush = (end: number) => {
+      if (end <= run) return;
+      out += s.slice(run, end);
+      if (al !== null) al.set(old!.subarray(2 * run, 2 * end), 2 * o);
+      o += end - run;
+    };
+    for (let i = 0; i < s.length; ) {
+      let c = s.charCodeAt(i);
+      let w = 1;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+          w = 2;
+        }
+      }
+      if (!keep(c)) {
+        flush(i);
+        run = i + w;
+      }
+      i += w;
     }
-    if (outC.length === cps.length) return;
-    outC.reverse();
-    outCh.reverse();
-    this.transform(outC, outCh, removed);
+    flush(s.length);
+    this.s = out;
+    if (al !== null) this.al = al.subarray(0, 2 * o);
   }
 
   /**

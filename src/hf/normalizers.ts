@@ -180,6 +180,16 @@ function lowercase(n: NStr): void {
   const s = n.s;
   const lower = s.toLowerCase();
   if (lower === s) return;
+  // JS's toLowerCase is the per-char mapping except for the final sigma (context-dependent),
+  // which only U+03A3 can start. Without alignments its string is all there is; with them, a
+  // lowercase that maps every char to one char of the same UTF-16 length (change 0 each) leaves
+  // every alignment as it was. The one unconditional lowercase that is longer than its char is
+  // U+0130 (→ i + U+0307, SpecialCasing.txt), and simple lowercase mappings stay in their plane,
+  // so equal lengths without U+0130 mean char for char.
+  if (!s.includes("\u03a3") && (!n.track || (lower.length === s.length && !s.includes("\u0130") && sameSurrogates(s, lower)))) {
+    n.s = lower;
+    return;
+  }
   const cps: number[] = [];
   const changes: number[] = [];
   for (const ch of s) {
@@ -196,12 +206,22 @@ function lowercase(n: NStr): void {
   n.transform(cps, changes, 0);
 }
 
+/** Whether a and b (of equal length) have surrogates at the same positions. */
+function sameSurrogates(a: string, b: string): boolean {
+  for (let i = 0; i < a.length; i++) {
+    if (((a.charCodeAt(i) & 0xf800) === 0xd800) !== ((b.charCodeAt(i) & 0xf800) === 0xd800)) return false;
+  }
+  return true;
+}
+
 const WS = /^\s$/u;
 /** Rust `char::is_whitespace`: the White_Space property. JS `\s` adds U+FEFF and lacks U+0085. */
 export function isWhitespace(cp: number): boolean {
   if (cp === 0xfeff) return false;
   if (cp === 0x85) return true;
   if (cp < 0x80) return cp === 0x20 || (cp >= 9 && cp <= 13);
+  // the rest of White_Space (PropList.txt, unchanged since Unicode 6.3 dropped U+180E): no regex call for other chars
+  if (cp !== 0xa0 && cp !== 0x1680 && (cp < 0x2000 || cp > 0x3000)) return false;
   return WS.test(String.fromCodePoint(cp));
 }
 
@@ -248,6 +268,16 @@ export function isControl(cp: number): boolean {
   return isOther(cp);
 }
 
+/** Whether s has a char isChineseChar accepts (all of them are at U+3400 and above). */
+function hasChineseChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x3400) continue;
+    if (isChineseChar(s.codePointAt(i)!)) return true;
+  }
+  return false;
+}
+
 /** HF `is_chinese_char` (bert.rs). */
 export function isChineseChar(cp: number): boolean {
   return (
@@ -273,9 +303,7 @@ function bertNormalizer(j: Json): Normalizer {
       n.mapChars((cp) => (isWhitespace(cp) ? 0x20 : cp));
     }
     if (chinese) {
-      let any = false;
-      for (const ch of n.s) if (isChineseChar(ch.codePointAt(0)!)) any = true;
-      if (any) {
+      if (hasChineseChar(n.s)) {
         const cps: number[] = [];
         const changes: number[] = [];
         for (const ch of n.s) {

@@ -61,6 +61,34 @@ function splitBy(n: NStr, matches: Array<[number, number]>, behavior: SplitBehav
   for (const [a, b] of keep) out.push(n.slice(a, b));
 }
 
+/**
+ * HF's BertPreTokenizer (whitespace Removed, then punctuation Isolated) in one pass: its pieces
+ * are the maximal runs of chars that are neither whitespace nor punctuation, and each
+ * punctuation char alone, in order (a slice of a slice is the slice of the whole).
+ */
+function bertPreTokenize(n: NStr, out: NStr[]): void {
+  const s = n.s;
+  let word = 0; // start of the current run of word chars
+  for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    // ASCII letters and digits: neither (the common case, no call)
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) {
+      i++;
+      continue;
+    }
+    const cp = s.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    const ws = isWhitespace(cp);
+    if (ws || isPunctuation(cp)) {
+      if (i > word) out.push(word === 0 && i === s.length ? n : n.slice(word, i));
+      if (!ws) out.push(w === s.length ? n : n.slice(i, i + w));
+      word = i + w;
+    }
+    i += w;
+  }
+  if (s.length > word) out.push(word === 0 ? n : n.slice(word, s.length));
+}
+
 /** Per-char matches of a predicate (HF's `impl Pattern for Fn(char) -> bool`). */
 function charMatches(s: string, pred: (cp: number) => boolean): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -179,11 +207,7 @@ function single(j: Json): PreTokenizer | null {
     case "WhitespaceSplit":
       return (n, out) => splitBy(n, charMatches(n.s, isWhitespace), "Removed", false, out);
     case "BertPreTokenizer":
-      return (n, out) => {
-        const tmp: NStr[] = [];
-        splitBy(n, charMatches(n.s, isWhitespace), "Removed", false, tmp);
-        for (const p of tmp) splitBy(p, charMatches(p.s, isPunctuation), "Isolated", false, out);
-      };
+      return bertPreTokenize;
     case "Punctuation": {
       const behavior = behaviorOf(j.behavior, "Punctuation pre-tokenizer", "Isolated");
       return (n, out) => splitBy(n, charMatches(n.s, isPunctuation), behavior, false, out);

@@ -374,7 +374,7 @@ export class HfTokenizer {
    * One sequence through the pipeline; `postProcess` false leaves out the lean post-processor;
    * `splitEnds` records the token count after each split (it needs offsets: the full path).
    */
-  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true, splitEnds = false): Enc {
+  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true, splitEnds = false, limit = Infinity): Enc {
     if (typeof text !== "string") throw new InvalidArgumentError(`encode: expected a string, got ${text === null ? "null" : typeof text}`);
     // Lone surrogates become U+FFFD (same length), as they do on their way into HF's Rust strings.
     text = toWellFormed(text);
@@ -430,7 +430,9 @@ export class HfTokenizer {
       return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
     }
     const pieces: NStr[] = [];
-    for (const sp of splits) {
+    // `limit` (truncation from the right, splitEnds): limitSplits drops every split after the
+    // first model split that brings the count to limit, so they are not tokenized
+    splitsLoop: for (const sp of splits) {
       if (sp.id >= 0) {
         e.ids.push(sp.id);
         e.offs.push(sp.n.origStart(0), sp.n.origEnd(sp.n.length));
@@ -452,6 +454,7 @@ export class HfTokenizer {
         if (wantOffsets) pushWithOffsets(p, out, e);
         else for (let k = 0; k < out.ids.length; k++) e.ids.push(out.ids[k]!);
         e.ends?.push(e.ids.length);
+        if (e.ids.length >= limit) break splitsLoop;
       }
     }
     return this.post && postProcess ? this.post(e, addSpecial, this, text) : e;
@@ -480,7 +483,7 @@ export class HfTokenizer {
       // exist (its truncation early exit), so overflowing parts hold only the tokens up to there;
       // it does so for the second sequence always, for the first unless the strategy is only_second
       if (trunc === null || (typeId === 0 && trunc.strategy === "only_second")) return seqEnc(this.run(s, add, wantOffsets, false), typeId, toWellFormed(s));
-      const e = limitSplits(this.run(s, add, wantOffsets, false, true), trunc.maxLength, trunc.direction);
+      const e = limitSplits(this.run(s, add, wantOffsets, false, true, trunc.direction === "right" ? trunc.maxLength : Infinity), trunc.maxLength, trunc.direction);
       return seqEnc(e, typeId, toWellFormed(s));
     };
     const a = one(text, 0);
@@ -513,14 +516,21 @@ export class HfTokenizer {
   poolJob(options: HfEncodeOptions | undefined): { json: string; engine: "auto" | "wasm" | "js"; opts: HfEncodeOptions } {
     this.sourceText ??= JSON.stringify(this.source);
     const truncation = options?.truncation === undefined ? this.truncation : options.truncation;
-    const opts: HfEncodeOptions = { addSpecialTokens: options?.addSpecialTokens !== false, truncation, padding: null };
+    // Fixed-length padding does not depend on the rest of the batch: the workers pad (padBatch
+    // then leaves the encodings as they are, no second pass over them on this thread)
+    const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
+    const padding: HfPaddingOptions | null =
+      pad === null || pad.length === null
+        ? null
+        : { maxLength: pad.length, direction: pad.direction, padId: pad.padId, padTypeId: pad.padTypeId, ...(pad.padToMultipleOf === null ? {} : { padToMultipleOf: pad.padToMultipleOf }) };
+    const opts: HfEncodeOptions = { addSpecialTokens: options?.addSpecialTokens !== false, truncation, padding };
     return { json: this.sourceText, engine: this.engineChoice, opts };
   }
 
   /** @internal The batch's padding (HF `pad_encodings`: BatchLongest pads to the batch's longest). */
   padBatch(encs: HfEncoding[], options: HfEncodeOptions | undefined): HfEncoding[] {
     const pad = options?.padding === undefined ? this.padding : paddingFromOptions(options.padding);
-    if (pad === null) return encs;
+    if (pad === null || pad.length !== null) return encs; // none, or fixed: applied per encoding (poolJob)
     const s = encs.map(fromHfEncoding);
     padEncodings(s, pad);
     return s.map(toHfEncoding);

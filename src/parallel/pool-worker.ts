@@ -25,10 +25,11 @@ function run(msg) {
   let i = 0;
   try {
     if (op === "hf") {
-      // full encodings; the batch's padding is applied on the main thread, across the batch
+      // full encodings; hfOpts.padding (HfTokenizer.poolJob) is fixed-length padding or null:
+      // BatchLongest padding is applied on the main thread, across the batch
       const encs = new Array(texts.length);
       for (; i < texts.length; i++) {
-        const o = Object.assign({}, msg.hfOpts, { padding: null });
+        const o = Object.assign({}, msg.hfOpts);
         if (msg.pairs && msg.pairs[i] !== null) o.pair = msg.pairs[i];
         encs[i] = enc.encodeWithOffsets(texts[i], o);
       }
