@@ -12,7 +12,7 @@
 // Writes the `worstcase` section of bench/RESULTS.md (not with --quick unless --write).
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { LIBS, PEERS, BENCH_DIR, tokenmillAvailable, tokenmillMissingMessage, machineMd, updateSection, mdTable, textTable, fmt } from "./lib/common.mjs";
+import { LIBS, PEERS, supports, BENCH_DIR, tokenmillAvailable, tokenmillMissingMessage, machineMd, updateSection, mdTable, textTable, fmt } from "./lib/common.mjs";
 import { KINDS } from "./lib/inputs.mjs";
 
 const argv = process.argv.slice(2);
@@ -69,7 +69,7 @@ for (const enc of ENCODINGS) {
     if (HAS_TM) for (const size of TM_SIZES) jobs.push(["tokenmill", size]);
     // --quick leaves out HF's tokenizers (linear here, and ~1-2 s to load in every child) and
     // @microsoft/tiktokenizer (~0.7 s to load in every child), to stay under two minutes
-    for (const p of PEERS) if (!QUICK || !QUICK_SKIP.has(p)) jobs.push([p, PEER_SIZE]);
+    for (const p of PEERS) if ((!QUICK || !QUICK_SKIP.has(p)) && supports(p, enc)) jobs.push([p, PEER_SIZE]);
     for (const [lib, size] of jobs) {
       const r = lib === "tiktoken" && size === PEER_SIZE ? ref : run(lib, enc, kind, size);
       if (size === PEER_SIZE && r.hash && ref.hash) r.same = r.hash === ref.hash;
