@@ -260,15 +260,16 @@ const RUN_SLICE: u32 = 4096;
 function mergeByRank(p: usize, n: u32, out: usize): u32 {
   let parts = (<usize>n + 1) << 4;
   let entries = (<usize>n * 3 + 3) << 3;
-  reserveScratch(parts + entries + ((<usize>n + 1) << 2));
+  reserveScratch(parts + entries + ((<usize>n + 1) << 3));
   partsA = workPtr;
   let ent = partsA + parts;
   let tmp = ent + entries;
+  let buf = tmp + ((<usize>n + 1) << 2); // for sorting a bucket by merging its runs
   resetEntries(ent);
   for (let k: u32 = 0; k < n; k += RUN_SLICE) initParts(p, n, k, min(n, k + RUN_SLICE));
   let rank = nextRank(0);
   while (rank != NONE) {
-    let k = bucketTake(rank, tmp);
+    let k = bucketTake(rank, tmp, buf);
     let broken = false;
     for (let i: u32 = 0; i < k && !broken; i += RUN_SLICE) {
       broken = mergeRun(p, n, rank, tmp + (<usize>i << 2), min(k - i, RUN_SLICE));
