@@ -75,12 +75,8 @@ export function nextRank(from: u32): u32 {
   return <u32>((w << 6) + <usize>ctz(load<u64>(rankBits + (w << 3))));
 }
 
-/**
- * Empties bucket `rank` into tmp[], sorted by position; returns the number of entries. With
- * `buf` (room for as many u32 as tmp), a bucket filled by several merge passes is sorted by
- * merging its runs instead of a heapsort.
- */
-export function bucketTake(rank: u32, tmp: usize, buf: usize = 0): u32 {
+/** Empties bucket `rank` into tmp[], sorted by position; returns the number of entries. */
+export function bucketTake(rank: u32, tmp: usize): u32 {
   let k: u32 = 0;
   let e = g(bucketHeads, rank);
   while (e != 0) {
@@ -89,7 +85,7 @@ export function bucketTake(rank: u32, tmp: usize, buf: usize = 0): u32 {
     e = load<u32>(ep, 4);
   }
   bucketClear(rank);
-  sortPositions(tmp, k, buf);
+  sortPositions(tmp, k);
   return k;
 }
 
@@ -105,13 +101,8 @@ export function bucketClear(rank: u32): void {
   }
 }
 
-/**
- * Sorts tmp[0, k) ascending. Entries usually arrive in descending order (lists are LIFO). A
- * bucket that several merge passes pushed into holds one ascending run per pass (each pass
- * pushes left to right), reversed: with a buffer, those runs are merged (O(k log runs), and
- * sequential), else heapsorted.
- */
-function sortPositions(tmp: usize, k: u32, buf: usize): void {
+/** Sorts tmp[0, k) ascending. Entries usually arrive in descending order (lists are LIFO). */
+function sortPositions(tmp: usize, k: u32): void {
   let asc = true;
   let desc = true;
   for (let i: u32 = 1; i < k && (asc || desc); i++) {
@@ -129,15 +120,6 @@ function sortPositions(tmp: usize, k: u32, buf: usize): void {
     }
     return;
   }
-  if (buf != 0) {
-    for (let i: u32 = 0, j = k - 1; i < j; i++, j--) {
-      let t = g(tmp, i);
-      s(tmp, i, g(tmp, j));
-      s(tmp, j, t);
-    }
-    mergeRuns(tmp, k, buf);
-    return;
-  }
   // heapsort: no recursion, no extra memory
   for (let i: i32 = <i32>(k >>> 1) - 1; i >= 0; i--) siftPositions(tmp, <u32>i, k);
   for (let end = k - 1; end > 0; end--) {
@@ -146,50 +128,6 @@ function sortPositions(tmp: usize, k: u32, buf: usize): void {
     s(tmp, end, t);
     siftPositions(tmp, 0, end);
   }
-}
-
-/** Bottom-up merge of the ascending runs of tmp[0, k), using buf[0, k); the result in tmp. */
-function mergeRuns(tmp: usize, k: u32, buf: usize): void {
-  let src = tmp;
-  let dst = buf;
-  while (true) {
-    let runs: u32 = 0;
-    let i: u32 = 0;
-    while (i < k) {
-      let a = i + 1;
-      while (a < k && g(src, a - 1) <= g(src, a)) a++;
-      if (a == k) {
-        for (let q = i; q < k; q++) s(dst, q, g(src, q));
-        runs++;
-        break;
-      }
-      let b = a + 1;
-      while (b < k && g(src, b - 1) <= g(src, b)) b++;
-      let x = i;
-      let y = a;
-      let o = i;
-      while (x < a && y < b) {
-        let u = g(src, x);
-        let v = g(src, y);
-        if (u <= v) {
-          s(dst, o++, u);
-          x++;
-        } else {
-          s(dst, o++, v);
-          y++;
-        }
-      }
-      while (x < a) s(dst, o++, g(src, x++));
-      while (y < b) s(dst, o++, g(src, y++));
-      runs++;
-      i = b;
-    }
-    let t = src;
-    src = dst;
-    dst = t;
-    if (runs <= 1) break;
-  }
-  if (src != tmp) memory.copy(tmp, src, <usize>k << 2);
 }
 
 function siftPositions(tmp: usize, i: u32, k: u32): void {
