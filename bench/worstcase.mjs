@@ -9,7 +9,9 @@
 //
 //   node bench/worstcase.mjs [--quick] [--peers-only] [--encodings o200k_base,cl100k_base]
 //                            [--budget SECONDS] [--runs N] [--no-write]
-//                            [--kinds prose,tabs,...] [--libs tokenmill,tiktoken,...]
+//                            [--kinds prose,tabs,...] [--libs tokenmill,tiktoken,...] [--all-peers]
+// --all-peers times every peer on every kind (by default the peers other than tiktoken run on
+// 9 of the kinds).
 // --kinds / --libs measure a subset (prose is always kept: it is the yardstick); with either
 // the run only prints unless --write is given.
 //
@@ -73,6 +75,10 @@ function runOnce(lib, enc, kind, size) {
   return JSON.parse(p.stdout.trim().split("\n").pop());
 }
 
+// The peers other than tiktoken (the ids' reference, always run) time only these kinds unless
+// --all-peers: 29 kinds × 9 peers would be ~500 child processes per encoding.
+const PEER_KINDS = new Set(["prose", "a", "base64", "digits", "spaces", "newlines-tabs", "punct", "han", "random-bytes"]);
+const ALL_PEERS = argv.includes("--all-peers");
 const QUICK_SKIP = new Set(["tokenizers", "@huggingface/tokenizers", "@microsoft/tiktokenizer"]);
 const results = []; // { enc, kind, size, lib, r }
 for (const enc of ENCODINGS) {
@@ -82,7 +88,8 @@ for (const enc of ENCODINGS) {
     if (HAS_TM) for (const size of TM_SIZES) jobs.push(["tokenmill", size]);
     // --quick leaves out HF's tokenizers (linear here, and ~1-2 s to load in every child) and
     // @microsoft/tiktokenizer (~0.7 s to load in every child), to stay under two minutes
-    for (const p of peers) if ((!QUICK || !QUICK_SKIP.has(p)) && supports(p, enc)) jobs.push([p, PEER_SIZE]);
+    for (const p of peers)
+      if ((!QUICK || !QUICK_SKIP.has(p)) && supports(p, enc) && (p === "tiktoken" || ALL_PEERS || PEER_KINDS.has(kind))) jobs.push([p, PEER_SIZE]);
     for (const [lib, size] of jobs) {
       const r = lib === "tiktoken" && size === PEER_SIZE ? ref : run(lib, enc, kind, size);
       if (size === PEER_SIZE && r.hash && ref.hash) r.same = r.hash === ref.hash;
@@ -145,7 +152,7 @@ if (WRITE) {
       "",
       machineMd(),
       `- inputs (sizes in bytes of UTF-8): ${Object.entries(KINDS).filter(([k]) => kinds.includes(k)).map(([k, v]) => `\`${k}\` = ${v}`).join("; ")}.`,
-      `- method: one child process per measurement (tokenmill: best of ${RUNS}); the library is loaded and warmed up on three ~1 KB inputs of the same kind (other seeds), then the input (a flat string) is encoded once and timed (gpt-tokenizer and ai-tokenizer cache pieces, so repeats would time cache hits); tokenmill also 3 more times with its piece cache emptied before each ("warm": the best of those, over all its processes); budget ${BUDGET_S} s per cell including loading. Peers at ${sizeName(PEER_SIZE)} only. ✗ = ids differ from tiktoken's at ${sizeName(PEER_SIZE)}.`,
+      `- method: one child process per measurement (tokenmill: best of ${RUNS}); the library is loaded and warmed up on three ~1 KB inputs of the same kind (other seeds), then the input (a flat string) is encoded once and timed (gpt-tokenizer and ai-tokenizer cache pieces, so repeats would time cache hits); tokenmill also 3 more times with its piece cache emptied before each ("warm": the best of those, over all its processes); budget ${BUDGET_S} s per cell including loading. Peers at ${sizeName(PEER_SIZE)} only${ALL_PEERS ? "" : `, and (but tiktoken) only on ${[...PEER_KINDS].join(", ")}`}. ✗ = ids differ from tiktoken's at ${sizeName(PEER_SIZE)}.`,
       `- figures: milliseconds per encode (lower is better).`,
       "",
       mdTable(header, tableRows),
