@@ -8,7 +8,7 @@
 // Writes the `coldstart` section of bench/RESULTS.md (not with --quick unless --write).
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { LIBS, BENCH_DIR, tokenmillAvailable, tokenmillMissingMessage, machineMd, updateSection, mdTable, textTable, median, fmt } from "./lib/common.mjs";
+import { LIBS, supports, BENCH_DIR, tokenmillAvailable, tokenmillMissingMessage, machineMd, updateSection, mdTable, textTable, median, fmt } from "./lib/common.mjs";
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes("--quick");
@@ -18,7 +18,7 @@ const ri = argv.indexOf("--runs");
 const RUNS = ri >= 0 ? Number(argv[ri + 1]) : QUICK ? 3 : 9;
 const ENC = "o200k_base";
 
-let libs = [...LIBS];
+let libs = LIBS.filter((l) => supports(l, ENC));
 if (!tokenmillAvailable() || PEERS_ONLY) {
   if (!PEERS_ONLY) {
     console.error(`error: ${tokenmillMissingMessage()}`);

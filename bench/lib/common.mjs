@@ -10,8 +10,15 @@ export const ROOT = path.resolve(BENCH_DIR, "..");
 export const RESULTS_MD = path.join(BENCH_DIR, "RESULTS.md");
 export const TOKENMILL_DIST = path.join(ROOT, "dist", "index.js");
 
-export const LIBS = ["tokenmill", "tiktoken", "js-tiktoken", "gpt-tokenizer", "ai-tokenizer", "@microsoft/tiktokenizer", "tokenizers", "@huggingface/tokenizers"];
+export const LIBS = ["tokenmill", "tiktoken", "js-tiktoken", "gpt-tokenizer", "ai-tokenizer", "@microsoft/tiktokenizer", "tokenizers", "@huggingface/tokenizers", "kitoken", "tiktoken-node"];
 export const PEERS = LIBS.filter((l) => l !== "tokenmill");
+
+// Encodings a peer cannot load at all (tiktoken-node 0.0.7 names no o200k): the scripts leave
+// that peer out of those rows instead of failing.
+const ONLY_ENCODINGS = { "tiktoken-node": ["gpt2", "r50k_base", "p50k_base", "p50k_edit", "cl100k_base"] };
+export function supports(lib, encName) {
+  return !ONLY_ENCODINGS[lib] || ONLY_ENCODINGS[lib].includes(encName);
+}
 export const REFERENCE = "tiktoken";
 
 const require = createRequire(import.meta.url);
@@ -131,6 +138,36 @@ export async function loadLib(lib, encName) {
         decode: (ids) => tok.decode(Array.from(ids), false),
         // Its BPE model keeps a cache of 10,000 words that the binding cannot clear (a new model
         // takes 1.5 s to build): it is left warm, which can only favour it.
+        clearCache: () => {},
+      };
+    }
+    // kitoken (Rust compiled to WASM, its Node entry): reads the same .tiktoken ranks file as
+    // @microsoft/tiktokenizer and picks the encoding's pattern from the vocabulary itself.
+    // encode(text, false): special-token text is ordinary text. It keeps no piece cache.
+    case "kitoken": {
+      const { Kitoken } = require("kitoken/node");
+      const { tiktokenRanksFile } = await import("./openai-as-hf.mjs");
+      const tok = Kitoken.from_tiktoken(new Uint8Array(fs.readFileSync(tiktokenRanksFile(encName))));
+      return {
+        lib,
+        version: depVersion("kitoken"),
+        encode: (t) => tok.encode(t, false),
+        decode: (ids) => td.decode(tok.decode(ids instanceof Uint32Array ? ids : Uint32Array.from(ids), false)),
+        clearCache: () => {},
+      };
+    }
+    // tiktoken-node: tiktoken-rs as a native (napi) binding, prebuilt binaries inside the
+    // package. Its encode() allows every special token (there is no encode_ordinary), so a text
+    // holding "<|endoftext|>" gets other ids than tiktoken's encode(text, [], []) and is reported
+    // as "ids differ"; the bench corpora hold none. It keeps no piece cache.
+    case "tiktoken-node": {
+      if (!supports(lib, encName)) throw new Error(`tiktoken-node has no ${encName}`);
+      const enc = require("tiktoken-node").getEncoding(encName);
+      return {
+        lib,
+        version: depVersion("tiktoken-node"),
+        encode: (t) => enc.encode(t),
+        decode: (ids) => enc.decode(Array.from(ids)),
         clearCache: () => {},
       };
     }

@@ -14,5 +14,17 @@ for (let i = 0; i < 3; i++) await L.encode(makeInput(kind, 997 + i));
 const t0 = performance.now();
 const ids = await L.encode(text);
 const ms = performance.now() - t0;
+// tokenmill also: best of 3 more calls with its piece cache emptied before each (the steady
+// state of a server, less noisy than one first call; an outside check measured this way)
+let msWarm;
+if (lib === "tokenmill") {
+  for (let i = 0; i < 3; i++) {
+    L.clearCache();
+    const t1 = performance.now();
+    await L.encode(text);
+    const m = performance.now() - t1;
+    if (msWarm === undefined || m < msWarm) msWarm = m;
+  }
+}
 const hash = crypto.createHash("sha1").update(new Uint32Array(Array.from(ids))).digest("hex");
-process.stdout.write(JSON.stringify({ ms, nIds: ids.length, hash }) + "\n");
+process.stdout.write(JSON.stringify({ ms, msWarm, nIds: ids.length, hash }) + "\n");
