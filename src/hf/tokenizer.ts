@@ -14,6 +14,7 @@ import { BYTE_TO_CHAR, byteLevelBytes } from "./byte-level.js";
 import { buildDecoder, type Decoder } from "./decoders.js";
 import { HfStreamDecoder } from "./decode-stream.js";
 import { decodeStreamWith, decoderOptions, type DecoderOptions, type TokenDecoder } from "../text/decode-stream.js";
+import { checkOptions as checkKnownOptions } from "../openai/options.js";
 import { checkTokenizerJson } from "./json-checks.js";
 import { BpeModel, type BpeOptions } from "./models/bpe.js";
 import type { ModelOutput, TokenModel } from "./models/model.js";
@@ -73,16 +74,13 @@ const ENCODE_OPTIONS: ReadonlySet<string> = new Set(["addSpecialTokens", "pair",
 const DECODE_OPTIONS: ReadonlySet<string> = new Set(["skipSpecialTokens"]);
 const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set(["addSpecialTokens", "skipSpecialTokens"]);
 
-/** Throws InvalidArgumentError for a non-object, an unknown key or a flag that is not a boolean. */
+/** Throws InvalidArgumentError for a non-object, an unknown key (src/openai/options.ts) or a flag that is not a boolean. */
 function checkOptions(method: string, options: unknown, known: ReadonlySet<string>): void {
+  checkKnownOptions(options, known, method);
   if (options === undefined) return;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new InvalidArgumentError(`${method}: options must be an object, got ${options === null ? "null" : Array.isArray(options) ? "an array" : typeof options}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (!known.has(k)) throw new InvalidArgumentError(`${method}: unknown option ${JSON.stringify(k)} (known: ${[...known].join(", ")})`);
+  for (const k of BOOLEAN_OPTIONS) {
     const v = (options as Record<string, unknown>)[k];
-    if (BOOLEAN_OPTIONS.has(k) && v !== undefined && typeof v !== "boolean") throw new InvalidArgumentError(`${method}: option ${k} must be true or false, got ${typeof v}`);
+    if (Object.hasOwn(options as object, k) && v !== undefined && typeof v !== "boolean") throw new InvalidArgumentError(`${method}: option ${k} must be true or false, got ${typeof v}`);
   }
 }
 
