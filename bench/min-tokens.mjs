@@ -47,9 +47,17 @@ const index = lib.vocabIndex(enc);
 const trieMs = performance.now() - t;
 console.log(`${ENCODING} (${enc.engine} engine): vocabulary trie of ${index.trie.nTokens} tokens, ${index.trie.tokenOf.length} nodes, built in ${trieMs.toFixed(0)} ms`);
 
+t = performance.now();
+lib.segment(enc, "a b", { segmentation: "min-tokens" });
+const wasmTrieMs = performance.now() - t;
+if (enc.engine === "wasm") console.log(`WASM core: prefix index + min-tokens trie built in ${wasmTrieMs.toFixed(0)} ms`);
+// the TypeScript DP (src/encoders/min-tokens.ts) over the same pre-tokenizer, for the A/B
+const PATTERN = { r50k_base: 0, p50k_base: 0, cl100k_base: 1, o200k_base: 2 }[ENCODING];
+const tsSplitter = lib.scannerSplitter(PATTERN);
 const RUNS = [
   ["bpe (encodeOrdinary)", (s) => enc.encodeOrdinary(s)],
   ["min-tokens", (s) => lib.segment(enc, s, { segmentation: "min-tokens" })],
+  ["min-tokens (TS DP)", (s) => lib.segmentWithPieces(enc, () => tsSplitter, s, { segmentation: "min-tokens" })],
   ["longest-first", (s) => lib.segment(enc, s, { segmentation: "longest-first" })],
   ["dropout p=0.1", (s) => lib.segment(enc, s, { segmentation: "dropout", p: 0.1, seed: 1 })],
   ["bytes", (s) => lib.segment(enc, s, { segmentation: "bytes" })],
@@ -58,8 +66,13 @@ const rows = [];
 for (const c of ["prose", "code", "multilingual"]) {
   const text = corpus[c];
   const mb = Buffer.byteLength(text, "utf8") / 1e6;
+  let minIds;
   for (const [name, f] of RUNS) {
     let ids = f(text);
+    if (name.startsWith("min-tokens")) {
+      if (minIds === undefined) minIds = ids;
+      else if (ids.length !== minIds.length || ids.some((v, k) => v !== minIds[k])) throw new Error(`${c}: ${name} gives other ids than the engine's min-tokens`);
+    }
     let best = Infinity;
     for (let r = 0; r < ROUNDS; r++) {
       enc.clearCache();

@@ -16,7 +16,8 @@ import { ensureMemory } from "../shared/memory";
 import { offsetsOf, statePtr } from "./offsets";
 import { prefixKey } from "../shared/bytes";
 import { hashKey } from "../shared/hash";
-import { prefixBegin, prefixSort, prefixIndexBytes, prefixQuery as queryPrefix, prefixResultPtr as resultPtr, prefixMaskPtr as maskPtr } from "./prefix";
+import { prefixBegin, prefixSort, prefixIndexBytes, prefixQuery as queryPrefix, prefixResultPtr as resultPtr, prefixMaskPtr as maskPtr, prefixSortedPtr, prefixCount } from "./prefix";
+import { minTokensTrieBytes, minTokensTrieBegin, minTokensTrieFill, minTokensPiece, setMinTokensScratch } from "./min-tokens";
 
 const NONE: u32 = 0xffffffff;
 
@@ -76,6 +77,7 @@ function layout(cap: u32): void {
   let scratch = outPtr + (<usize>inCap << 2);
   ensureMemory(scratch);
   setScratch(scratch);
+  setMinTokensScratch(scratch);
 }
 
 export function inputPtr(): usize {
@@ -149,7 +151,7 @@ function encodeSlice(i: u32, stopAt: u32, len: u32, final: bool, limit: u32): u3
       store<u32>(out, byteRank(<u32>load<u8>(p)));
       count++;
     } else if (n > maxLen) {
-      count += mergePiece(p, n, out);
+      count += segmentPiece(p, n, out);
     } else {
       let key = prefixKey(p, n);
       let hash = hashKey(p, n, key);
@@ -162,8 +164,9 @@ function encodeSlice(i: u32, stopAt: u32, len: u32, final: bool, limit: u32): u3
         store<u32>(out, byteRank(<u32>load<u8>(p)));
         store<u32>(out, byteRank(<u32>load<u8>(p + 1)), 4);
         count += 2;
-      } else if (n == 3) {
-        count += mergePiece(p, n, out);
+      } else if (n == 3 || segmentation != BPE) {
+        // (the piece cache holds BPE results only)
+        count += segmentPiece(p, n, out);
       } else if (n <= MAX_KEY && cacheSkip == 0) {
         let k = cacheGet(p, n, hash, out);
         if (k == 0) {
@@ -191,6 +194,58 @@ function encodeSlice(i: u32, stopAt: u32, len: u32, final: bool, limit: u32): u3
   }
   encCount = count;
   return i;
+}
+
+// How a piece that is not a token is split (the whole-token and byte cases are the same for
+// every segmentation: a token is its own shortest spelling, two bytes that are no token are two).
+const BPE: u32 = 0;
+const MIN_TOKENS: u32 = 1;
+let segmentation: u32 = BPE;
+
+@inline
+function segmentPiece(p: usize, n: u32, out: usize): u32 {
+  return segmentation == MIN_TOKENS ? minTokensPiece(p, n, out) : mergePiece(p, n, out);
+}
+
+/**
+ * Selects what encodeChunk does inside a piece: 0 = BPE (tiktoken's merges), 1 = min-tokens
+ * (the fewest tokens: assembly/openai/min-tokens.ts; needs minTokensBuild first). Returns false
+ * for an unknown mode or min-tokens before its trie is built, leaving the mode as it was.
+ */
+export function setSegmentation(mode: u32): bool {
+  if (mode == MIN_TOKENS && minTokensState != 2) return false;
+  if (mode > MIN_TOKENS) return false;
+  segmentation = mode;
+  return true;
+}
+
+let minTokensState: u32 = 0; // 0 = not started, 1 = filling, 2 = built, 3 = failed
+
+/**
+ * Builds the min-tokens trie over the prefix index (prefixIndexBuild must have returned 0),
+ * about `budget` tokens per call (0: all): returns 3 while there is more (call again), 0 when
+ * built, 1 if it cannot be built. Like prefixIndexBuild, the first call moves the arena after
+ * the trie, so JS must refresh its views.
+ */
+export function minTokensBuild(budget: u32): u32 {
+  if (minTokensState == 0) {
+    if (prefixState != 2) return 1;
+    let bytes = minTokensTrieBytes(prefixSortedPtr(), prefixCount());
+    if (bytes == 0) {
+      minTokensState = 3;
+      return 1;
+    }
+    let at = arenaPtr;
+    arenaPtr = (at + bytes + 15) & ~<usize>15;
+    layout(inCap);
+    minTokensTrieBegin(at);
+    minTokensState = 1;
+  }
+  if (minTokensState == 1) {
+    if (!minTokensTrieFill(budget)) return 3;
+    minTokensState = 2;
+  }
+  return minTokensState == 2 ? 0 : 1;
 }
 
 /** Empties the piece cache; encoding results never depend on it. */

@@ -364,6 +364,16 @@ function setBit(r: u32): void {
   store<u32>(w, load<u32>(w) | (1 << (r & 31)));
 }
 
+/** The ranks in byte order (after prefixSort), for the min-tokens trie. */
+export function prefixSortedPtr(): usize {
+  return sortedPtr;
+}
+
+/** How many ranks prefixSortedPtr() holds (the ordinary tokens). */
+export function prefixCount(): u32 {
+  return count;
+}
+
 export function prefixResultPtr(): usize {
   return workPtr;
 }

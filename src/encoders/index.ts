@@ -11,6 +11,7 @@ import { piecesOf, type PieceSplitter } from "./pieces.js";
 import { mulberry32 } from "../shared/prng.js";
 import { LONGEST_FIRST_KEY, RANK_KEY, RankMerger, type DropStats } from "./rank-merge.js";
 import { vocabIndex } from "./vocab-trie.js";
+import { internalsOf } from "../openai/encoding.js";
 
 export { UTF8_CONTROL, byteIds, decodeByteIds } from "./bytes.js";
 export type { DropStats } from "./rank-merge.js";
@@ -64,15 +65,17 @@ function segmentersOf(enc: Encoding): Segmenters {
  * @throws InvalidArgumentError for an unknown segmentation or bad p/seed.
  */
 export function segment(enc: Encoding, text: string, options: SegmentOptions): Uint32Array {
-  return segmentWithPieces(enc, () => piecesOf(enc), text, options);
+  return segmentWithPieces(enc, () => piecesOf(enc), text, options, true);
 }
 
 /**
  * `segment` with the pre-tokenizer given by the caller (an Encoding that knows its pattern can
  * pass `scannerSplitter(pattern)` or `regexSplitter(regex)` instead of having it looked up).
  * `split` is a function returning the splitter, called only when a segmentation needs pieces.
+ * `useEngine` (when `split` is the encoding's own pre-tokenizer): "min-tokens" runs in the WASM
+ * core where the engine has it (assembly/openai/min-tokens.ts: the same DP and tie rule).
  */
-export function segmentWithPieces(enc: Encoding, split: () => PieceSplitter, text: string, options: SegmentOptions): Uint32Array {
+export function segmentWithPieces(enc: Encoding, split: () => PieceSplitter, text: string, options: SegmentOptions, useEngine = false): Uint32Array {
   if (typeof text !== "string") throw new InvalidArgumentError(`segment: expected text to be a string, got ${text === null ? "null" : typeof text}`);
   const seg = options?.segmentation;
   if (!isSegmentation(seg)) {
@@ -83,6 +86,11 @@ export function segmentWithPieces(enc: Encoding, split: () => PieceSplitter, tex
   }
   if (seg === "bpe") return enc.encodeOrdinary(text);
   if (seg === "bytes") return byteIds(text);
+  if (seg === "min-tokens" && useEngine) {
+    // the WASM core's DP over its own trie (assembly/openai/min-tokens.ts), same result
+    const core = internalsOf(enc).core;
+    if (core.encodeMinTokens) return core.encodeMinTokens(text);
+  }
   const out = new IdBuffer();
   const pieces = split();
   const s = segmentersOf(enc);

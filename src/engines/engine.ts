@@ -23,6 +23,11 @@ export interface Engine {
    * ranks, or as a bitset of ceil(ranks / 32) words when `mask`. Built on the first call.
    */
   prefixQuery?(bytes: Uint8Array, consistent: boolean, mask: boolean): Uint32Array;
+  /**
+   * "min-tokens" (src/encoders/min-tokens.ts) in the engine (WASM engine only): the fewest
+   * tokens per pre-token, with the same tie rule; the first call builds a vocabulary trie.
+   */
+  encodeMinTokens?(text: string): Uint32Array;
   /** UTF-16 offsets of `ids` from `pos` on (src/openai/offsets.ts); engines that keep the vocabulary. */
   tokenOffsets?(
     ids: ArrayLike<number>,

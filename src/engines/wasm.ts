@@ -34,6 +34,8 @@ interface Exports {
   prefixQuery(len: number, consistent: number, asMask: number): number;
   prefixResultPtr(): number;
   prefixMaskPtr(): number;
+  minTokensBuild(budget: number): number;
+  setSegmentation(mode: number): number;
   tokenOffsets(n: number): number;
   offsetsState(): number;
 }
@@ -87,6 +89,10 @@ const INIT_STEP_TOKENS = 16384;
 const INIT_MORE = 3;
 // prefixIndexBuild() sorts about this many ranks per call, for the same reason (returns INIT_MORE)
 const PREFIX_STEP_RANKS = 65536;
+// minTokensBuild() adds about this many tokens to the min-tokens trie per call (returns INIT_MORE)
+const MIN_TOKENS_STEP = 32768;
+const SEGMENT_BPE = 0;
+const SEGMENT_MIN_TOKENS = 1;
 const RUNS_OVERFLOW = 0xffffffff; // findRuns(): too many runs, take the chunk whole
 const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame
 const NO_LIMIT = 0xffffffff;
@@ -231,6 +237,30 @@ export class WasmEngine implements Engine {
     }
     const at = this.ex.prefixResultPtr() >>> 2;
     return this.u32.slice(at, at + n);
+  }
+
+  private minTokensBuilt = false;
+
+  /**
+   * Engine.encodeMinTokens: the fewest tokens per piece (assembly/openai/min-tokens.ts). The
+   * first call builds the prefix index and the vocabulary trie over it (both move the arena).
+   */
+  encodeMinTokens(text: string): Uint32Array {
+    if (!this.minTokensBuilt) {
+      if (!this.prefixBuilt) this.prefixQuery(new Uint8Array(0), false, false);
+      let rc: number;
+      do rc = this.ex.minTokensBuild(MIN_TOKENS_STEP);
+      while (rc === INIT_MORE);
+      this.refresh();
+      if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not build the vocabulary trie for min-tokens");
+      this.minTokensBuilt = true;
+    }
+    this.ex.setSegmentation(SEGMENT_MIN_TOKENS);
+    try {
+      return this.encode(text);
+    } finally {
+      this.ex.setSegmentation(SEGMENT_BPE);
+    }
   }
 
   /** Re-reads the arena layout and re-creates views; needed after anything that grows memory. */
