@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 // What the package runs from; a missing one means the build never ran or was cut short.
-const OUTPUTS = ["dist/index.js", "dist/index.cjs", "dist/cli.cjs", "dist/types/index.d.ts", "vocab/o200k_base.tkv"];
+const OUTPUTS = ["dist/index.js", "dist/index.cjs", "dist/cli.cjs", "dist/types/index.d.ts", "vocab/o200k_base.tkv", "vocab/o200k_base.tki"];
 // What the outputs are made from (src/generated is itself an output of build:wasm).
 const SOURCE_DIRS = ["src", "assembly", "scripts"];
 const SOURCE_FILES = ["package.json", "package-lock.json", "rollup.config.mjs", "tsconfig.json", "asconfig.json", "asconfig.hf.json", "asconfig.train.json"];

@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const OUTPUTS = ["dist/index.js", "dist/index.cjs", "dist/cli.cjs", "dist/types/index.d.ts", "vocab/o200k_base.tkv"];
+const OUTPUTS = ["dist/index.js", "dist/index.cjs", "dist/cli.cjs", "dist/types/index.d.ts", "vocab/o200k_base.tkv", "vocab/o200k_base.tki"];
 const SOURCES = ["src/index.ts", "src/openai/encoding.ts", "assembly/openai/index.ts", "package.json"];
 
 const root = mkdtempSync(join(tmpdir(), "tokenmill-prepare-"));

@@ -7,7 +7,7 @@
 // memory after init() and grow(), the only calls that grow it (plus encodeChunk on a piece
 // longer than any seen before, which grows the BPE scratch).
 
-import { beginVocab, insertTokens, badRank, rankOfHashed, maxLen, byteRank, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
+import { beginVocab, insertTokens, adoptTables, tablesAt, tablesBytes, tablesChecksum, badRank, rankOfHashed, maxLen, byteRank, nTokens, tokenStart, tokenLen, bytesPtr } from "./vocab";
 import { initCache, cacheGet, cachePut, cacheClear, MAX_KEY, MAX_IDS } from "./cache";
 import { setInput, pieceEnd, touchedEnd } from "../pretok/scan";
 import { mergePiece, setScratch, initBuckets } from "./bpe";
@@ -65,6 +65,48 @@ export function init(patternId: u32, initialInputCap: u32, budget: u32): u32 {
   built = to;
   if (to < nTokens) return 3;
   building = false;
+  for (let b: u32 = 0; b < 256; b++) if (byteRank(b) == NONE) return 2;
+  arenaPtr = (initCache(initBuckets(tablesEnd)) + 15) & ~<usize>15;
+  layout(initialInputCap);
+  return 0;
+}
+
+/**
+ * Cold start from a table image (DESIGN.md "Table images"): lays the tables out as init does and
+ * returns where JS copies the image (tablesImageBytes() bytes), or 0 if the vocab is unusable.
+ * Then initFromImage finishes. Saves the ~200 K hash-table inserts of o200k_base's init.
+ */
+export function initImageAt(patternId: u32): usize {
+  pattern = patternId;
+  tablesEnd = beginVocab(vocabPtr, vocabSize, vocabPtr + vocabSize);
+  return tablesEnd == 0 ? 0 : tablesAt();
+}
+
+export function tablesImageBytes(): u32 {
+  return tablesBytes();
+}
+
+/** Where the tables are after init (for writing an image of them: tablesImageBytes() bytes). */
+export function tablesImagePtr(): usize {
+  return tablesAt();
+}
+
+/** The checksum of the tables as they are (for the image's header; see initFromImage). */
+export function tablesImageChecksum(): u64 {
+  return tablesChecksum();
+}
+
+/**
+ * After initImageAt and the copy: checks the image — its checksum (sumLo, sumHi: the header's),
+ * that it was made from this vocab (keyLo, keyHi: the first 8 bytes of the sha256 in the vocab
+ * file's header, as the image's header has them), then adoptTables (every offset, and a lookup of
+ * every `step`-th token) — and lays out the rest as init does. Returns 0, 1 (vocab unusable:
+ * badRank), 2 (a byte is not a token), or 4 (the image is damaged or not this vocab's).
+ */
+export function initFromImage(initialInputCap: u32, step: u32, sumLo: u32, sumHi: u32, keyLo: u32, keyHi: u32): u32 {
+  if (load<u32>(vocabPtr, 12) != keyLo || load<u32>(vocabPtr, 16) != keyHi) return 4;
+  if (tablesChecksum() != ((<u64>sumHi << 32) | <u64>sumLo)) return 4;
+  if (!adoptTables(step)) return badRank != 0xffffffff ? 1 : 4;
   for (let b: u32 = 0; b < 256; b++) if (byteRank(b) == NONE) return 2;
   arenaPtr = (initCache(initBuckets(tablesEnd)) + 15) & ~<usize>15;
   layout(initialInputCap);

@@ -135,6 +135,73 @@ export function beginVocab(filePtr: usize, fileSize: u32, tableAt: usize): usize
   return end;
 }
 
+/** Where beginVocab laid the tables out, and their size: the region a table image holds. */
+export function tablesAt(): usize {
+  return tablePtr;
+}
+export function tablesBytes(): u32 {
+  return <u32>(filterPtr + (1 << (FILTER_BITS - 3)) - tablePtr);
+}
+
+/**
+ * A 64-bit checksum of the tables (four independent lanes of multiply-xorshift over 32 bytes a
+ * step, then folded): what a table image's header holds, so that a damaged image is caught
+ * before use. The region's size is a multiple of 32 bytes (table, byte ranks, pair ranks and
+ * filter each are).
+ */
+export function tablesChecksum(): u64 {
+  let a: u64 = 0x9e3779b97f4a7c15;
+  let b: u64 = 0xc2b2ae3d27d4eb4f;
+  let c: u64 = 0x165667b19e3779f9;
+  let d: u64 = 0x27d4eb2f165667c5;
+  let p = tablePtr;
+  let end = tablePtr + <usize>tablesBytes();
+  while (p + 32 <= end) {
+    a = (a ^ load<u64>(p)) * 0xff51afd7ed558ccd;
+    b = (b ^ load<u64>(p, 8)) * 0xc4ceb9fe1a85ec53;
+    c = (c ^ load<u64>(p, 16)) * 0xff51afd7ed558ccd;
+    d = (d ^ load<u64>(p, 24)) * 0xc4ceb9fe1a85ec53;
+    a ^= a >>> 29;
+    b ^= b >>> 31;
+    c ^= c >>> 29;
+    d ^= d >>> 31;
+    p += 32;
+  }
+  let h = a ^ rotl<u64>(b, 17) ^ rotl<u64>(c, 31) ^ rotl<u64>(d, 47);
+  h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccd;
+  return h ^ (h >>> 33);
+}
+
+/**
+ * Instead of insertTokens: the tables were copied in from an image that insertTokens made over
+ * the same file (a table image holds no addresses, so it fits any layout). Checks every token's
+ * offsets as insertTokens does (badRank), sets maxLen, and checks the image against the file: a
+ * lookup of every `step`-th token (and of each single byte) must find its own rank. Returns
+ * false on any failure; the caller then builds the tables from scratch in a new instance.
+ */
+export function adoptTables(step: u32): bool {
+  maxLen = 0;
+  for (let r: u32 = 0; r < nTokens; r++) {
+    let start = tokenStart(r);
+    let end = tokenStart(r + 1);
+    if (end < start || end > totalBytes) {
+      badRank = r;
+      return false;
+    }
+    if (end - start > maxLen) maxLen = end - start;
+  }
+  if (step == 0) step = 1;
+  for (let r: u32 = 0; r < nTokens; r += step) {
+    let n = tokenLen(r);
+    if (n == 0) continue;
+    let p = bytesPtr + tokenStart(r);
+    if (n > 2 && rankOf(p, n) != r) return false;
+    if (n == 1 && byteRank(<u32>load<u8>(p)) != r) return false;
+    if (n == 2 && pairRank(p) != r) return false;
+  }
+  return true;
+}
+
 /**
  * Inserts the tokens of ranks [from, to) into the tables laid out by beginVocab. Returns false
  * at a rank whose offsets are out of order or past the token bytes (badRank): JS checks only the

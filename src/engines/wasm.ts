@@ -38,6 +38,10 @@ interface Exports {
   setSegmentation(mode: number): number;
   tokenOffsets(n: number): number;
   offsetsState(): number;
+  initImageAt(pattern: number): number;
+  tablesImageBytes(): number;
+  tablesImagePtr(): number;
+  initFromImage(inputCap: number, step: number, sumLo: number, sumHi: number, keyLo: number, keyHi: number): number;
 }
 
 interface NodeBuffer {
@@ -92,6 +96,9 @@ const PREFIX_STEP_RANKS = 65536;
 // minTokensBuild() adds about this many tokens to the min-tokens trie per call (returns INIT_MORE)
 const MIN_TOKENS_STEP = 32768;
 const SEGMENT_BPE = 0;
+// initFromImage(): check every this-many-th token's lookup against its rank (and all offsets)
+const IMAGE_CHECK_STEP = 61;
+const IMAGE_MISMATCH = 4;
 const SEGMENT_MIN_TOKENS = 1;
 const RUNS_OVERFLOW = 0xffffffff; // findRuns(): too many runs, take the chunk whole
 const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame
@@ -113,6 +120,14 @@ export type WasmSource = BufferSource | WebAssembly.Module;
 export interface VocabReader {
   readonly size: number;
   readInto(dest: Uint8Array): void;
+}
+
+/** The body of a table image (DESIGN.md "Table images") with what its header says of it. */
+export interface TableImage extends VocabReader {
+  /** The body's checksum (the core's tablesChecksum), as (low, high) u32 halves. */
+  readonly checksum: readonly [number, number];
+  /** The first 8 bytes of the sha256 in the header of the vocab file it was made from, as u32s. */
+  readonly vocabKey: readonly [number, number];
 }
 
 const imports = {
@@ -152,8 +167,24 @@ function copyExactU32(src: ArrayLike<number>, from: number, count: number, dst: 
   return count;
 }
 
+/** A new instance with `vocabFile` copied in (and checked in place by `check`). */
+function instantiate(module: WebAssembly.Module, vocabFile: Uint8Array | VocabReader, check?: (file: Uint8Array) => void): { ex: Exports; nRanks: number } {
+  const instance = new WebAssembly.Instance(module, imports);
+  const ex = instance.exports as unknown as Exports;
+  const size = vocabFile instanceof Uint8Array ? vocabFile.length : vocabFile.size;
+  const at = ex.vocabAlloc(size);
+  const inPlace = new Uint8Array(ex.memory.buffer, at, size);
+  if (vocabFile instanceof Uint8Array) inPlace.set(vocabFile);
+  else vocabFile.readInto(inPlace);
+  check?.(inPlace);
+  const nRanks = inPlace.length >= 8 ? (inPlace[4]! | (inPlace[5]! << 8) | (inPlace[6]! << 16) | (inPlace[7]! << 24)) >>> 0 : 0;
+  return { ex, nRanks };
+}
+
 export class WasmEngine implements Engine {
   readonly kind = "wasm" as const;
+  /** Whether the hash table came from a table image or was built from the vocab (tests, benchmarks). */
+  readonly tablesSource: "image" | "built";
   private readonly ex: Exports;
   private u8!: Uint8Array;
   private u32!: Uint32Array;
@@ -168,19 +199,30 @@ export class WasmEngine implements Engine {
    * (Node reads the file there: no 2 MB buffer in between, which would stay resident until a
    * GC). `check` sees the bytes in place before the tables are built and may throw.
    */
-  constructor(module: WebAssembly.Module, vocabFile: Uint8Array | VocabReader, readonly pattern: PatternId, check?: (file: Uint8Array) => void) {
-    const instance = new WebAssembly.Instance(module, imports);
-    this.ex = instance.exports as unknown as Exports;
-    const size = vocabFile instanceof Uint8Array ? vocabFile.length : vocabFile.size;
-    const at = this.ex.vocabAlloc(size);
-    const inPlace = new Uint8Array(this.ex.memory.buffer, at, size);
-    if (vocabFile instanceof Uint8Array) inPlace.set(vocabFile);
-    else vocabFile.readInto(inPlace);
-    check?.(inPlace);
-    this.nRanks = inPlace.length >= 8 ? (inPlace[4]! | (inPlace[5]! << 8) | (inPlace[6]! << 16) | (inPlace[7]! << 24)) >>> 0 : 0;
-    let rc: number;
-    do rc = this.ex.init(pattern, INITIAL_INPUT_CAP, INIT_STEP_TOKENS);
-    while (rc === INIT_MORE);
+  /**
+   * `image` (Node, built-in encodings): the table image of this vocab file (DESIGN.md "Table
+   * images"), copied into place instead of building the hash table; an image that does not
+   * belong to the file is ignored (the tables are then built as without one).
+   */
+  constructor(module: WebAssembly.Module, vocabFile: Uint8Array | VocabReader, readonly pattern: PatternId, check?: (file: Uint8Array) => void, image?: TableImage) {
+    let ex = instantiate(module, vocabFile, check);
+    this.nRanks = ex.nRanks;
+    let rc = -1;
+    if (image) {
+      const at = ex.ex.initImageAt(pattern);
+      if (at !== 0 && ex.ex.tablesImageBytes() >>> 0 === image.size) {
+        image.readInto(new Uint8Array(ex.ex.memory.buffer, at, image.size));
+        rc = ex.ex.initFromImage(INITIAL_INPUT_CAP, IMAGE_CHECK_STEP, image.checksum[0], image.checksum[1], image.vocabKey[0], image.vocabKey[1]);
+      }
+      // not this file's image (it is in memory now): a fresh instance builds its tables
+      if (rc === IMAGE_MISMATCH) ex = instantiate(module, vocabFile, check);
+    }
+    this.ex = ex.ex;
+    this.tablesSource = rc === 0 ? "image" : "built";
+    if (rc !== 0 && rc !== 1 && rc !== 2) {
+      do rc = this.ex.init(pattern, INITIAL_INPUT_CAP, INIT_STEP_TOKENS);
+      while (rc === INIT_MORE);
+    }
     if (rc === 2) {
       throw new TokenmillError("VOCAB_INCOMPLETE", "vocabulary lacks a token for some single byte; byte-level BPE needs all 256");
     }
@@ -194,6 +236,12 @@ export class WasmEngine implements Engine {
       );
     }
     this.refresh();
+  }
+
+  /** The engine's hash table, byte and pair ranks and filter, as a table image's body. */
+  tablesImage(): Uint8Array {
+    const at = this.ex.tablesImagePtr();
+    return new Uint8Array(this.ex.memory.buffer, at, this.ex.tablesImageBytes() >>> 0).slice();
   }
 
   tokenLength(id: number): number {
