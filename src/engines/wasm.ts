@@ -7,7 +7,8 @@
 
 import type { Engine, PatternId } from "./engine.js";
 import { TokenmillError, VocabFormatError } from "../errors.js";
-import { WASM_BASE64 } from "../generated/wasm.js";
+import { WASM_BYTES } from "../generated/wasm.js";
+import { latin1Bytes } from "../shared/latin1.js";
 import { wasmAvailable } from "../platform/wasm.js";
 import { unfinishedTail } from "../text/utf8.js";
 import type { Utf16Position } from "../text/utf16-position.js";
@@ -107,12 +108,6 @@ const encoder = new TextEncoder();
 
 let compiled: WebAssembly.Module | undefined;
 
-function decodeBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 export type WasmSource = BufferSource | WebAssembly.Module;
 
@@ -142,13 +137,13 @@ const imports = {
 export function compileWasmSync(source?: WasmSource): WebAssembly.Module {
   if (source instanceof WebAssembly.Module) return source;
   if (source) return new WebAssembly.Module(source);
-  return (compiled ??= new WebAssembly.Module(decodeBase64(WASM_BASE64) as BufferSource));
+  return (compiled ??= new WebAssembly.Module(latin1Bytes(WASM_BYTES) as BufferSource));
 }
 
 export async function compileWasm(source?: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source) return WebAssembly.compile(source);
-  return (compiled ??= await WebAssembly.compile(decodeBase64(WASM_BASE64) as BufferSource));
+  return (compiled ??= await WebAssembly.compile(latin1Bytes(WASM_BYTES) as BufferSource));
 }
 
 export { wasmAvailable };

@@ -9,7 +9,8 @@
  * cumulative token end of its word. Same ids as BpeModel.tokenize (without dropout).
  */
 import { TokenmillError } from "../errors.js";
-import { HF_WASM_BASE64 } from "../generated/wasm-hf.js";
+import { HF_WASM_BYTES } from "../generated/wasm-hf.js";
+import { latin1Bytes } from "../shared/latin1.js";
 import { byteLevelBytes } from "./byte-level.js";
 import { CL100K_PATTERN } from "../text/patterns.js";
 import { PATTERN_CL100K } from "../engines/engine.js";
@@ -67,19 +68,13 @@ const utf8 = new TextEncoder();
 
 let compiled: WebAssembly.Module | undefined;
 
-function decodeBase64(text: string): Uint8Array {
-  const bin = atob(text);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 export function compileHfWasmSync(): WebAssembly.Module {
-  return (compiled ??= new WebAssembly.Module(decodeBase64(HF_WASM_BASE64) as BufferSource));
+  return (compiled ??= new WebAssembly.Module(latin1Bytes(HF_WASM_BYTES) as BufferSource));
 }
 
 export async function compileHfWasm(): Promise<WebAssembly.Module> {
-  return (compiled ??= await WebAssembly.compile(decodeBase64(HF_WASM_BASE64) as BufferSource));
+  return (compiled ??= await WebAssembly.compile(latin1Bytes(HF_WASM_BYTES) as BufferSource));
 }
 
 const imports = {

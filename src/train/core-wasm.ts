@@ -1,7 +1,8 @@
 // The merge loop in WebAssembly (assembly/train/index.ts): a fresh instance per training run,
 // so its memory goes away with it.
 import { TokenmillError } from "../errors.js";
-import { TRAIN_WASM_BASE64 } from "../generated/wasm-train.js";
+import { TRAIN_WASM_BYTES } from "../generated/wasm-train.js";
+import { latin1Bytes } from "../shared/latin1.js";
 import type { CoreWords, MergeCore } from "./core.js";
 
 interface Exports {
@@ -25,10 +26,7 @@ export function wasmAvailable(): boolean {
 
 function module(): WebAssembly.Module {
   if (compiled === undefined) {
-    const bin = atob(TRAIN_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
+    compiled = new WebAssembly.Module(latin1Bytes(TRAIN_WASM_BYTES) as BufferSource);
   }
   return compiled;
 }
