@@ -199,7 +199,7 @@ function spacePlan(info: StreamInfo): StreamPlan {
         // no match may span the cut (it would hold x then a space) or end at it (x would change)
         for (let i = 0; i + 1 < cps.length; i++) if (cps[i + 1] === 0x20) exclude((c) => c === cps[i]);
         exclude((c) => c === cps[cps.length - 1]);
-        if (precompiledAhead && /[^\x20-\x7e]/.test(content)) return whole("Replace with non-ASCII content before a Precompiled normalizer");
+        if (precompiledAhead && (content.length === 0 || /[^\x20-\x7e]/.test(content))) return whole("Replace with empty or non-ASCII content before a Precompiled normalizer (the chars around a cut must stay ASCII)");
         break;
       }
       case "Precompiled": {
