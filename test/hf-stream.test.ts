@@ -98,6 +98,16 @@ const TOKENIZERS: Record<string, [() => string, "openai" | "space" | "whole"]> =
       }),
     "space",
   ],
+  // Metaspace keeps the spaces (as ▁): a token that takes or holds one is seen
+  "Lowercase, Metaspace, rstrip/spaced/normalized spaced tokens": [
+    () =>
+      byteLevelJson({
+        normalizer: { type: "Lowercase" },
+        pre: [{ type: "Metaspace", replacement: "▁", prepend_scheme: "never", split: true }],
+        added: [token(256, "<mask>", { lstrip: true }), token(257, "[x]", { rstrip: true, special: false }), token(258, "a b", { special: false }), token(259, "WoR d", { normalized: true, special: false })],
+      }),
+    "space",
+  ],
   "ALBERT-like normalizers + Metaspace": [
     () =>
       byteLevelJson({
@@ -140,16 +150,36 @@ const HOSTILE = [
   "a", "Z", "hello", "Wor", "ld", " ", "  ", "    ", "\t", "\n", "\r\n", "\n\n", "\u00a0", "\u3000", "\u0085", "\u2028", "\ufeff",
   "e\u0301", "\u0301", "\u0308", "\u0345", "\u1100\u1161", "\u11a8", "가", "が", "\u3099", "日本", "ﬁ", "½", "１２", "ｶﾞ", "＇s", "'s", "'S", "'ll",
   "😀", "👍🏽", "🇫🇷", "\u200d", "\ud800", "\udc00", "\ud83d", "0", "7", "123", "٣", ".", ",", "!", "-", "_", "'", "/", "`", "``", "«", "「", "▁", "##",
-  "<s>", "</s>", "<unk>", "[CLS]", "[SEP]", "<mask>", "[x]", "a b", " z", "<|begin_of_text|>", "<|endoftext|>", "<start_of_turn>", "<｜begin▁of▁sentence｜>", "<0x41>", "\u0000", "\u001f",
+  "<s>", "</s>", "<unk>", "[CLS]", "[SEP]", "<mask>", "[x]", "a b", " z", "wor d", "WoR d", "<|begin_of_text|>", "<|endoftext|>", "<start_of_turn>", "<｜begin▁of▁sentence｜>", "<0x41>", "\u0000", "\u001f",
 ];
-const hostileText = fc.array(fc.constantFrom(...HOSTILE), { maxLength: 40 }).map((a) => a.join(""));
 const docText = fc.tuple(fc.nat(DOCS.length - 1), fc.nat(2000), fc.integer({ min: 1, max: 1500 })).map(([d, a, n]) => DOCS[d]!.slice(a % DOCS[d]!.length, (a % DOCS[d]!.length) + n));
-const anyText = fc.oneof(docText, hostileText, fc.tuple(docText, hostileText, docText).map((t) => t.join("")), fc.string({ unit: "binary", maxLength: 40 }));
+
+/** Text for one tokenizer: its own added tokens next to spaces and ASCII (where cuts are) weigh more. */
+function anyText(tok: HfTokenizer, json: string): fc.Arbitrary<string> {
+  const added = ((JSON.parse(json) as { added_tokens?: Array<{ content: string }> }).added_tokens ?? []).map((t) => t.content);
+  const own = added.length > 0 ? added.filter((_, i) => i % Math.ceil(added.length / 24) === 0) : ["<s>"];
+  void tok;
+  const piece = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...HOSTILE) },
+    { weight: 2, arbitrary: fc.constantFrom(" ", "  ", "a", "x", "]", ">", ".", "\n", "e\u0301") },
+    { weight: 2, arbitrary: fc.constantFrom(...own) },
+  );
+  const hostile = fc.array(piece, { maxLength: 40 }).map((a) => a.join(""));
+  return fc.oneof(docText, hostile, hostile, fc.tuple(docText, hostile, docText).map((t) => t.join("")), fc.string({ unit: "binary", maxLength: 40 }));
+}
 
 /** A chunking of `text`: string parts (cut anywhere, a surrogate pair included) or UTF-8 parts (cut at any byte). */
-const chunking = fc.record({ cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), bytes: fc.boolean(), chunkChars: fc.integer({ min: 1, max: 400 }), add: fc.boolean() });
+// `single`: one code unit per part and chunkChars 1, so that the reader takes every cut point
+const chunking = fc.record({
+  cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
+  bytes: fc.boolean(),
+  single: fc.boolean(),
+  chunkChars: fc.integer({ min: 1, max: 400 }),
+  add: fc.boolean(),
+});
 
-function parts(text: string, c: { cuts: number[]; bytes: boolean }): { items: Array<string | Uint8Array>; whole: string } {
+function parts(text: string, c: { cuts: number[]; bytes: boolean; single: boolean }): { items: Array<string | Uint8Array>; whole: string } {
+  if (c.single) return { items: text.split(""), whole: text };
   if (!c.bytes) {
     const at = [...new Set(c.cuts.map((f) => Math.floor(f * text.length)))].sort((a, b) => a - b);
     const items: string[] = [];
@@ -197,11 +227,11 @@ for (const [name, [load, kind]] of Object.entries(TOKENIZERS)) {
 
     it("random chunkings of real and hostile text: stream == encode(whole) == HF native", async () => {
       await fc.assert(
-        fc.asyncProperty(anyText, chunking, async (text, c) => {
+        fc.asyncProperty(anyText(engines[0]!, json), chunking, async (text, c) => {
           const { items, whole } = parts(text, c);
           const want = [...(await ref.encode(whole, null, { addSpecialTokens: c.add })).getIds()];
           for (const tok of engines) {
-            const opts = { chunkChars: c.chunkChars, addSpecialTokens: c.add };
+            const opts = { chunkChars: c.single ? 1 : c.chunkChars, addSpecialTokens: c.add };
             expect([...tok.encode(whole, { addSpecialTokens: c.add })]).toEqual(want);
             const got = await streamed(tok, items, opts);
             const ctx = `${name} [${tok.engine}] chunkChars=${c.chunkChars} items=${JSON.stringify(items.map((i) => (typeof i === "string" ? i : [...i])))}`;
@@ -209,8 +239,19 @@ for (const [name, [load, kind]] of Object.entries(TOKENIZERS)) {
             expect(await tok.countStream(items, opts), ctx).toBe(want.length);
           }
         }),
-        { numRuns: kind === "whole" ? 15 : 40, seed: 17 },
+        { numRuns: kind === "whole" ? 15 : 60, seed: 17 },
       );
+    });
+
+    it("every cut point taken (one code unit per part), around each added token and space", async () => {
+      const added = ((JSON.parse(json) as { added_tokens?: Array<{ content: string }> }).added_tokens ?? []).map((t) => t.content);
+      const own = added.filter((_, i) => i % Math.ceil(added.length / 12) === 0);
+      for (const t of own) {
+        for (const text of [`x${t} b`, `x${t}  b ${t}`, `a ${t}. ${t}c`, `Hello ${t}\n world ${t} `]) {
+          const want = [...(await ref.encode(text, null)).getIds()];
+          for (const tok of engines) expect((await streamed(tok, text.split(""), { chunkChars: 1 })).ids, `${name} [${tok.engine}] ${JSON.stringify(text)}`).toEqual(want);
+        }
+      }
     });
 
     it(kind === "whole" ? "reads the text whole" : "cuts: a long text in small parts is never held whole", async () => {
