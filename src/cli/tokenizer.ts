@@ -28,7 +28,7 @@ export interface CliEncoding {
    * rule and special tokens at the ends only (a tokenizer.json); absent: the CLI cuts the text
    * (src/text/stream.ts) and encodes each chunk.
    */
-  encodeStream?(source: ByteSource, options: { special: "none" | "all"; chunkChars: number; invalidUtf8: InvalidUtf8Mode }): AsyncGenerator<Uint32Array>;
+  streamIds?(source: ByteSource, options: { special: "none" | "all"; chunkChars: number; invalidUtf8: InvalidUtf8Mode }): AsyncGenerator<Uint32Array>;
 }
 
 /** The encode options for --special none|all. */
@@ -100,6 +100,6 @@ export async function loadTokenizerJson(path: string): Promise<CliEncoding> {
     // file with truncation or padding is encoded whole, as they act on the whole encoding
     ...(truncation || padding
       ? {}
-      : { encodeStream: (src: ByteSource, o: { special: "none" | "all"; chunkChars: number; invalidUtf8: InvalidUtf8Mode }) => tok.encodeStream(src, { addSpecialTokens: o.special === "all", chunkChars: o.chunkChars, invalidUtf8: o.invalidUtf8 }) }),
+      : { streamIds: (src: ByteSource, o: { special: "none" | "all"; chunkChars: number; invalidUtf8: InvalidUtf8Mode }) => tok.encodeStream(src, { addSpecialTokens: o.special === "all", chunkChars: o.chunkChars, invalidUtf8: o.invalidUtf8 }) }),
   };
 }

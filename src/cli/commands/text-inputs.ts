@@ -24,7 +24,7 @@ export async function textInputs(o: Options, enc: CliEncoding, io: CliIO): Promi
   const envChunk = Number(io.env?.TOKENMILL_CHUNK_CHARS);
   const chunkChars = Number.isInteger(envChunk) && envChunk > 0 ? envChunk : DEFAULT_CHUNK_CHARS;
   // A -t file is read whole here (a SentencePiece .model, a tokenizer.json with truncation or
-  // padding); a tokenizer.json otherwise streams with its own cut rule (enc.encodeStream).
+  // padding); a tokenizer.json otherwise streams with its own cut rule (enc.streamIds).
   const splittable = o.tokenizer === undefined && (o.special === "none" || cuttable(Object.keys(enc.specialTokens)));
   const fs = await nodeFs();
   const open = (path: string): ByteSource => (path === "-" ? io.stdin : fs.createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }));
@@ -34,8 +34,8 @@ export async function textInputs(o: Options, enc: CliEncoding, io: CliIO): Promi
     sources: o.args.length === 0 ? ["-"] : o.args,
     fs,
     chunks,
-    ids: enc.encodeStream
-      ? (path) => enc.encodeStream!(open(path), { special: o.special, chunkChars, invalidUtf8: o.invalidUtf8 })
+    ids: enc.streamIds
+      ? (path) => enc.streamIds!(open(path), { special: o.special, chunkChars, invalidUtf8: o.invalidUtf8 })
       : async function* (path) {
           for await (const t of chunks(path)) yield enc.encode(t, opts);
         },
