@@ -155,6 +155,14 @@ const TOKENIZERS: Record<string, [() => string, "openai" | "space" | "whole"]> =
   "Punctuation alone (never splits at a space)": [() => byteLevelJson({ pre: [{ type: "Punctuation", behavior: "Isolated" }] }), "whole"],
   "Replace regex to nothing": [() => byteLevelJson({ normalizer: { type: "Replace", pattern: { Regex: "\\s+" }, content: "" }, pre: [{ type: "WhitespaceSplit" }] }), "whole"],
   "FixedLength": [() => byteLevelJson({ pre: [{ type: "FixedLength", length: 3 }] }), "whole"],
+  "BPE dropout": [
+    () => {
+      const j = JSON.parse(tokenizerJson(MODELS["byte-level BPE"]!, null));
+      j.model.dropout = 0.5;
+      return JSON.stringify(j);
+    },
+    "whole",
+  ],
   "WhitespaceSplit then Metaspace first": [() => byteLevelJson({ pre: [{ type: "WhitespaceSplit" }, { type: "Metaspace", replacement: "▁", prepend_scheme: "first", split: true }] }), "whole"],
 };
 

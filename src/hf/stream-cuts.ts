@@ -95,6 +95,9 @@ const isNormalized = (t: AddedJson) => (t.normalized === undefined ? t.special !
 
 /** The plan for a tokenizer (computed once per tokenizer by src/hf/stream.ts). */
 export function streamPlan(info: StreamInfo): StreamPlan {
+  const dropout = (info.json.model as Json | undefined)?.dropout;
+  // dropout draws from one PRNG in the order of the merges: chunks would draw in another order
+  if (typeof dropout === "number" && dropout > 0) return { kind: "whole", reason: "BPE dropout (its random draws depend on the whole text's merge order)" };
   return openaiPlan(info.json) ?? spacePlan(info);
 }
 
