@@ -52,6 +52,14 @@ function gpt2StyleJson(): string {
   return JSON.stringify(j);
 }
 
+/** Mistral-style (its newer files): Llama 2's vocab behind Metaspace "first" without split, no normalizer. */
+function mistralStyleJson(): string {
+  const j = JSON.parse(lenml("llama2"));
+  j.normalizer = null;
+  j.pre_tokenizer = { type: "Metaspace", replacement: "▁", prepend_scheme: "first", split: false };
+  return JSON.stringify(j);
+}
+
 const SPLIT_PUNCT = { type: "Split", pattern: { Regex: "\\s+|\\p{P}" }, behavior: "Isolated", invert: false };
 
 // SentencePiece models trained on the machine's text (spm_train), converted with toTokenizerJson
@@ -70,6 +78,7 @@ const TOKENIZERS: Record<string, [() => string, "openai" | "space" | "whole"]> =
   deepseek_v3: [() => lenml("deepseek_v3"), "space"],
   llama2: [() => lenml("llama2"), "space"],
   gemma3: [() => lenml("gemma3"), "space"],
+  "Mistral-style (Metaspace first, unsplit, BPE word segments)": [mistralStyleJson, "space"],
   "bert-base-uncased": [bertTokenizerJson, "space"],
   "unigram-trained": [() => fixture("unigram-trained"), "space"],
   "spm-nmt-nfkc": [() => fixture("spm-nmt-nfkc"), "space"],
