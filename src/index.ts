@@ -51,6 +51,7 @@ export {
   type HfEncoding,
   type HfTruncationOptions,
   type HfPaddingOptions,
+  type HfStreamOptions,
 } from "./hf/index.js";
 export { UnsupportedComponentError, TokenizerJsonError, BacktrackingPatternError } from "./errors.js";
 export {

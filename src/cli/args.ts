@@ -23,7 +23,9 @@ Options:
   -m, --model NAME      use the encoding of an OpenAI model (gpt-4o, gpt-4, ft:gpt-4o-mini:...)
   -t, --tokenizer PATH  use a HuggingFace tokenizer.json instead (Llama, Qwen, Mistral, BERT...);
                         added tokens in the text are always recognised, as in HF; --special all
-                        adds the post-processor's tokens (BOS, [CLS]/[SEP], ...); or a
+                        adds the post-processor's tokens (BOS, [CLS]/[SEP], ...); files are
+                        streamed where the pipeline has a proven cut point (else, and with
+                        truncation or padding in the file, read whole); or a
                         SentencePiece .model (T5, Llama 2, ...; the whole file is one sentence;
                         --special all adds its <s> and </s>)
       --special MODE    none (default): special-token text such as <|endoftext|> is ordinary text;

@@ -5,7 +5,8 @@ import { fromSentencePieceModel, fromTokenizerJsonSync, getEncodingSync } from "
 import { UnknownEncodingError } from "../errors.js";
 import { ENCODING_NAMES, encodingNameForModel, isEncodingName } from "../openai/models.js";
 import type { Options } from "./args.js";
-import { describeFsError, nodeFs } from "./io.js";
+import { describeFsError, nodeFs, type ByteSource } from "./io.js";
+import type { InvalidUtf8Mode } from "../text/stream.js";
 
 export const DEFAULT_ENCODING = "o200k_base";
 
@@ -22,6 +23,12 @@ export interface CliEncoding {
     opts?: { allowedSpecial?: "all" | Iterable<string>; disallowedSpecial?: "all" | Iterable<string> },
   ): number;
   decodeBytes(ids: ArrayLike<number>): Uint8Array;
+  /**
+   * The ids of a whole source, a chunk at a time, where the tokenizer streams with its own cut
+   * rule and special tokens at the ends only (a tokenizer.json); absent: the CLI cuts the text
+   * (src/text/stream.ts) and encodes each chunk.
+   */
+  streamIds?(source: ByteSource, options: { special: "none" | "all"; chunkChars: number; invalidUtf8: InvalidUtf8Mode }): AsyncGenerator<Uint32Array>;
 }
 
 /** The encode options for --special none|all. */
@@ -82,11 +89,17 @@ export async function loadTokenizerJson(path: string): Promise<CliEncoding> {
     };
   }
   const tok = fromTokenizerJsonSync(new TextDecoder().decode(bytes));
+  const { truncation, padding } = tok.truncationAndPadding();
   return {
     name: path,
     specialTokens: tok.specialTokens,
     encode: (t, opts) => tok.encode(t, { addSpecialTokens: opts?.allowedSpecial === "all" }),
     count: (t, opts) => tok.count(t, { addSpecialTokens: opts?.allowedSpecial === "all" }),
     decodeBytes: (ids) => utf8.encode(tok.decode(ids)),
+    // streamed where the pipeline has a proven cut (else read whole by encodeStream itself); a
+    // file with truncation or padding is encoded whole, as they act on the whole encoding
+    ...(truncation || padding
+      ? {}
+      : { streamIds: (src: ByteSource, o: { special: "none" | "all"; chunkChars: number; invalidUtf8: InvalidUtf8Mode }) => tok.encodeStream(src, { addSpecialTokens: o.special === "all", chunkChars: o.chunkChars, invalidUtf8: o.invalidUtf8 }) }),
   };
 }

@@ -17,6 +17,7 @@ export {
 export type { HfEncoding } from "./encoding.js";
 export type { HfTruncationOptions } from "./truncation.js";
 export type { HfPaddingOptions } from "./padding.js";
+export type { HfStreamOptions } from "./stream.js";
 
 export type TokenizerJsonSource = string | object | Uint8Array | ArrayBuffer;
 

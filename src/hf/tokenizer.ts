@@ -28,6 +28,9 @@ import { paddingFromJson, paddingFromOptions, padEncodings, type HfPaddingOption
 import { buildProcessor, singleWithB, trimOffsets, type Processor } from "./post-processors.js";
 import { truncateEncodings, truncationFromJson, truncationFromOptions, type HfTruncationOptions, type TruncationParams } from "./truncation.js";
 import { buildPreTokenizer, type PreTokenizer } from "./pretokenizers.js";
+import { hfCountStream, hfEncodeStream, type HfStreamOptions } from "./stream.js";
+import type { StreamInfo } from "./stream-cuts.js";
+import type { TextSource } from "../text/stream.js";
 import { compileHfWasmSync, HfWasmBpe, scannerFor, serializeBpe, type FixedSink, type PieceSink } from "./wasm-bpe.js";
 
 type Json = Record<string, unknown>;
@@ -370,9 +373,12 @@ export class HfTokenizer {
 
   /**
    * One sequence through the pipeline; `postProcess` false leaves out the lean post-processor;
-   * `splitEnds` records the token count after each split (it needs offsets: the full path).
+   * `splitEnds` records the token count after each split (it needs offsets: the full path);
+   * `cont` (streams, src/hf/stream.ts): the text continues a segment of the text before it, so
+   * its first segment, if no added token starts it, goes through `cont.normalizer` (the
+   * normalizer without the steps that act at a segment's start) instead.
    */
-  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true, splitEnds = false, limit = Infinity): Enc {
+  private run(text: string, addSpecial: boolean, wantOffsets = true, postProcess = true, splitEnds = false, limit = Infinity, cont?: { normalizer: Normalizer | null }): Enc {
     if (typeof text !== "string") throw new InvalidArgumentError(`encode: expected a string, got ${text === null ? "null" : typeof text}`);
     // Lone surrogates become U+FFFD (same length), as they do on their way into HF's Rust strings.
     text = toWellFormed(text);
@@ -386,7 +392,8 @@ export class HfTokenizer {
         splits.push({ n, id });
         continue;
       }
-      if (this.normalizer) this.normalizer(n);
+      const normalizer = cont !== undefined && a === 0 ? cont.normalizer : this.normalizer;
+      if (normalizer) normalizer(n);
       if (!this.hasNormAdded) {
         if (n.length > 0) splits.push({ n, id: -1 });
         continue;
@@ -559,6 +566,55 @@ export class HfTokenizer {
     checkOptions("count", options, ENCODE_OPTIONS);
     if (this.needsFull(options)) return this.full(text, options, false).ids.length;
     return this.run(text, options?.addSpecialTokens !== false, false).ids.length;
+  }
+
+  /**
+   * Token ids of a text that arrives in parts (a Node stream, a `fetch` body, any (async)
+   * iterable of strings or UTF-8 bytes), a chunk at a time; concatenated, exactly
+   * `encode(wholeText, options)`, the post-processor's tokens only at the start and end. The text
+   * is cut only where the pipeline provably allows it (src/hf/stream-cuts.ts, DESIGN.md "Where a
+   * tokenizer.json's text may be cut"); a pipeline without such a point is read whole.
+   * @example for await (const ids of tok.encodeStream(fs.createReadStream("big.txt"))) out.write(ids.join("\n") + "\n")
+   * @throws InvalidArgumentError for a pair, truncation or padding (from the options or the file, unless
+   *   the options set them to null), and as encodeStream of an Encoding for the source and bytes.
+   * @throws InvalidUtf8Error, UncuttableTextError as `Encoding#encodeStream`.
+   */
+  encodeStream(source: TextSource, options?: HfStreamOptions): AsyncGenerator<Uint32Array, void, undefined> {
+    return hfEncodeStream(this, source, options);
+  }
+
+  /** Number of tokens of a streamed text (see `encodeStream`): `count(wholeText, options)`, in bounded memory. */
+  countStream(source: TextSource, options?: HfStreamOptions): Promise<number> {
+    return hfCountStream(this, source, options);
+  }
+
+  /** @internal What src/hf/stream-cuts.ts analyses. */
+  streamInfo(): StreamInfo {
+    const model = this.model;
+    return {
+      json: this.source,
+      segments: model instanceof BpeModel && !this.byteLevel ? model.segments : null,
+      hasToken: (t) => model.tokenToId(t) !== undefined,
+    };
+  }
+
+  /** @internal One chunk of a stream, without the post-processor (`cont`: see `run`). */
+  encodeChunk(text: string, cont: { normalizer: Normalizer | null } | undefined): number[] {
+    return this.run(text, false, false, false, false, Infinity, cont).ids;
+  }
+
+  /** @internal The post-processor's ids before and after one sequence (encode's, with special tokens). */
+  postEnds(): [number[], number[]] {
+    if (this.post === null) return [[], []];
+    const mark = -1;
+    const ids = this.post({ ids: [mark], offs: [] }, true, this, "").ids;
+    const at = ids.indexOf(mark);
+    return [ids.slice(0, at), ids.slice(at + 1)];
+  }
+
+  /** @internal Whether truncation / padding are set (streams refuse them). */
+  truncationAndPadding(): { truncation: boolean; padding: boolean } {
+    return { truncation: this.truncation !== null, padding: this.padding !== null };
   }
 
   /**

@@ -133,6 +133,12 @@ const CLASS_CUT = Uint8Array.from({ length: 16 }, (_, k) => {
   return Number(x !== UNSURE && y !== UNSURE && ((x === SURE_DIGIT) !== (y === SURE_DIGIT) || (x === SURE_LETTER && y === SURE_PUNCT)));
 });
 
+/**
+ * A scan for cut points with `scanCuts`' contract: the last cut point of each kind in s (given
+ * the two code units before it, -1 where none), in `out`; returns the code units examined.
+ */
+export type CutScanner = (s: string, before: number, before2: number, out: FoundCuts) => number;
+
 /** Where `scanCuts` found the last cut point of each rule (-1: none). */
 export interface FoundCuts {
   safe: number;

@@ -9,7 +9,7 @@
 
 import { InvalidArgumentError, InvalidUtf8Error, UncuttableTextError } from "../errors.js";
 import { firstInvalidUtf8, unfinishedTail } from "./utf8.js";
-import { scanCuts, type FoundCuts } from "./cuts.js";
+import { scanCuts, type CutScanner, type FoundCuts } from "./cuts.js";
 
 /**
  * What the stream functions read: strings or UTF-8 bytes, from any (async) iterable or WHATWG
@@ -69,6 +69,13 @@ export interface TextChunksOptions {
    * `isClassCut` can, so a chunk is never ended inside one of these.
    */
   specials?: readonly string[];
+  /**
+   * Where the text may be cut, when not where every OpenAI pattern allows (`scanCuts`): a
+   * tokenizer.json pipeline's own rule (src/hf/stream-cuts.ts). Its cuts are reported as `safe`
+   * (taken without the special-token check; the rule has excluded them already) or `cls`
+   * (checked against `specials` as the class cuts are).
+   */
+  scan?: CutScanner;
   /** Bound of the text held without a cut point (default MAX_HELD_CHARS). */
   maxHeldChars?: number;
   /** Filled in for tests: code units examined for cut points, and the most held at once. */
@@ -92,7 +99,10 @@ class HeldText {
   safeCut = -1;
   classCut = -1;
 
-  constructor(private readonly stats?: { scanned: number; maxHeld: number }) {}
+  constructor(
+    private readonly scan: CutScanner,
+    private readonly stats?: { scanned: number; maxHeld: number },
+  ) {}
 
   private readonly found: FoundCuts = { safe: -1, cls: -1 };
 
@@ -101,7 +111,7 @@ class HeldText {
     if (s.length === 0) return;
     if (scan) {
       const found = this.found;
-      const n = scanCuts(s, this.last, this.last2, found);
+      const n = this.scan(s, this.last, this.last2, found);
       if (this.stats) this.stats.scanned += n;
       if (found.cls >= 0) this.classCut = this.length + found.cls;
       if (found.safe >= 0) this.safeCut = this.length + found.safe;
@@ -226,7 +236,7 @@ export async function* textChunks(
     if (!fatal || held.length === 0) return decoder.decode();
     return fail(new Uint8Array(0), true);
   };
-  const text = new HeldText(options.stats);
+  const text = new HeldText(options.scan ?? scanCuts, options.stats);
   let yielded = 0; // code units yielded so far: where the held text starts in the stream
   for await (const item of items(src)) {
     let decoded: string;

@@ -18,7 +18,8 @@ export async function countCommand(o: Options, enc: CliEncoding, io: CliIO): Pro
   for (const path of sources) {
     let n = 0;
     try {
-      for await (const t of input.chunks(path)) n += enc.count(t, opts);
+      if (enc.streamIds) for await (const ids of input.ids(path)) n += ids.length;
+      else for await (const t of input.chunks(path)) n += enc.count(t, opts);
     } catch (e) {
       if (!isReadError(e)) throw e;
       await write(io.stderr, `tokenmill: ${describeReadError(path, e).message}\n`);

@@ -4,11 +4,10 @@
 
 import { describeFsError, describeReadError, isReadError, write, type CliIO } from "../io.js";
 import type { Options } from "../args.js";
-import { encodeOptions, type CliEncoding } from "../tokenizer.js";
+import type { CliEncoding } from "../tokenizer.js";
 import { textInputs } from "./text-inputs.js";
 
 export async function encodeCommand(o: Options, enc: CliEncoding, io: CliIO): Promise<number> {
-  const opts = encodeOptions(o.special);
   const input = await textInputs(o, enc, io);
   const { sources, fs } = input;
   for (const path of sources) {
@@ -27,8 +26,7 @@ export async function encodeCommand(o: Options, enc: CliEncoding, io: CliIO): Pr
     let first = true;
     if (!o.lines) await write(io.stdout, "[");
     try {
-      for await (const t of input.chunks(path)) {
-        const ids = enc.encode(t, opts);
+      for await (const ids of input.ids(path)) {
         if (ids.length === 0) continue;
         await write(io.stdout, o.lines ? ids.join("\n") + "\n" : (first ? "" : ",") + ids.join(","));
         first = false;
