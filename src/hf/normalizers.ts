@@ -297,7 +297,7 @@ function bertNormalizer(j: Json): Normalizer {
   const chinese = j.handle_chinese_chars !== false;
   const lower = j.lowercase !== false;
   const accents = j.strip_accents == null ? lower : j.strip_accents === true;
-  return (n) => {
+  return charByChar((n) => {
     if (cleanText) {
       n.filter((cp) => !(cp === 0 || cp === 0xfffd || isControl(cp)));
       n.mapChars((cp) => (isWhitespace(cp) ? 0x20 : cp));
@@ -325,5 +325,94 @@ function bertNormalizer(j: Json): Normalizer {
       n.filter((cp) => !isNonspacingMark(cp));
     }
     if (lower) lowercase(n);
+  });
+}
+
+const UNKNOWN = -2;
+const COMPLEX = -1;
+const REMOVED = 0x10000;
+
+/**
+ * A normalizer whose steps are all per char or per starter-and-marks sequence (BertNormalizer:
+ * filter, map, Chinese-char padding, NFD, Mn filter, Rust's per-char lowercase), run char by
+ * char where that is the same thing. A "simple" char is a BMP char that is no mark and no
+ * continuation (nothing reorders across it or composes into it) and that `general` turns, on
+ * its own, into one UTF-16 unit or none; that unit (or the removal) is remembered in a table.
+ * The runs of other chars are what `general` itself is run on, each on its own (the steps are
+ * local, so the results and, composed with the piece's alignments, their alignments are the
+ * whole string's). A simple char keeps its alignment; a removed one drops it.
+ */
+function charByChar(general: Normalizer): Normalizer {
+  const table = new Int32Array(0x10000).fill(UNKNOWN);
+  const classify = (c: number): number => {
+    let t: number;
+    if ((c >= 0xd800 && c <= 0xdfff) || isContinuation(c)) t = COMPLEX;
+    else {
+      const one = NStr.of(String.fromCharCode(c), 0, false);
+      general(one);
+      t = one.s.length === 0 ? REMOVED : one.s.length === 1 ? one.s.charCodeAt(0) : COMPLEX;
+    }
+    table[c] = t;
+    return t;
+  };
+  return (n) => {
+    const s = n.s;
+    const len = s.length;
+    // a first pass: nothing but simple chars mapped to themselves is the common case
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      let t = table[c]!;
+      if (t === UNKNOWN) t = classify(c);
+      if (t !== c) break;
+    }
+    if (i === len) return;
+    let out = s.slice(0, i);
+    const track = n.track;
+    let al: number[] | null = null;
+    if (track) {
+      al = [];
+      for (let k = 0; k < i; k++) al.push(n.origStart(k), n.origEnd(k + 1));
+    }
+    let removedOrComplex = false;
+    while (i < len) {
+      const c = s.charCodeAt(i);
+      let t = table[c]!;
+      if (t === UNKNOWN) t = classify(c);
+      if (t >= 0) {
+        if (t !== REMOVED) {
+          out += String.fromCharCode(t);
+          if (al !== null) al.push(n.origStart(i), n.origEnd(i + 1));
+        } else removedOrComplex = true;
+        i++;
+        continue;
+      }
+      removedOrComplex = true;
+      let j = i + 1;
+      for (; j < len; j++) {
+        const d = s.charCodeAt(j);
+        let u = table[d]!;
+        if (u === UNKNOWN) u = classify(d);
+        if (u >= 0) break;
+      }
+      const r = NStr.of(s.slice(i, j), 0, track);
+      general(r);
+      out += r.s;
+      if (al !== null) {
+        for (let k = 0; k < r.s.length; k++) {
+          const x = r.origStart(k);
+          const y = r.origEnd(k + 1);
+          if (y > x) al.push(n.origStart(i + x), n.origEnd(i + y));
+          else {
+            const p = x < j - i ? n.origStart(i + x) : n.origEnd(i + x);
+            al.push(p, p);
+          }
+        }
+      }
+      i = j;
+    }
+    n.s = out;
+    // simple chars mapped one to one leave every alignment where it was
+    if (al !== null && removedOrComplex) n.al = Int32Array.from(al);
   };
 }
