@@ -707,21 +707,36 @@ export class HfTokenizer {
 /** Appends the model tokens of piece p to e, with offsets mapped back to the original. */
 function pushWithOffsets(p: NStr, out: ModelOutput, e: Enc): void {
   const s = p.s;
-  // byte → unit walk (offsets come in increasing order)
+  const n = out.ids.length;
+  let ascii = true;
+  for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+  if (ascii) {
+    // byte offsets are unit offsets
+    for (let k = 0; k < n; k++) {
+      e.ids.push(out.ids[k]!);
+      const bs = out.offs[2 * k]!;
+      const be = out.offs[2 * k + 1]!;
+      if (be <= bs) e.offs.push(p.origStart(0), p.origStart(0));
+      else e.offs.push(p.origStart(bs), p.origEnd(be));
+    }
+    return;
+  }
+  // byte → unit walk (offsets come in increasing order): the char containing byte b starts at
+  // unit `unit` (after the walk), and is `w` bytes, `u` units long
   let unit = 0;
   let byte = 0;
-  const charAt = (b: number): [number, number] => {
-    // start unit and end unit of the char containing byte b
-    while (true) {
+  let u = 1;
+  const walkTo = (b: number): void => {
+    for (;;) {
       const c = s.charCodeAt(unit);
       const w = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
-      const u = w === 4 ? 2 : 1;
-      if (b < byte + w) return [unit, unit + u];
+      u = w === 4 ? 2 : 1;
+      if (b < byte + w) return;
       byte += w;
       unit += u;
     }
   };
-  for (let k = 0; k < out.ids.length; k++) {
+  for (let k = 0; k < n; k++) {
     e.ids.push(out.ids[k]!);
     const bs = out.offs[2 * k]!;
     const be = out.offs[2 * k + 1]!;
@@ -733,9 +748,10 @@ function pushWithOffsets(p: NStr, out: ModelOutput, e: Enc): void {
       unit = 0;
       byte = 0;
     }
-    const [us] = charAt(bs);
-    const [, ue] = charAt(be - 1);
-    e.offs.push(p.origStart(us), p.origEnd(ue));
+    walkTo(bs);
+    const us = unit;
+    walkTo(be - 1);
+    e.offs.push(p.origStart(us), p.origEnd(unit + u));
   }
 }
 
