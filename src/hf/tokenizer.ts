@@ -23,7 +23,7 @@ import { WordLevelModel } from "./models/wordlevel.js";
 import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
-import { fromHfEncoding, mergeAll, seqEnc, toHfEncoding, type HfEncoding, type SeqEnc } from "./encoding.js";
+import { fromHfEncoding, mergeAll, seqEnc, toHfEncoding, toWire, type HfEncoding, type HfWireEncoding, type SeqEnc } from "./encoding.js";
 import { paddingFromJson, paddingFromOptions, padEncodings, type HfPaddingOptions, type PaddingParams } from "./padding.js";
 import { buildProcessor, singleWithB, trimOffsets, type Processor } from "./post-processors.js";
 import { truncateEncodings, truncationFromJson, truncationFromOptions, type HfTruncationOptions, type TruncationParams } from "./truncation.js";
@@ -569,6 +569,12 @@ export class HfTokenizer {
   encodeWithOffsets(text: string, options?: HfEncodeOptions): HfEncoding {
     checkOptions("encodeWithOffsets", options, ENCODE_OPTIONS);
     return toHfEncoding(this.full(text, options, true));
+  }
+
+  /** @internal `encodeWithOffsets` as a worker thread sends it back (typed arrays only: src/parallel/hf-batch.ts). */
+  encodeWire(text: string, options?: HfEncodeOptions): HfWireEncoding {
+    checkOptions("encodeWithOffsets", options, ENCODE_OPTIONS);
+    return toWire(this.full(text, options, true));
   }
 
   /**
