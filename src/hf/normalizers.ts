@@ -331,26 +331,44 @@ function bertNormalizer(j: Json): Normalizer {
 const UNKNOWN = -2;
 const COMPLEX = -1;
 const REMOVED = 0x10000;
+const EXPANDED = 0x10001; // + index into the expansions
 
 /**
- * A normalizer whose steps are all per char or per starter-and-marks sequence (BertNormalizer:
+ * A normalizer whose steps are all per char or, for NFD, per run of marks (BertNormalizer:
  * filter, map, Chinese-char padding, NFD, Mn filter, Rust's per-char lowercase), run char by
- * char where that is the same thing. A "simple" char is a BMP char that is no mark and no
- * continuation (nothing reorders across it or composes into it) and that `general` turns, on
- * its own, into one UTF-16 unit or none; that unit (or the removal) is remembered in a table.
- * The runs of other chars are what `general` itself is run on, each on its own (the steps are
- * local, so the results and, composed with the piece's alignments, their alignments are the
- * whole string's). A simple char keeps its alignment; a removed one drops it.
+ * char where that is the same thing. What `general` makes of each BMP char on its own is kept
+ * in a table: nothing (a removed char), one unit, or several units all aligned to the char (a
+ * padded Chinese char, a Hangul syllable's jamo, İ's lowercase). That is the char's result in
+ * any context, because the one step that looks at neighbours is NFD's canonical reordering,
+ * which moves only chars of nonzero combining class past each other, keeps their order
+ * otherwise (a removed mark leaves the others in place), and never moves a char of class 0.
+ * So the chars left to `general` itself are surrogates and the kept chars of nonzero class
+ * (and any whose single-char alignments are not all the char's): each run of them, with the
+ * removed chars next to them (transparent to the reordering: HF's alignments there are by
+ * position), on its own (the steps stay local), its alignments composed with the piece's. A
+ * char of the table keeps its alignment; a removed one drops it.
  */
 function charByChar(general: Normalizer): Normalizer {
   const table = new Int32Array(0x10000).fill(UNKNOWN);
+  const expansions: string[] = [];
   const classify = (c: number): number => {
-    let t: number;
-    if ((c >= 0xd800 && c <= 0xdfff) || isContinuation(c)) t = COMPLEX;
-    else {
-      const one = NStr.of(String.fromCharCode(c), 0, false);
+    let t = COMPLEX;
+    if (c < 0xd800 || c > 0xdfff) {
+      const ch = String.fromCharCode(c);
+      const one = NStr.of(ch, 0, true);
       general(one);
-      t = one.s.length === 0 ? REMOVED : one.s.length === 1 ? one.s.charCodeAt(0) : COMPLEX;
+      let own = true; // every unit aligned to the char
+      for (let k = 0; k < one.s.length && own; k++) own = one.origStart(k) === 0 && one.origEnd(k + 1) === 1;
+      // a kept char that canonical reordering may move (combining class > 0, by the reorder it
+      // causes after U+0345, class 240), or one the reference's tables may not know
+      const moves = one.s.length > 0 && (isNormalizationUnknown(c) || c === 0x345 || ("\u0345" + ch).normalize("NFD") !== "\u0345" + ch.normalize("NFD"));
+      if (one.s.length === 0) t = REMOVED;
+      else if (!own || moves) t = COMPLEX;
+      else if (one.s.length === 1) t = one.s.charCodeAt(0);
+      else {
+        t = EXPANDED + expansions.length;
+        expansions.push(one.s);
+      }
     }
     table[c] = t;
     return t;
@@ -380,12 +398,41 @@ function charByChar(general: Normalizer): Normalizer {
       let t = table[c]!;
       if (t === UNKNOWN) t = classify(c);
       if (t >= 0) {
-        if (t !== REMOVED) {
+        if (t < REMOVED) {
           out += String.fromCharCode(t);
           if (al !== null) al.push(n.origStart(i), n.origEnd(i + 1));
-        } else removedOrComplex = true;
-        i++;
-        continue;
+        } else if (t === REMOVED) {
+          // removed chars are transparent to NFD's reordering (clean_text drops controls
+          // before it, and a dropped mark's place is a place in the reordering): next to a
+          // char left to `general`, they go with it
+          removedOrComplex = true;
+          let j = i + 1;
+          let u = COMPLEX;
+          for (; j < len; j++) {
+            const d = s.charCodeAt(j);
+            u = table[d]!;
+            if (u === UNKNOWN) u = classify(d);
+            if (u !== REMOVED) break;
+          }
+          if (j < len && u === COMPLEX) t = COMPLEX;
+          else {
+            i = j;
+            continue;
+          }
+        } else {
+          const x = expansions[t - EXPANDED]!;
+          out += x;
+          removedOrComplex = true;
+          if (al !== null) {
+            const a0 = n.origStart(i);
+            const a1 = n.origEnd(i + 1);
+            for (let k = 0; k < x.length; k++) al.push(a0, a1);
+          }
+        }
+        if (t !== COMPLEX) {
+          i++;
+          continue;
+        }
       }
       removedOrComplex = true;
       let j = i + 1;
@@ -393,7 +440,7 @@ function charByChar(general: Normalizer): Normalizer {
         const d = s.charCodeAt(j);
         let u = table[d]!;
         if (u === UNKNOWN) u = classify(d);
-        if (u >= 0) break;
+        if (u >= 0 && u !== REMOVED) break;
       }
       const r = NStr.of(s.slice(i, j), 0, track);
       general(r);
