@@ -134,17 +134,64 @@ export interface HfEncoding {
   overflowing: HfEncoding[];
 }
 
+/**
+ * An HfEncoding whose `offsets` are made as [start, end] pairs from the flat two numbers per
+ * token when first read: an own, enumerable accessor, so spread, JSON, structuredClone and deep
+ * equality all see the pairs, and assigning it works. Most callers of a BERT-style batch read
+ * ids and masks only, and 512 small arrays per encoding cost more than the rest of it.
+ */
+function hfEncoding(ids: Uint32Array, flat: ArrayLike<number>, typeIds: Uint32Array, special: Uint8Array, attention: Uint8Array, overflowing: HfEncoding[]): HfEncoding {
+  let pairs: Array<[number, number]> | null = null;
+  return {
+    ids,
+    get offsets(): Array<[number, number]> {
+      if (pairs === null) {
+        const n = ids.length;
+        pairs = new Array<[number, number]>(n);
+        for (let k = 0; k < n; k++) pairs[k] = [flat[2 * k]!, flat[2 * k + 1]!];
+      }
+      return pairs;
+    },
+    set offsets(v: Array<[number, number]>) {
+      pairs = v;
+    },
+    typeIds,
+    specialTokensMask: special,
+    attentionMask: attention,
+    overflowing,
+  };
+}
+
 export function toHfEncoding(e: SeqEnc): HfEncoding {
-  const offsets: Array<[number, number]> = [];
-  for (let k = 0; k < e.ids.length; k++) offsets.push([e.offs[2 * k]!, e.offs[2 * k + 1]!]);
+  return hfEncoding(Uint32Array.from(e.ids), Int32Array.from(e.offs), Uint32Array.from(e.typeIds), Uint8Array.from(e.special), Uint8Array.from(e.attention), e.overflowing.map(toHfEncoding));
+}
+
+/**
+ * An HfEncoding as worker threads send it: typed arrays only (offsets flat), which the
+ * structured clone copies as blocks, where 512 [start, end] arrays per encoding are 512 objects.
+ */
+export interface HfWireEncoding {
+  ids: Uint32Array;
+  offs: Int32Array;
+  typeIds: Uint32Array;
+  special: Uint8Array;
+  attention: Uint8Array;
+  overflowing: HfWireEncoding[];
+}
+
+export function toWire(e: SeqEnc): HfWireEncoding {
   return {
     ids: Uint32Array.from(e.ids),
-    offsets,
+    offs: Int32Array.from(e.offs),
     typeIds: Uint32Array.from(e.typeIds),
-    specialTokensMask: Uint8Array.from(e.special),
-    attentionMask: Uint8Array.from(e.attention),
-    overflowing: e.overflowing.map(toHfEncoding),
+    special: Uint8Array.from(e.special),
+    attention: Uint8Array.from(e.attention),
+    overflowing: e.overflowing.map(toWire),
   };
+}
+
+export function fromWire(w: HfWireEncoding): HfEncoding {
+  return hfEncoding(w.ids, w.offs, w.typeIds, w.special, w.attention, w.overflowing.map(fromWire));
 }
 
 export function fromHfEncoding(h: HfEncoding): SeqEnc {

@@ -297,7 +297,7 @@ function bertNormalizer(j: Json): Normalizer {
   const chinese = j.handle_chinese_chars !== false;
   const lower = j.lowercase !== false;
   const accents = j.strip_accents == null ? lower : j.strip_accents === true;
-  return (n) => {
+  return charByChar((n) => {
     if (cleanText) {
       n.filter((cp) => !(cp === 0 || cp === 0xfffd || isControl(cp)));
       n.mapChars((cp) => (isWhitespace(cp) ? 0x20 : cp));
@@ -325,5 +325,141 @@ function bertNormalizer(j: Json): Normalizer {
       n.filter((cp) => !isNonspacingMark(cp));
     }
     if (lower) lowercase(n);
+  });
+}
+
+const UNKNOWN = -2;
+const COMPLEX = -1;
+const REMOVED = 0x10000;
+const EXPANDED = 0x10001; // + index into the expansions
+
+/**
+ * A normalizer whose steps are all per char or, for NFD, per run of marks (BertNormalizer:
+ * filter, map, Chinese-char padding, NFD, Mn filter, Rust's per-char lowercase), run char by
+ * char where that is the same thing. What `general` makes of each BMP char on its own is kept
+ * in a table: nothing (a removed char), one unit, or several units all aligned to the char (a
+ * padded Chinese char, a Hangul syllable's jamo, İ's lowercase). That is the char's result in
+ * any context, because the one step that looks at neighbours is NFD's canonical reordering,
+ * which moves only chars of nonzero combining class past each other, keeps their order
+ * otherwise (a removed mark leaves the others in place), and never moves a char of class 0.
+ * So the chars left to `general` itself are surrogates and the kept chars of nonzero class
+ * (and any whose single-char alignments are not all the char's): each run of them, with the
+ * removed chars next to them (transparent to the reordering: HF's alignments there are by
+ * position), on its own (the steps stay local), its alignments composed with the piece's. A
+ * char of the table keeps its alignment; a removed one drops it.
+ */
+function charByChar(general: Normalizer): Normalizer {
+  const table = new Int32Array(0x10000).fill(UNKNOWN);
+  const expansions: string[] = [];
+  const classify = (c: number): number => {
+    let t = COMPLEX;
+    if (c < 0xd800 || c > 0xdfff) {
+      const ch = String.fromCharCode(c);
+      const one = NStr.of(ch, 0, true);
+      general(one);
+      let own = true; // every unit aligned to the char
+      for (let k = 0; k < one.s.length && own; k++) own = one.origStart(k) === 0 && one.origEnd(k + 1) === 1;
+      // a kept char that canonical reordering may move (combining class > 0, by the reorder it
+      // causes after U+0345, class 240), or one the reference's tables may not know
+      const moves = one.s.length > 0 && (isNormalizationUnknown(c) || c === 0x345 || ("\u0345" + ch).normalize("NFD") !== "\u0345" + ch.normalize("NFD"));
+      if (one.s.length === 0) t = REMOVED;
+      else if (!own || moves) t = COMPLEX;
+      else if (one.s.length === 1) t = one.s.charCodeAt(0);
+      else {
+        t = EXPANDED + expansions.length;
+        expansions.push(one.s);
+      }
+    }
+    table[c] = t;
+    return t;
+  };
+  return (n) => {
+    const s = n.s;
+    const len = s.length;
+    // a first pass: nothing but simple chars mapped to themselves is the common case
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(i);
+      let t = table[c]!;
+      if (t === UNKNOWN) t = classify(c);
+      if (t !== c) break;
+    }
+    if (i === len) return;
+    let out = s.slice(0, i);
+    const track = n.track;
+    let al: number[] | null = null;
+    if (track) {
+      al = [];
+      for (let k = 0; k < i; k++) al.push(n.origStart(k), n.origEnd(k + 1));
+    }
+    let removedOrComplex = false;
+    while (i < len) {
+      const c = s.charCodeAt(i);
+      let t = table[c]!;
+      if (t === UNKNOWN) t = classify(c);
+      if (t >= 0) {
+        if (t < REMOVED) {
+          out += String.fromCharCode(t);
+          if (al !== null) al.push(n.origStart(i), n.origEnd(i + 1));
+        } else if (t === REMOVED) {
+          // removed chars are transparent to NFD's reordering (clean_text drops controls
+          // before it, and a dropped mark's place is a place in the reordering): next to a
+          // char left to `general`, they go with it
+          removedOrComplex = true;
+          let j = i + 1;
+          let u = COMPLEX;
+          for (; j < len; j++) {
+            const d = s.charCodeAt(j);
+            u = table[d]!;
+            if (u === UNKNOWN) u = classify(d);
+            if (u !== REMOVED) break;
+          }
+          if (j < len && u === COMPLEX) t = COMPLEX;
+          else {
+            i = j;
+            continue;
+          }
+        } else {
+          const x = expansions[t - EXPANDED]!;
+          out += x;
+          removedOrComplex = true;
+          if (al !== null) {
+            const a0 = n.origStart(i);
+            const a1 = n.origEnd(i + 1);
+            for (let k = 0; k < x.length; k++) al.push(a0, a1);
+          }
+        }
+        if (t !== COMPLEX) {
+          i++;
+          continue;
+        }
+      }
+      removedOrComplex = true;
+      let j = i + 1;
+      for (; j < len; j++) {
+        const d = s.charCodeAt(j);
+        let u = table[d]!;
+        if (u === UNKNOWN) u = classify(d);
+        if (u >= 0 && u !== REMOVED) break;
+      }
+      const r = NStr.of(s.slice(i, j), 0, track);
+      general(r);
+      out += r.s;
+      if (al !== null) {
+        for (let k = 0; k < r.s.length; k++) {
+          const x = r.origStart(k);
+          const y = r.origEnd(k + 1);
+          if (y > x) al.push(n.origStart(i + x), n.origEnd(i + y));
+          else {
+            const p = x < j - i ? n.origStart(i + x) : n.origEnd(i + x);
+            al.push(p, p);
+          }
+        }
+      }
+      i = j;
+    }
+    n.s = out;
+    // simple chars mapped one to one leave every alignment where it was
+    if (al !== null && removedOrComplex) n.al = Int32Array.from(al);
   };
 }

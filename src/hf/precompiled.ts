@@ -19,6 +19,8 @@ function b64(s: string): Uint8Array {
 
 export class PrecompiledCharsmap {
   private readonly memo = new Map<string, string | null>();
+  /** The replacement of each char under U+0300 (a grapheme of its own there), filled as met. */
+  private readonly small: Array<string | null | undefined> = new Array(0x300).fill(undefined);
   private constructor(private readonly trie: Uint32Array, private readonly normalized: Uint8Array) {}
 
   static fromBase64(s: string): PrecompiledCharsmap {
@@ -98,8 +100,108 @@ export class PrecompiledCharsmap {
    * others (and those without a mapping) char by char; the (char, change) list is then applied
    * in one transform. As in HF's `replace`, a shorter replacement puts the difference on the
    * last entry so far, which for an empty one is the previous char's.
+   *
+   * Only the graphemes that change are touched: the rest of the text is copied (no alignments
+   * kept) or stays aligned as it was (`transformRegions`, each region being the changed
+   * graphemes with, for an empty replacement, the char before them that takes the difference).
+   * A char under U+0300 between two such chars is a grapheme of its own, and its replacement
+   * depends on the char alone: a table. Only text that starts with a removed grapheme, whose
+   * difference no char takes (HF then shifts the alignments of the whole text), goes through the
+   * (char, change) list of the whole text.
    */
   normalize(n: NStr): void {
+    const s = n.s;
+    const len = s.length;
+    const track = n.track;
+    let out = ""; // !track: the text so far, up to `copied`
+    let copied = 0;
+    let regs: Region[] | null = null; // track: the changed ranges
+    const small = this.small;
+    // the replacement `rep` of the original units [a, b) (`count` chars); false: text start
+    // removed while tracking, the whole-text path must run
+    const replace = (a: number, b: number, count: number, rep: string): boolean => {
+      if (!track) {
+        out += s.slice(copied, a) + rep;
+        copied = b;
+        return true;
+      }
+      regs ??= [];
+      const cps: number[] = [];
+      const changes: number[] = [];
+      for (let k = 0; k < rep.length; k++) {
+        const cp = rep.codePointAt(k)!;
+        if (cp > 0xffff) k++;
+        cps.push(cp);
+        changes.push(0);
+      }
+      const diff = cps.length - count;
+      if (diff > 0) for (let k = changes.length - diff; k < changes.length; k++) changes[k] = 1;
+      if (cps.length > 0) {
+        if (diff < 0) changes[changes.length - 1]! += diff;
+        regs.push({ a, b, cps, changes });
+        return true;
+      }
+      // empty: the entry before takes the difference — the last region's if it ends here, else
+      // the unchanged char before a, as a region of its own
+      const last = regs[regs.length - 1];
+      if (last !== undefined && last.b === a && last.cps.length > 0) {
+        last.changes[last.changes.length - 1]! += diff;
+        last.b = b;
+        return true;
+      }
+      if (a === 0) return false;
+      const lo = s.charCodeAt(a - 1);
+      const pa = lo >= 0xdc00 && lo <= 0xdfff && a >= 2 && isHigh(s.charCodeAt(a - 2)) ? a - 2 : a - 1;
+      regs.push({ a: pa, b, cps: [s.codePointAt(pa)!], changes: [diff] });
+      return true;
+    };
+    const plain = plainChars();
+    let i = 0;
+    while (i < len) {
+      const c = s.charCodeAt(i);
+      if (plain[c] === 1 && c !== 0x0d && (i + 1 === len || plain[s.charCodeAt(i + 1)] === 1)) {
+        let r: string | null | undefined;
+        if (c < 0x300) {
+          r = small[c];
+          if (r === undefined) r = small[c] = this.lookup(s[i]!);
+        } else r = this.transform(s[i]!);
+        if (r !== null && !replace(i, i + 1, 1, r)) return this.normalizeWhole(n);
+        i++;
+        continue;
+      }
+      // a run up to a certain boundary: between two plain chars, the first not CR
+      let j = i + 1;
+      while (j < len && !(plain[s.charCodeAt(j)] === 1 && plain[s.charCodeAt(j - 1)] === 1 && s.charCodeAt(j - 1) !== 0x0d)) j++;
+      let at = i;
+      for (const g of segmentRun(s.slice(i, j))) {
+        if (utf8Len(g) < 6) {
+          const r = this.transform(g);
+          if (r !== null) {
+            let count = 0;
+            for (const _ of g) count++;
+            if (!replace(at, at + g.length, count, r)) return this.normalizeWhole(n);
+            at += g.length;
+            continue;
+          }
+        }
+        for (let k = 0; k < g.length; ) {
+          const cp = g.codePointAt(k)!;
+          const w = cp > 0xffff ? 2 : 1;
+          const r = this.transform(w === 1 ? g[k]! : g.slice(k, k + 2));
+          if (r !== null && !replace(at + k, at + k + w, 1, r)) return this.normalizeWhole(n);
+          k += w;
+        }
+        at += g.length;
+      }
+      i = j;
+    }
+    if (!track) {
+      if (copied > 0) n.s = out + s.slice(copied);
+    } else if (regs !== null) n.transformRegions(regs);
+  }
+
+  /** The (char, change) list of the whole text and one transform (HF's way, every case). */
+  private normalizeWhole(n: NStr): void {
     const cps: number[] = [];
     const changes: number[] = [];
     let modified = false;
@@ -136,6 +238,68 @@ export class PrecompiledCharsmap {
     }
     if (modified) n.transform(cps, changes, 0);
   }
+}
+
+/**
+ * BMP chars with a grapheme cluster boundary between any two of them (the first not CR):
+ * everything under U+0300 (no Extend, SpacingMark, ZWJ or Prepend lies there; CR × LF is the
+ * only rule), and blocks of letters, digits and punctuation whose chars all have
+ * Grapheme_Cluster_Break = Other, Indic_Conjunct_Break = None or Consonant (GB9c binds only
+ * after a Linker), and are not Extended_Pictographic, so UAX #29 leaves only GB999 (÷) between
+ * them. Marks, Hangul, Prepend chars, emoji and controls are left out: around those the
+ * segmenter decides. test/hf-precompiled.test.ts checks each char against Intl.Segmenter.
+ */
+export const PLAIN_RANGES: ReadonlyArray<readonly [number, number]> = [
+  [0x0000, 0x02ff],
+  [0x0370, 0x0482], // Greek, Cyrillic (0483–0489: marks)
+  [0x048a, 0x052f],
+  [0x0531, 0x0556], // Armenian
+  [0x0561, 0x0587],
+  [0x05d0, 0x05ea], // Hebrew letters
+  [0x0621, 0x064a], // Arabic letters (0600–0605: Prepend; 064B–065F: marks)
+  [0x0660, 0x066f],
+  [0x0671, 0x06d3],
+  [0x0904, 0x0939], // Devanagari vowels and consonants (signs and the virama left out)
+  [0x0958, 0x0961],
+  [0x0966, 0x096f],
+  [0x0e01, 0x0e30], // Thai (0E31, 0E33–0E3A, 0E47–0E4E: marks)
+  [0x0e32, 0x0e32],
+  [0x0e3f, 0x0e46],
+  [0x0e4f, 0x0e5b],
+  [0x1e00, 0x1eff], // Latin Extended Additional
+  [0x2010, 0x2027], // General Punctuation (200B–200F, 2028–202E: controls, ZWJ)
+  [0x2030, 0x203b], // 203C, 2049: emoji
+  [0x203d, 0x2048],
+  [0x204a, 0x205e],
+  [0x20a0, 0x20c0], // currency signs
+  [0x3001, 0x3029], // CJK punctuation (302A–302F: marks, 3030, 303D: emoji)
+  [0x3031, 0x303c],
+  [0x3041, 0x3096], // Hiragana (3099, 309A: marks)
+  [0x309b, 0x30ff], // Katakana
+  [0x3400, 0x4dbf], // CJK Unified Ideographs Extension A
+  [0x4e00, 0x9fff], // CJK Unified Ideographs
+  [0xff01, 0xff9d], // fullwidth and halfwidth forms (FF9E, FF9F: marks)
+];
+
+let plainTable: Uint8Array | null = null;
+
+/** 1 for each UTF-16 unit in PLAIN_RANGES (surrogates are not). */
+function plainChars(): Uint8Array {
+  if (plainTable !== null) return plainTable;
+  const t = new Uint8Array(0x10000);
+  for (const [a, b] of PLAIN_RANGES) t.fill(1, a, b + 1);
+  return (plainTable = t);
+}
+
+interface Region {
+  a: number;
+  b: number;
+  cps: number[];
+  changes: number[];
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
 /**

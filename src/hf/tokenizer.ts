@@ -23,7 +23,7 @@ import { WordLevelModel } from "./models/wordlevel.js";
 import { WordPieceModel } from "./models/wordpiece.js";
 import { CodePointPositions, NStr } from "./normalized.js";
 import { buildNormalizer, isWhitespace, type Normalizer } from "./normalizers.js";
-import { fromHfEncoding, mergeAll, seqEnc, toHfEncoding, type HfEncoding, type SeqEnc } from "./encoding.js";
+import { fromHfEncoding, mergeAll, seqEnc, toHfEncoding, toWire, type HfEncoding, type HfWireEncoding, type SeqEnc } from "./encoding.js";
 import { paddingFromJson, paddingFromOptions, padEncodings, type HfPaddingOptions, type PaddingParams } from "./padding.js";
 import { buildProcessor, singleWithB, trimOffsets, type Processor } from "./post-processors.js";
 import { truncateEncodings, truncationFromJson, truncationFromOptions, type HfTruncationOptions, type TruncationParams } from "./truncation.js";
@@ -627,6 +627,12 @@ export class HfTokenizer {
     return toHfEncoding(this.full(text, options, true));
   }
 
+  /** @internal `encodeWithOffsets` as a worker thread sends it back (typed arrays only: src/parallel/hf-batch.ts). */
+  encodeWire(text: string, options?: HfEncodeOptions): HfWireEncoding {
+    checkOptions("encodeWithOffsets", options, ENCODE_OPTIONS);
+    return toWire(this.full(text, options, true));
+  }
+
   /**
    * A pair of sequences, as HF `encode(a, b)`: the post-processor's pair template
    * (`[CLS] a [SEP] b [SEP]` for BERT), type ids 0 / 1, masks, truncation and padding.
@@ -763,21 +769,36 @@ export class HfTokenizer {
 /** Appends the model tokens of piece p to e, with offsets mapped back to the original. */
 function pushWithOffsets(p: NStr, out: ModelOutput, e: Enc): void {
   const s = p.s;
-  // byte → unit walk (offsets come in increasing order)
+  const n = out.ids.length;
+  let ascii = true;
+  for (let i = 0; i < s.length && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+  if (ascii) {
+    // byte offsets are unit offsets
+    for (let k = 0; k < n; k++) {
+      e.ids.push(out.ids[k]!);
+      const bs = out.offs[2 * k]!;
+      const be = out.offs[2 * k + 1]!;
+      if (be <= bs) e.offs.push(p.origStart(0), p.origStart(0));
+      else e.offs.push(p.origStart(bs), p.origEnd(be));
+    }
+    return;
+  }
+  // byte → unit walk (offsets come in increasing order): the char containing byte b starts at
+  // unit `unit` (after the walk), and is `w` bytes, `u` units long
   let unit = 0;
   let byte = 0;
-  const charAt = (b: number): [number, number] => {
-    // start unit and end unit of the char containing byte b
-    while (true) {
+  let u = 1;
+  const walkTo = (b: number): void => {
+    for (;;) {
       const c = s.charCodeAt(unit);
       const w = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
-      const u = w === 4 ? 2 : 1;
-      if (b < byte + w) return [unit, unit + u];
+      u = w === 4 ? 2 : 1;
+      if (b < byte + w) return;
       byte += w;
       unit += u;
     }
   };
-  for (let k = 0; k < out.ids.length; k++) {
+  for (let k = 0; k < n; k++) {
     e.ids.push(out.ids[k]!);
     const bs = out.offs[2 * k]!;
     const be = out.offs[2 * k + 1]!;
@@ -789,9 +810,10 @@ function pushWithOffsets(p: NStr, out: ModelOutput, e: Enc): void {
       unit = 0;
       byte = 0;
     }
-    const [us] = charAt(bs);
-    const [, ue] = charAt(be - 1);
-    e.offs.push(p.origStart(us), p.origEnd(ue));
+    walkTo(bs);
+    const us = unit;
+    walkTo(be - 1);
+    e.offs.push(p.origStart(us), p.origEnd(unit + u));
   }
 }
 

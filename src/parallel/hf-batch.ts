@@ -6,7 +6,7 @@
 
 import { InvalidArgumentError } from "../errors.js";
 import type { HfEncodeOptions, HfTokenizer } from "../hf/tokenizer.js";
-import type { HfEncoding } from "../hf/encoding.js";
+import { fromWire, type HfEncoding, type HfWireEncoding } from "../hf/encoding.js";
 import { withIndex } from "./batch.js";
 import { checkThreads, createTokenizerJsonPool } from "./pool.js";
 
@@ -63,7 +63,7 @@ export async function hfEncodeBatch(tokenizer: HfTokenizer, items: readonly HfBa
     if (pool) byThreads.set(threads, pool);
   }
   const encs = pool
-    ? ((await pool.hfBatch(texts, pairs, job.opts)) as HfEncoding[])
+    ? ((await pool.hfBatch(texts, pairs, job.opts)) as HfWireEncoding[]).map(fromWire)
     : texts.map((t, i) => withIndex(i, () => tokenizer.encodeWithOffsets(t, pairs?.[i] != null ? { ...job.opts, pair: pairs[i]! } : job.opts)));
   return tokenizer.padBatch(encs, options);
 }

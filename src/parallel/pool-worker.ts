@@ -31,7 +31,8 @@ function run(msg) {
       for (; i < texts.length; i++) {
         const o = Object.assign({}, msg.hfOpts);
         if (msg.pairs && msg.pairs[i] !== null) o.pair = msg.pairs[i];
-        encs[i] = enc.encodeWithOffsets(texts[i], o);
+        // typed arrays only (offsets flat): the clone copies blocks, not 512 small arrays each
+        encs[i] = enc.encodeWire(texts[i], o);
       }
       parentPort.postMessage({ id, ok: true, encs });
       return;

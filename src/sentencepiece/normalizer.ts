@@ -9,14 +9,11 @@
  */
 import { offsetOf, parseCharsmap } from "../hf/precompiled.js";
 import type { SpNormalizerSpec } from "./model-proto.js";
-import { ByteTrie } from "./byte-trie.js";
+import { ByteTrie } from "../hf/models/byte-trie.js";
+import { oneCharLen } from "../hf/models/model.js";
 
 const SPACE_SYMBOL = [0xe2, 0x96, 0x81]; // U+2581
 
-/** UTF-8 length from a lead byte, as spm's `OneCharLen` (a stray continuation byte counts 1). */
-export function oneCharLen(lead: number): number {
-  return lead < 0xc0 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
-}
 
 /** A growable byte buffer. */
 export class ByteSink {

@@ -7,12 +7,12 @@
  * Unigram).
  */
 import { InvalidArgumentError, InvalidTokenIdError, UnsupportedComponentError } from "../errors.js";
-import { ByteTrie } from "./byte-trie.js";
+import { ByteTrie } from "../hf/models/byte-trie.js";
 import { BpeEncoder } from "./bpe.js";
 import { ModelType, parseModelProto, PieceType, type SpModelProto } from "./model-proto.js";
 import { ByteSink, SpNormalizer } from "./normalizer.js";
 import { toTokenizerJsonObject } from "./to-tokenizer-json.js";
-import { UnigramEncoder } from "./unigram.js";
+import { UnigramEncoder } from "../hf/models/unigram-viterbi.js";
 
 export interface SentencePieceOptions {
   /** Put the model's `<s>` (bos_piece) first / `</s>` (eos_piece) last, as spm's `--extra_options=bos:eos`. Default false. */

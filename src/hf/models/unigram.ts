@@ -1,47 +1,70 @@
 /**
  * HF's Unigram model (tokenizers/src/models/unigram/model.rs, `encode_optimized`): Viterbi over
  * the pieces that start at each char, unknown chars scored `min_score - 10`, consecutive
- * unknowns fused (`fuse_unk`, on by default), `byte_fallback` to `<0xXX>` tokens that all carry
+ * unknowns fused (always: HF's Unigram reads no `fuse_unk` from the file, `Unigram::from` sets
+ * it), `byte_fallback` to `<0xXX>` tokens that all carry
  * the offsets of the unknown piece.
+ *
+ * The Viterbi is SentencePiece's (./unigram-viterbi.ts, which src/sentencepiece uses: a double-array trie walked over
+ * the piece's UTF-8 bytes, as HF's own trie is) with f64 path scores, HF's arithmetic. Byte
+ * positions are what HF works in too, so the pieces' byte offsets come out of it directly.
  */
 import { InvalidArgumentError } from "../../errors.js";
-import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
+import { writeUtf8, type ModelOutput, type TokenModel } from "./model.js";
 import { serdeF64 } from "../serde-float.js";
 import { checkUnigramFields } from "../json-checks.js";
+import { ByteTrie } from "./byte-trie.js";
+import { UnigramEncoder } from "./unigram-viterbi.js";
 
 type Json = Record<string, unknown>;
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 
 export class UnigramModel implements TokenModel {
   private readonly ids = new Map<string, number>();
   private readonly tokens: string[] = [];
-  private readonly scores: number[] = [];
   private readonly unkId: number | null;
   private readonly byteFallback: boolean;
-  private readonly fuseUnk: boolean;
-  private readonly minScore: number;
-  private readonly maxLen: number;
-  private readonly cache = new Map<string, ModelOutput>();
+  private readonly viterbi: UnigramEncoder;
+  /** `<0xXX>`'s id per byte, -1 where the vocab has none. */
+  private readonly byteIds = new Int32Array(256).fill(-1);
+  private buf = new Uint8Array(256);
   readonly vocabSize: number;
 
   constructor(j: Json) {
     checkUnigramFields(j);
     const v = j.vocab as Array<[string, number]>;
-    let min = Infinity;
-    let maxLen = 1;
+    const n = v.length;
+    const scores = new Float64Array(n);
+    const byteLength = new Int32Array(n);
+    // Of equal tokens the last one wins (HF's `token_to_ids`, a HashMap filled in vocab order),
+    // in the Viterbi too: it reaches the id, and so the score, through that map
     v.forEach(([t, s], id) => {
-      if (!this.ids.has(t)) this.ids.set(t, id);
+      this.ids.set(t, id);
       this.tokens[id] = t;
-      const score = serdeF64(s);
-      this.scores[id] = score;
-      if (score < min) min = score;
-      if (t.length > maxLen) maxLen = t.length;
+      scores[id] = serdeF64(s);
     });
-    this.vocabSize = v.length;
-    this.minScore = min;
-    this.maxLen = maxLen;
+    const trie = new ByteTrie();
+    for (const [t, id] of this.ids) {
+      const key = utf8.encode(t);
+      byteLength[id] = key.length;
+      if (key.length > 0) trie.insert(key, id);
+    }
+    this.vocabSize = n;
     this.unkId = (j.unk_id as number | null) ?? null;
     this.byteFallback = j.byte_fallback === true;
-    this.fuseUnk = j.fuse_unk !== false;
+    for (let b = 0; b < 256; b++) this.byteIds[b] = this.ids.get(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`) ?? -1;
+    this.viterbi = new UnigramEncoder({
+      trie,
+      scores,
+      userDefined: new Uint8Array(n),
+      unused: new Uint8Array(n),
+      byteLength,
+      normalScores: Array.from(scores), // HF's min_score is over the whole vocab
+      unkId: this.unkId ?? -1,
+      sums: "float64",
+    });
   }
 
   tokenToId(t: string): number | undefined {
@@ -51,110 +74,57 @@ export class UnigramModel implements TokenModel {
     return this.tokens[id];
   }
 
-  private viterbi(s: string): string[] {
-    const n = s.length;
-    const score = new Float64Array(n + 1);
-    const from = new Int32Array(n + 1).fill(-1);
-    const tok = new Int32Array(n + 1);
-    const unkScore = this.minScore - 10;
-    for (let start = 0; start < n; ) {
-      if (start > 0 && from[start] === -1) {
-        // unreachable position (cannot happen: every char gets a node)
-      }
-      const base = score[start]!;
-      const c = s.charCodeAt(start);
-      const mb = c >= 0xd800 && c <= 0xdbff && start + 1 < n ? 2 : 1;
-      let single = false;
-      const lim = Math.min(n, start + this.maxLen);
-      for (let end = start + 1; end <= lim; end++) {
-        const lo = s.charCodeAt(end - 1);
-        if (lo >= 0xdc00 && lo <= 0xdfff && end - 1 > start && end - 1 === start) continue;
-        if (end < n) {
-          const nx = s.charCodeAt(end);
-          if (nx >= 0xdc00 && nx <= 0xdfff) continue; // not a char boundary
-        }
-        const id = this.ids.get(s.slice(start, end));
-        if (id === undefined) continue;
-        const cand = this.scores[id]! + base;
-        if (from[end] === -1 || cand > score[end]!) {
-          score[end] = cand;
-          from[end] = start;
-          tok[end] = id;
-        }
-        if (end - start === mb) single = true;
-      }
-      if (!single) {
-        const end = start + mb;
-        const cand = unkScore + base;
-        if (from[end] === -1 || cand > score[end]!) {
-          if (this.unkId === null) throw new InvalidArgumentError("tokenizer.json: Unigram model needs unk_id for this text");
-          score[end] = cand;
-          from[end] = start;
-          tok[end] = this.unkId;
-        }
-      }
-      start += mb;
-    }
-    const res: string[] = [];
-    let pending: string[] = [];
-    for (let end = n; end > 0; ) {
-      const st = from[end]!;
-      const piece = s.slice(st, end);
-      if (this.fuseUnk && this.unkId !== null && tok[end] === this.unkId) pending.push(piece);
-      else {
-        if (pending.length) {
-          res.push(pending.reverse().join(""));
-          pending = [];
-        }
-        res.push(piece);
-      }
-      end = st;
-    }
-    if (pending.length) res.push(pending.reverse().join(""));
-    return res.reverse();
-  }
-
   tokenize(piece: string, _byteLevel: boolean, out: ModelOutput): void {
     if (piece.length === 0) return;
-    const hit = this.cache.get(piece);
-    if (hit) {
-      for (const id of hit.ids) out.ids.push(id);
-      for (const o of hit.offs) out.offs.push(o);
+    if (this.buf.length < piece.length * 3) this.buf = new Uint8Array(piece.length * 3);
+    const buf = this.buf;
+    const n = writeUtf8(piece, buf, 0);
+    const vt = this.viterbi;
+    const count = vt.segment(buf, n);
+    const ends = vt.pieceEnds;
+    const unk = this.unkId ?? -1;
+    let s = 0;
+    for (let j = 0; j < count; j++) {
+      let e = ends[j]!;
+      const id = vt.idAt(e);
+      if (id !== unk || unk < 0) {
+        // a vocab piece: its id is the trie's, which is `ids`'
+        out.ids.push(id);
+        out.offs.push(s, e);
+        s = e;
+        continue;
+      }
+      // unknown (or the unk token itself): fused with the unknowns after it, then looked up by
+      // its string as HF does (`token_to_ids.get`), else byte fallback, else unk
+      while (j + 1 < count && vt.idAt(ends[j + 1]!) === unk) e = ends[++j]!;
+      this.unknown(buf, s, e, out);
+      s = e;
+    }
+    vt.release();
+    if (this.buf.length > 1 << 20) this.buf = new Uint8Array(256);
+  }
+
+  /** An unknown piece bytes[s, e): HF `Unigram::tokenize`'s lookup, byte fallback, unk. */
+  private unknown(bytes: Uint8Array, s: number, e: number, out: ModelOutput): void {
+    const id = this.ids.get(fromUtf8.decode(bytes.subarray(s, e)));
+    if (id !== undefined) {
+      out.ids.push(id);
+      out.offs.push(s, e);
       return;
     }
-    const r: ModelOutput = { ids: [], offs: [] };
-    let off = 0;
-    for (const str of this.viterbi(piece)) {
-      const len = utf8Len(str);
-      let id = this.ids.get(str);
-      if (id === undefined) {
-        if (this.byteFallback) {
-          const bytes = new TextEncoder().encode(str);
-          const bt: number[] = [];
-          for (const b of bytes) {
-            const t = this.ids.get(`<0x${b.toString(16).toUpperCase().padStart(2, "0")}>`);
-            if (t === undefined) break;
-            bt.push(t);
-          }
-          if (bt.length === bytes.length) {
-            for (const t of bt) {
-              r.ids.push(t);
-              r.offs.push(off, off + len);
-            }
-            off += len;
-            continue;
-          }
+    if (this.byteFallback) {
+      let all = true;
+      for (let i = s; i < e && all; i++) all = this.byteIds[bytes[i]!]! >= 0;
+      if (all) {
+        for (let i = s; i < e; i++) {
+          out.ids.push(this.byteIds[bytes[i]!]!);
+          out.offs.push(s, e);
         }
-        if (this.unkId === null) throw new InvalidArgumentError("tokenizer.json: Unigram model needs unk_id for this text");
-        id = this.unkId;
+        return;
       }
-      r.ids.push(id);
-      r.offs.push(off, off + len);
-      off += len;
     }
-    if (this.cache.size > 50_000) this.cache.clear();
-    this.cache.set(piece, r);
-    for (const id of r.ids) out.ids.push(id);
-    for (const o of r.offs) out.offs.push(o);
+    if (this.unkId === null) throw new InvalidArgumentError("tokenizer.json: Unigram model needs unk_id for this text");
+    out.ids.push(this.unkId);
+    out.offs.push(s, e);
   }
 }

@@ -1,7 +1,8 @@
 /** HF's WordPiece model (tokenizers/src/models/wordpiece/mod.rs): greedy longest-match-first. */
 import { InvalidArgumentError } from "../../errors.js";
 import { checkWordPieceFields, vocabMap } from "../json-checks.js";
-import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
+import { utf8Len, writeUtf8, type ModelOutput, type TokenModel } from "./model.js";
+import { ByteTrie, DoubleArray } from "./byte-trie.js";
 
 type Json = Record<string, unknown>;
 
@@ -12,12 +13,14 @@ export class WordPieceModel implements TokenModel {
   private readonly prefix: string;
   private readonly maxChars: number;
   /**
-   * By first UTF-16 unit: the longest vocab entry that starts with it, and the longest
-   * `prefix`-entry (without its prefix) that does, in units (capped at 255: then 255 means
-   * "any"). No longer sub-word can match, so the search for one starts no further out.
+   * The vocab as two double-array tries over UTF-8 (./byte-trie.ts): every entry, and the
+   * entries that start with the prefix, without it. HF tries every end of the rest of the word
+   * from the longest down (a substring and a map lookup each); the longest entry that prefixes
+   * the rest at a char boundary is the same answer, found in one walk.
    */
-  private readonly maxLen = new Uint8Array(0x10000);
-  private readonly maxContLen = new Uint8Array(0x10000);
+  private readonly first: DoubleArray;
+  private readonly cont: DoubleArray;
+  private buf = new Uint8Array(256);
   /**
    * Words seen before → their ids and byte offsets, flat (WordPiece is a pure function of the
    * word; prose repeats words). Words up to CACHE_WORD units, cleared when full (bounded).
@@ -33,15 +36,16 @@ export class WordPieceModel implements TokenModel {
     this.unk = String(j.unk_token ?? "[UNK]");
     this.prefix = String(j.continuing_subword_prefix ?? "##");
     this.maxChars = Number(j.max_input_chars_per_word ?? 100);
-    const note = (table: Uint8Array, t: string) => {
-      if (t.length === 0) return;
-      const u = t.charCodeAt(0);
-      table[u] = Math.max(table[u]!, Math.min(t.length, 255));
-    };
-    for (const t of this.vocab.keys()) {
-      note(this.maxLen, t);
-      if (t.startsWith(this.prefix)) note(this.maxContLen, t.slice(this.prefix.length));
+    const utf8 = new TextEncoder();
+    const first = new ByteTrie();
+    const cont = new ByteTrie();
+    for (const [t, id] of this.vocab) {
+      if (t.length === 0) continue;
+      first.insert(utf8.encode(t), id);
+      if (t.startsWith(this.prefix) && t.length > this.prefix.length) cont.insert(utf8.encode(t.slice(this.prefix.length)), id);
     }
+    this.first = new DoubleArray(first);
+    this.cont = new DoubleArray(cont);
   }
 
   tokenToId(t: string): number | undefined {
@@ -52,9 +56,7 @@ export class WordPieceModel implements TokenModel {
   }
 
   private unkOut(piece: string, out: ModelOutput): void {
-    const id = this.vocab.get(this.unk);
-    if (id === undefined) throw new InvalidArgumentError(`tokenizer.json: WordPiece unk_token ${JSON.stringify(this.unk)} is not in the vocab`);
-    out.ids.push(id);
+    out.ids.push(this.unkId());
     out.offs.push(0, utf8Len(piece));
   }
 
@@ -67,35 +69,34 @@ export class WordPieceModel implements TokenModel {
     }
     // code points > maxChars (a string has at least length / 2 of them, at most length)
     if (piece.length > this.maxChars && (piece.length > 2 * this.maxChars || [...piece].length > this.maxChars)) return this.unkOut(piece, out);
+    if (this.buf.length < piece.length * 3) this.buf = new Uint8Array(piece.length * 3);
+    const bytes = this.buf;
+    const n = writeUtf8(piece, bytes, 0);
     const ids: number[] = [];
     const offs: number[] = [];
     let start = 0;
-    let bstart = 0;
-    while (start < piece.length) {
-      // HF tries every end from the word's end down; ends past the longest vocab entry cannot
-      // match, so the search starts there (on a code point boundary: the text is well-formed)
-      const cap = (start > 0 ? this.maxContLen : this.maxLen)[piece.charCodeAt(start)]!;
-      let end = cap === 255 ? piece.length : Math.min(piece.length, start + cap);
-      if (end < piece.length && end > start && isLow(piece.charCodeAt(end)) && isHigh(piece.charCodeAt(end - 1))) end--;
+    while (start < n) {
+      const { base, check, value } = start > 0 ? this.cont : this.first;
+      let slot = 0;
       let found = -1;
-      while (start < end) {
-        const sub = start > 0 ? this.prefix + piece.slice(start, end) : piece.slice(start, end);
-        const id = this.vocab.get(sub);
-        if (id !== undefined) {
+      let end = start;
+      for (let k = start; k < n; k++) {
+        const next = base[slot]! + bytes[k]!;
+        if (check[next] !== slot) break;
+        slot = next;
+        const id = value[slot]!;
+        // an entry ending inside a char is no substring HF would try
+        if (id >= 0 && (k + 1 === n || (bytes[k + 1]! & 0xc0) !== 0x80)) {
           found = id;
-          break;
+          end = k + 1;
         }
-        const lo = piece.charCodeAt(end - 1);
-        end -= lo >= 0xdc00 && lo <= 0xdfff && end - 2 >= start ? 2 : 1;
       }
       if (found < 0) {
-        this.remember(piece, [this.unkId()], [0, utf8Len(piece)]);
+        this.remember(piece, [this.unkId()], [0, n]);
         return this.unkOut(piece, out);
       }
-      const blen = utf8Len(piece.slice(start, end));
       ids.push(found);
-      offs.push(bstart, bstart + blen);
-      bstart += blen;
+      offs.push(start, end);
       start = end;
     }
     this.remember(piece, ids, offs);
@@ -118,5 +119,3 @@ export class WordPieceModel implements TokenModel {
 
 const CACHE_WORD = 48;
 const CACHE_SIZE = 1 << 16;
-const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
-const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
