@@ -15,7 +15,7 @@ import { byteLevelBytes } from "./byte-level.js";
 import { CL100K_PATTERN } from "../text/patterns.js";
 import { PATTERN_CL100K } from "../engines/engine.js";
 import type { BpeModel } from "./models/bpe.js";
-import type { ModelOutput } from "./models/model.js";
+import { writeUtf8, type ModelOutput } from "./models/model.js";
 import type { NStr } from "./normalized.js";
 
 interface Exports {
@@ -278,37 +278,6 @@ export class HfWasmBpe {
 
   /** UTF-8 of s at inputPtr + pos (lone surrogates → U+FFFD, as TextEncoder); returns the end. */
   private writeUtf8(s: string, pos: number): number {
-    const u8 = this.u8;
-    let o = this.inPtr + pos;
-    const n = s.length;
-    for (let k = 0; k < n; k++) {
-      let c = s.charCodeAt(k);
-      if (c < 0x80) {
-        u8[o++] = c;
-        continue;
-      }
-      if (c < 0x800) {
-        u8[o++] = 0xc0 | (c >> 6);
-        u8[o++] = 0x80 | (c & 63);
-        continue;
-      }
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const d = k + 1 < n ? s.charCodeAt(k + 1) : 0;
-        if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) {
-          const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-          u8[o++] = 0xf0 | (cp >> 18);
-          u8[o++] = 0x80 | ((cp >> 12) & 63);
-          u8[o++] = 0x80 | ((cp >> 6) & 63);
-          u8[o++] = 0x80 | (cp & 63);
-          k++;
-          continue;
-        }
-        c = 0xfffd;
-      }
-      u8[o++] = 0xe0 | (c >> 12);
-      u8[o++] = 0x80 | ((c >> 6) & 63);
-      u8[o++] = 0x80 | (c & 63);
-    }
-    return o - this.inPtr;
+    return writeUtf8(s, this.u8, this.inPtr + pos) - this.inPtr;
   }
 }
