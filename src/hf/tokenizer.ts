@@ -87,6 +87,12 @@ function checkOptions(method: string, options: unknown, known: ReadonlySet<strin
 interface AddedToken {
   id: number;
   content: string;
+  /**
+   * The token's string in decode and idToToken: HF's added vocabulary keeps a `normalized`
+   * token as its content through the normalizer (Lowercase "HeLLo" decodes as "hello", a
+   * ByteLevel normalizer's " yes" as "Ġyes"); the content otherwise.
+   */
+  text: string;
   singleWord: boolean;
   lstrip: boolean;
   rstrip: boolean;
@@ -336,6 +342,7 @@ export class HfTokenizer {
       const t: AddedToken = {
         id,
         content,
+        text: content,
         singleWord: a.single_word === true,
         lstrip: a.lstrip === true,
         rstrip: a.rstrip === true,
@@ -346,17 +353,20 @@ export class HfTokenizer {
       if (!this.addedById.has(t.id)) this.addedById.set(t.id, t);
       if (!this.addedByContent.has(content)) this.addedByContent.set(content, t);
     }
+    if (this.normalizer) {
+      for (const t of this.added) {
+        if (!t.normalized) continue;
+        const n = NStr.of(t.content);
+        this.normalizer(n);
+        t.text = n.s;
+      }
+    }
     // HF's tries: special tokens first, then the others; partitioned on `normalized`.
     const ordered = [...this.added.filter((t) => t.special), ...this.added.filter((t) => !t.special)];
     this.rawMatcher = new AddedMatcher(ordered.filter((t) => !t.normalized));
     const normed = ordered
       .filter((t) => t.normalized)
-      .map((t) => {
-        if (!this.normalizer) return t;
-        const n = NStr.of(t.content);
-        this.normalizer(n);
-        return { ...t, content: n.s };
-      });
+      .map((t) => ({ ...t, content: t.text }));
     this.normMatcher = new AddedMatcher(normed);
     this.hasNormAdded = normed.length > 0;
   }
@@ -610,8 +620,9 @@ export class HfTokenizer {
       // a number, not "2" or 2n (which would index the vocab array all the same)
       if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new InvalidTokenIdError(id, i, this.vocabSize);
       const a = this.addedById.get(id);
-      const t = a ? a.content : this.model.idToToken(id);
+      const t = a ? a.text : this.model.idToToken(id);
       if (t === undefined) throw new InvalidTokenIdError(id, i, this.vocabSize);
+      // by the string, as HF: a normalized special token whose string the normalizer changed is kept
       if (skip && this.addedByContent.get(t)?.special) continue;
       tokens.push(t);
     }
@@ -655,7 +666,7 @@ export class HfTokenizer {
 
   /** The token string of an id (in the model's alphabet: `Ġ`, `▁`, `##` ...). */
   idToToken(id: number): string | undefined {
-    return this.addedById.get(id)?.content ?? this.model.idToToken(id);
+    return this.addedById.get(id)?.text ?? this.model.idToToken(id);
   }
 
   /** The id of a token string (added tokens included). */

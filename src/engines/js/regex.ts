@@ -16,6 +16,16 @@ import { ambiguousRepetition } from "./regex-backtracking.js";
 
 /** Rust's `\s`: the White_Space property. */
 const WS_CLASS_BODY = "\\t-\\r \\u{85}\\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}";
+/** Whether JS's /u regexes know \p{name}. */
+function isJsProperty(name: string): boolean {
+  try {
+    new RegExp(`\\p{${name}}`, "u");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Rust's `\w`: Alphabetic, M, Nd, Pc, Join_Control. */
 const WORD_CLASS_BODY = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}";
 
@@ -93,7 +103,7 @@ export function caseVariants(cp: number): number[] {
 
 class Translator {
   private i = 0;
-  constructor(private readonly src: string) {}
+  constructor(private readonly src: string, private readonly wordBoundary = false) {}
 
   private peek(k = 0): string {
     return this.src[this.i + k] ?? "";
@@ -247,6 +257,8 @@ class Translator {
       throw new Untranslatable(`case-specific \\p{${name}} under (?i) is not supported`);
     }
     name = name.replace(/^(gc|General_Category)[=:]/, "").replace(/^(sc|Script)[:]/, "Script=");
+    // Oniguruma takes a script by its bare name (\p{Han}, \p{Latin}); JS only as Script=Han
+    if (!isJsProperty(name) && isJsProperty(`Script=${name}`)) name = `Script=${name}`;
     return `\\${neg ? "P" : "p"}{${name}}`;
   }
 
@@ -284,6 +296,9 @@ class Translator {
         return "$";
       case "b":
       case "B":
+        // Oniguruma's word boundary is Unicode (its \w); JS's \b, even with /u, is ASCII
+        if (inClass || !this.wordBoundary) throw new Untranslatable(`\\${ch} is not supported`);
+        return ch === "b" ? `(?:(?<=[${WORD_CLASS_BODY}])(?![${WORD_CLASS_BODY}])|(?<![${WORD_CLASS_BODY}])(?=[${WORD_CLASS_BODY}]))` : `(?:(?<=[${WORD_CLASS_BODY}])(?=[${WORD_CLASS_BODY}])|(?<![${WORD_CLASS_BODY}])(?![${WORD_CLASS_BODY}]))`;
       case "Z":
       case "<":
       case ">":
@@ -388,10 +403,14 @@ class Translator {
  * The JS source of a tiktoken pattern (use with flags "gu"). Throws InvalidArgumentError, with
  * the pattern in the message, when it cannot be translated or compiled.
  */
-export function translatePattern(patStr: string, where = "pattern"): string {
+/**
+ * `wordBoundary`: translate `\b` / `\B` as Oniguruma's Unicode word boundary (tokenizer.json
+ * regexes); the OpenAI patterns never use them and keep rejecting them.
+ */
+export function translatePattern(patStr: string, where = "pattern", opts: { wordBoundary?: boolean } = {}): string {
   let src: string;
   try {
-    src = new Translator(patStr).translate();
+    src = new Translator(patStr, opts.wordBoundary === true).translate();
     new RegExp(src, "gu");
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);

@@ -8,6 +8,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import { utf8Len, type ModelOutput, type TokenModel } from "./model.js";
 import { serdeF64 } from "../serde-float.js";
 import { checkUnigramFields } from "../json-checks.js";
+import { tokenizeByteLevelWord } from "./byte-level-word.js";
 
 type Json = Record<string, unknown>;
 
@@ -114,7 +115,8 @@ export class UnigramModel implements TokenModel {
     return res.reverse();
   }
 
-  tokenize(piece: string, _byteLevel: boolean, out: ModelOutput): void {
+  tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void {
+    if (byteLevel) return tokenizeByteLevelWord(piece, out, (w, o) => this.tokenize(w, false, o));
     if (piece.length === 0) return;
     const hit = this.cache.get(piece);
     if (hit) {
