@@ -319,14 +319,70 @@ def remap(j, last_model_id):
     fix(j.get("post_processor"))
 
 
+# ---------------------------------------------------------------- regression fixtures
+# Each mismatch the fuzzer found, as a small pipeline (vocab ~250) for test/hf-trained-pipelines.test.ts:
+#   build/venv/bin/python scripts/fuzz-hf-pipelines.py --fixtures test/fixtures/hf/trained
+
+def fixture_builders():
+    def train(model, trainer, norm=None, pre=None, dec=None, post=None, added=(), special=()):
+        def run(lines):
+            t = Tokenizer(model())
+            if norm is not None: t.normalizer = norm
+            if pre is not None: t.pre_tokenizer = pre
+            t.train_from_iterator(lines, trainer=trainer())
+            if special: t.add_special_tokens(list(special))
+            if added: t.add_tokens(list(added))
+            if dec is not None: t.decoder = dec
+            if post is not None: t.post_processor = post(t)
+            return t.to_str()
+        return run
+    sp = ["<unk>", "<s>", "</s>"]
+    bpe = lambda **k: (lambda: models.BPE(unk_token="<unk>", **k))
+    bpe_tr = lambda n=250, **k: (lambda: trainers.BpeTrainer(vocab_size=n, special_tokens=sp, show_progress=False, limit_alphabet=120, **k))
+    return {
+        # WordPiece and Unigram behind ByteLevel saw the raw word, not its byte alphabet ("Ġ", "Ã©")
+        "wordpiece-bytelevel": train(lambda: models.WordPiece(unk_token="<unk>"),
+                                     lambda: trainers.WordPieceTrainer(vocab_size=300, special_tokens=sp, show_progress=False, limit_alphabet=120),
+                                     pre=pre_tokenizers.ByteLevel(add_prefix_space=True), dec=decoders.ByteLevel()),
+        "unigram-bytelevel": train(lambda: models.Unigram(),
+                                   lambda: trainers.UnigramTrainer(vocab_size=300, special_tokens=sp, unk_token="<unk>", show_progress=False, n_sub_iterations=2),
+                                   pre=pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)),
+        # a normalized added token decodes as its normalized content (" yes" → "Ġyés" bytes)
+        "added-normalized-bytelevel": train(bpe(), bpe_tr(), norm=normalizers.Sequence([normalizers.Replace("e", "é"), normalizers.ByteLevel()]),
+                                            added=[AddedToken(" yes", normalized=True, lstrip=True), AddedToken("😀", normalized=True)],
+                                            special=[AddedToken("SP", normalized=True, special=True)]),
+        "added-normalized-prepend": train(lambda: models.WordLevel(unk_token="<unk>"),
+                                          lambda: trainers.WordLevelTrainer(vocab_size=250, special_tokens=sp, show_progress=False),
+                                          norm=normalizers.Prepend("é"), pre=pre_tokenizers.WhitespaceSplit(), dec=decoders.CTC(),
+                                          added=[AddedToken("##", normalized=True), AddedToken("Up", normalized=False)]),
+        # Oniguruma's \p{Han} (a bare script name) and Unicode \b in a Split regex
+        "split-han-script": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\p{Han}|\p{Cyrillic}+"), behavior="isolated")),
+        "split-word-boundary": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\b"), behavior="removed")),
+    }
+
+
+def write_fixtures(out, lines):
+    os.makedirs(out, exist_ok=True)
+    sample = random.Random(7).sample(lines, min(len(lines), 600))
+    for name, build_one in fixture_builders().items():
+        s = build_one(sample)
+        Tokenizer.from_str(s)
+        with open(os.path.join(out, name + ".json"), "w", encoding="utf-8") as f:
+            f.write(s)
+        print(f"{name}.json {len(s.encode())} bytes")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "fuzz-pipelines"))
     ap.add_argument("--corpus", default=os.path.join(ROOT, "build", "corpus"))
+    ap.add_argument("--fixtures", help="write the regression fixtures to this folder instead")
     a = ap.parse_args()
     lines = corpus_lines(a.corpus)
+    if a.fixtures:
+        return write_fixtures(a.fixtures, lines)
     os.makedirs(a.out, exist_ok=True)
     metas = {}
     fails = 0
