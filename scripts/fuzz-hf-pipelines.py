@@ -357,6 +357,14 @@ def fixture_builders():
                                           added=[AddedToken("##", normalized=True), AddedToken("Up", normalized=False)]),
         # Oniguruma's \p{Han} (a bare script name) and Unicode \b in a Split regex
         "split-han-script": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\p{Han}|\p{Cyrillic}+"), behavior="isolated")),
+        # an lstrip/rstrip added token's offsets are trimmed by its matched text (" ab"), not its content
+        "added-lstrip-trim-offsets": train(bpe(), bpe_tr(), norm=normalizers.Strip(), pre=pre_tokenizers.Digits(),
+                                           added=[AddedToken("ab", lstrip=True, normalized=False), AddedToken("the", rstrip=True, normalized=False)],
+                                           special=[AddedToken("-", lstrip=True, rstrip=True, special=True)],
+                                           post=lambda t: processors.ByteLevel(trim_offsets=True)),
+        "added-rstrip-roberta": train(bpe(), bpe_tr(), pre=pre_tokenizers.WhitespaceSplit(),
+                                      added=[AddedToken("yes", rstrip=True, lstrip=True, normalized=True)],
+                                      post=lambda t: processors.RobertaProcessing(("</s>", t.token_to_id("</s>")), ("<s>", t.token_to_id("<s>")), trim_offsets=True)),
         "split-word-boundary": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\b"), behavior="removed")),
     }
 

@@ -17,7 +17,7 @@ const HOSTILE = [
   "", " ", "  ", "\n", "\r\n", "a\r\nb", "\t\tx", "\0", "a\0b", "\ud800", "x\udc00y", "😀", "👨‍👩‍👧", "e\u0301", "é", "ﬁ",
   "İstanbul", "ß", "x\u200by", "\u00a0nbsp\u3000", "hello world", " hello  world ", "Hello, World! 123 4567", "don't you're",
   "日本語のテキスト", "中文 字符", "Привет мир", "مرحبا بالعالم", "नमस्ते", "x=1; y = [2, 3]; // ok", "trailing  ",
-  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "the 本日 day", "слово,日本", "word_boundary x-y",
+  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "a ab\nabb", "the  x - y", "a  yes  b\tyes\n", "the 本日 day", "слово,日本", "word_boundary x-y",
 ];
 const PIECES = [...HOSTILE.filter((s) => s.length > 0), " ", "yes", "SP", "##", "Up", "the", "é", "中", "и", ".", "\n"];
 const text = fc.oneof(
@@ -32,6 +32,8 @@ const FIXTURES: Record<string, string> = {
   "added-normalized-bytelevel": "a normalized added token decodes as its normalized content (ByteLevel normalizer)",
   "added-normalized-prepend": "a normalized added token decodes as its normalized content (Prepend)",
   "split-han-script": "\\p{Han} (Oniguruma's bare script name) in a Split regex loads",
+  "added-lstrip-trim-offsets": "an lstrip/rstrip added token's offsets are trimmed by the text it matched (ByteLevel post-processor)",
+  "added-rstrip-roberta": "an lstrip/rstrip added token's offsets are trimmed by the text it matched (RobertaProcessing)",
   "split-word-boundary": "\\b (Unicode word boundary) in a Split regex loads",
 };
 

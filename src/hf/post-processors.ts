@@ -20,6 +20,11 @@ type Json = Record<string, unknown>;
 /** Token strings, for offset trimming. */
 export interface TokenStrings {
   tokenString(id: number): string;
+  /**
+   * Whether id is an added token with lstrip or rstrip: HF's token string for it is the text it
+   * matched, the whitespace it took in included, not its content.
+   */
+  strippingAddedToken?(id: number): boolean;
 }
 
 export interface Processor {
@@ -174,7 +179,8 @@ export function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: TokenStrings, 
   const offs = e.offs.slice();
   const pos = new CodePointPositions(text);
   for (let k = 0; k < e.ids.length; k++) {
-    const chars = [...tok.tokenString(e.ids[k]!)];
+    const id = e.ids[k]!;
+    const chars = [...(tok.strippingAddedToken?.(id) === true ? text.slice(offs[2 * k]!, offs[2 * k + 1]!) : tok.tokenString(id))];
     const sp = (c: string) => c === G_SPACE || isWhitespace(c.codePointAt(0)!);
     let lead = 0;
     while (lead < chars.length && sp(chars[lead]!)) lead++;

@@ -713,6 +713,12 @@ export class HfTokenizer {
   tokenString(id: number): string {
     return this.idToToken(id) ?? "";
   }
+
+  /** @internal see TokenStrings.strippingAddedToken. */
+  strippingAddedToken(id: number): boolean {
+    const a = this.addedById.get(id);
+    return a !== undefined && (a.lstrip || a.rstrip);
+  }
 }
 
 /** Appends the model tokens of piece p to e, with offsets mapped back to the original. */
