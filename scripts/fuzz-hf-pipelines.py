@@ -63,7 +63,8 @@ def rand_normalizer(r):
             a, b = r.choice([("``", '"'), ("''", '"'), (" ", "▁"), ("\n", " "), ("e", "é"), ("ab", ""), ("\t", "  "), ("é", "e")])
             return normalizers.Replace(a, b)
         if k == "ReplaceRegex":
-            a, b = r.choice([(r"\s+", " "), (r" {2,}", " "), (r"[0-9]", "#"), (r"\p{P}", ""), (r"(\w)\1", "$1"), (r"^\s", ""), (r"\s$", ""), (r"a|e", "")])
+            a, b = r.choice([(r"\s+", " "), (r" {2,}", " "), (r"[0-9]", "#"), (r"\p{P}", ""), (r"(\w)\1", "$1"), (r"^\s", ""), (r"\s$", ""), (r"a|e", ""),
+                             (r"\Ax|x\z|y\Z", "#"), (r"\bth", "TH"), (r"\p{Greek}+", "γ")])
             return normalizers.Replace(Regex(a), b)
         if k == "Prepend": return normalizers.Prepend(r.choice(["▁", " ", "##", "é"]))
         if k == "Bert":
@@ -365,6 +366,10 @@ def fixture_builders():
         "added-rstrip-roberta": train(bpe(), bpe_tr(), pre=pre_tokenizers.WhitespaceSplit(),
                                       added=[AddedToken("yes", rstrip=True, lstrip=True, normalized=True)],
                                       post=lambda t: processors.RobertaProcessing(("</s>", t.token_to_id("</s>")), ("<s>", t.token_to_id("<s>")), trim_offsets=True)),
+        # Oniguruma's ^ and $ are line anchors ("\r\n" loses both chars to \s$); \A \z \Z the text's ends
+        "regex-line-anchors": train(bpe(), bpe_tr(), norm=normalizers.Sequence([normalizers.Replace(Regex(r"\s$"), ""), normalizers.Replace(Regex(r"^ "), "_"),
+                                                                               normalizers.Replace(Regex(r"\Ax|x\z|y\Z"), "#")]),
+                                    pre=pre_tokenizers.Split(Regex(r"^\w+|\w+$"), behavior="isolated")),
         "split-word-boundary": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\b"), behavior="removed")),
     }
 

@@ -17,7 +17,7 @@ const HOSTILE = [
   "", " ", "  ", "\n", "\r\n", "a\r\nb", "\t\tx", "\0", "a\0b", "\ud800", "x\udc00y", "😀", "👨‍👩‍👧", "e\u0301", "é", "ﬁ",
   "İstanbul", "ß", "x\u200by", "\u00a0nbsp\u3000", "hello world", " hello  world ", "Hello, World! 123 4567", "don't you're",
   "日本語のテキスト", "中文 字符", "Привет мир", "مرحبا بالعالم", "नमस्ते", "x=1; y = [2, 3]; // ok", "trailing  ",
-  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "a ab\nabb", "the  x - y", "a  yes  b\tyes\n", "the 本日 day", "слово,日本", "word_boundary x-y",
+  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "a ab\nabb", "the  x - y", "a  yes  b\tyes\n", "x\r\n", "a \n b \r\n", " first\n second \n", "xay\n", "x\ny\nx", "word\nword\n\n", "the 本日 day", "слово,日本", "word_boundary x-y",
 ];
 const PIECES = [...HOSTILE.filter((s) => s.length > 0), " ", "yes", "SP", "##", "Up", "the", "é", "中", "и", ".", "\n"];
 const text = fc.oneof(
@@ -34,6 +34,7 @@ const FIXTURES: Record<string, string> = {
   "split-han-script": "\\p{Han} (Oniguruma's bare script name) in a Split regex loads",
   "added-lstrip-trim-offsets": "an lstrip/rstrip added token's offsets are trimmed by the text it matched (ByteLevel post-processor)",
   "added-rstrip-roberta": "an lstrip/rstrip added token's offsets are trimmed by the text it matched (RobertaProcessing)",
+  "regex-line-anchors": "^ and $ in tokenizer.json regexes are Oniguruma's line anchors; \\A \\z \\Z the text's ends",
   "split-word-boundary": "\\b (Unicode word boundary) in a Split regex loads",
 };
 

@@ -57,7 +57,7 @@ export function translateHfRegex(src: string, where: string): RegExp {
   let js = regexCache.get(src);
   if (js === undefined) {
     try {
-      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`, { wordBoundary: true }));
+      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`, { oniguruma: true }));
     } catch (e) {
       if (e instanceof BacktrackingPatternError) throw e;
       throw new UnsupportedComponentError(`${where} regex ${JSON.stringify(src)}`, e instanceof Error ? e.message : String(e));

@@ -103,7 +103,8 @@ export function caseVariants(cp: number): number[] {
 
 class Translator {
   private i = 0;
-  constructor(private readonly src: string, private readonly wordBoundary = false) {}
+  /** `onig`: Oniguruma's (Ruby syntax) anchors and word boundary, as tokenizer.json regexes mean them. */
+  constructor(private readonly src: string, private readonly onig = false) {}
 
   private peek(k = 0): string {
     return this.src[this.i + k] ?? "";
@@ -190,6 +191,8 @@ class Translator {
     }
     if (ch === "^" || ch === "$") {
       this.i++;
+      // Oniguruma's ^ and $ are line anchors (after / before "\n" only, as Ruby's)
+      if (this.onig) return ch === "^" ? "(?<![^\\n])" : "(?![^\\n])";
       return ch;
     }
     if (ch === "*" || ch === "+" || ch === "?" || ch === "{") {
@@ -290,16 +293,19 @@ class Translator {
         return this.property(ch === "P", ci);
       case "A":
         if (inClass) break;
-        return "^";
+        return this.onig ? "(?<![\\s\\S])" : "^";
       case "z":
         if (inClass) break;
-        return "$";
+        return this.onig ? "(?![\\s\\S])" : "$";
       case "b":
       case "B":
         // Oniguruma's word boundary is Unicode (its \w); JS's \b, even with /u, is ASCII
-        if (inClass || !this.wordBoundary) throw new Untranslatable(`\\${ch} is not supported`);
+        if (inClass || !this.onig) throw new Untranslatable(`\\${ch} is not supported`);
         return ch === "b" ? `(?:(?<=[${WORD_CLASS_BODY}])(?![${WORD_CLASS_BODY}])|(?<![${WORD_CLASS_BODY}])(?=[${WORD_CLASS_BODY}]))` : `(?:(?<=[${WORD_CLASS_BODY}])(?=[${WORD_CLASS_BODY}])|(?<![${WORD_CLASS_BODY}])(?![${WORD_CLASS_BODY}]))`;
       case "Z":
+        // the end, or before a final "\n"
+        if (!inClass && this.onig) return "(?=\\n?(?![\\s\\S]))";
+        throw new Untranslatable(`\\${ch} is not supported`);
       case "<":
       case ">":
         throw new Untranslatable(`\\${ch} is not supported`);
@@ -404,13 +410,15 @@ class Translator {
  * the pattern in the message, when it cannot be translated or compiled.
  */
 /**
- * `wordBoundary`: translate `\b` / `\B` as Oniguruma's Unicode word boundary (tokenizer.json
- * regexes); the OpenAI patterns never use them and keep rejecting them.
+ * `oniguruma`: the pattern is Oniguruma's (HF tokenizer.json's default regex backend, Ruby
+ * syntax): `^`/`$` are line anchors, `\A`/`\z`/`\Z` the text's ends, `\b`/`\B` Unicode word
+ * boundaries. Otherwise (the OpenAI patterns: fancy-regex) `^`/`$` are the text's ends and
+ * `\b`/`\B`/`\Z` are rejected.
  */
-export function translatePattern(patStr: string, where = "pattern", opts: { wordBoundary?: boolean } = {}): string {
+export function translatePattern(patStr: string, where = "pattern", opts: { oniguruma?: boolean } = {}): string {
   let src: string;
   try {
-    src = new Translator(patStr, opts.wordBoundary === true).translate();
+    src = new Translator(patStr, opts.oniguruma === true).translate();
     new RegExp(src, "gu");
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
