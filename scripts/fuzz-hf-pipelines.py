@@ -325,7 +325,7 @@ def remap(j, last_model_id):
 #   build/venv/bin/python scripts/fuzz-hf-pipelines.py --fixtures test/fixtures/hf/trained
 
 def fixture_builders():
-    def train(model, trainer, norm=None, pre=None, dec=None, post=None, added=(), special=()):
+    def train(model, trainer, norm=None, pre=None, dec=None, post=None, added=(), special=(), edit=None):
         def run(lines):
             t = Tokenizer(model())
             if norm is not None: t.normalizer = norm
@@ -335,7 +335,10 @@ def fixture_builders():
             if added: t.add_tokens(list(added))
             if dec is not None: t.decoder = dec
             if post is not None: t.post_processor = post(t)
-            return t.to_str()
+            if edit is None: return t.to_str()
+            j = json.loads(t.to_str())
+            edit(j)
+            return json.dumps(j, ensure_ascii=False)
         return run
     sp = ["<unk>", "<s>", "</s>"]
     bpe = lambda **k: (lambda: models.BPE(unk_token="<unk>", **k))
@@ -370,8 +373,27 @@ def fixture_builders():
         "regex-line-anchors": train(bpe(), bpe_tr(), norm=normalizers.Sequence([normalizers.Replace(Regex(r"\s$"), ""), normalizers.Replace(Regex(r"^ "), "_"),
                                                                                normalizers.Replace(Regex(r"\Ax|x\z|y\Z"), "#")]),
                                     pre=pre_tokenizers.Split(Regex(r"^\w+|\w+$"), behavior="isolated")),
+        # ByteLevel BPE whose vocab lacks some byte chars: HF counts offsets in bytes of the
+        # byte-alphabet word, so a dropped char or a <0xXX> fallback shifts them
+        "bytelevel-bpe-dropped-bytes": train(lambda: models.BPE(), bpe_tr(200), pre=pre_tokenizers.ByteLevel(add_prefix_space=False),
+                                             dec=decoders.ByteLevel()),
+        "bytelevel-bpe-byte-fallback": train(lambda: models.BPE(), bpe_tr(200), pre=pre_tokenizers.ByteLevel(add_prefix_space=True),
+                                             dec=decoders.ByteLevel(), edit=lambda j: fallback_bytes(j, range(0x80, 0x100))),
         "split-word-boundary": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\b"), behavior="removed")),
     }
+
+
+def fallback_bytes(j, which):
+    """byte_fallback on, with <0xXX> tokens for the bytes in `which` (ids after the model's)."""
+    m = j["model"]
+    m["byte_fallback"] = True
+    n = max(m["vocab"].values()) + 1
+    for b in which:
+        t = f"<0x{b:02X}>"
+        if t not in m["vocab"]:
+            m["vocab"][t] = n
+            n += 1
+    remap(j, n - 1)
 
 
 def write_fixtures(out, lines):

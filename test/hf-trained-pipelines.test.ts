@@ -17,7 +17,7 @@ const HOSTILE = [
   "", " ", "  ", "\n", "\r\n", "a\r\nb", "\t\tx", "\0", "a\0b", "\ud800", "x\udc00y", "😀", "👨‍👩‍👧", "e\u0301", "é", "ﬁ",
   "İstanbul", "ß", "x\u200by", "\u00a0nbsp\u3000", "hello world", " hello  world ", "Hello, World! 123 4567", "don't you're",
   "日本語のテキスト", "中文 字符", "Привет мир", "مرحبا بالعالم", "नमस्ते", "x=1; y = [2, 3]; // ok", "trailing  ",
-  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "a ab\nabb", "the  x - y", "a  yes  b\tyes\n", "x\r\n", "a \n b \r\n", " first\n second \n", "xay\n", "x\ny\nx", "word\nword\n\n", "the 本日 day", "слово,日本", "word_boundary x-y",
+  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "a ab\nabb", "the  x - y", "a  yes  b\tyes\n", "x\r\n", "a \n b \r\n", " first\n second \n", "xay\n", "x\ny\nx", "word\nword\n\n", "İstanbul", "x \t   \nx", "¡olé! ñ", "\u0007bell\u0001", "çà et là", "the 本日 day", "слово,日本", "word_boundary x-y",
 ];
 const PIECES = [...HOSTILE.filter((s) => s.length > 0), " ", "yes", "SP", "##", "Up", "the", "é", "中", "и", ".", "\n"];
 const text = fc.oneof(
@@ -35,6 +35,8 @@ const FIXTURES: Record<string, string> = {
   "added-lstrip-trim-offsets": "an lstrip/rstrip added token's offsets are trimmed by the text it matched (ByteLevel post-processor)",
   "added-rstrip-roberta": "an lstrip/rstrip added token's offsets are trimmed by the text it matched (RobertaProcessing)",
   "regex-line-anchors": "^ and $ in tokenizer.json regexes are Oniguruma's line anchors; \\A \\z \\Z the text's ends",
+  "bytelevel-bpe-dropped-bytes": "ByteLevel BPE without some byte chars: a dropped char shifts the offsets (HF's byte-alphabet units)",
+  "bytelevel-bpe-byte-fallback": "ByteLevel BPE with <0xXX> fallback for a missing byte char: both tokens get that char's offsets",
   "split-word-boundary": "\\b (Unicode word boundary) in a Split regex loads",
 };
 
