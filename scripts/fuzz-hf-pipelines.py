@@ -379,6 +379,16 @@ def fixture_builders():
                                              dec=decoders.ByteLevel()),
         "bytelevel-bpe-byte-fallback": train(lambda: models.BPE(), bpe_tr(200), pre=pre_tokenizers.ByteLevel(add_prefix_space=True),
                                              dec=decoders.ByteLevel(), edit=lambda j: fallback_bytes(j, range(0x80, 0x100))),
+        # a normalized added token the normalizer empties ("\n" under Strip): HF's empty pattern
+        # matches wherever no other does, so the text splits at every char
+        "added-normalized-empty": train(lambda: models.Unigram(),
+                                        lambda: trainers.UnigramTrainer(vocab_size=600, special_tokens=sp, unk_token="<unk>", show_progress=False, n_sub_iterations=2),
+                                        norm=normalizers.Strip(), pre=pre_tokenizers.Digits(), added=[AddedToken("\n", normalized=True), AddedToken("the", normalized=True)]),
+        "added-normalized-empty-rstrip": train(lambda: models.WordLevel(unk_token="<unk>"),
+                                               lambda: trainers.WordLevelTrainer(vocab_size=250, special_tokens=sp, show_progress=False),
+                                               norm=normalizers.Sequence([normalizers.NFKC(), normalizers.Strip(left=True, right=False)]),
+                                               added=[AddedToken("\n", normalized=False, single_word=True, lstrip=True, rstrip=True),
+                                                      AddedToken("\t", normalized=True, rstrip=True)]),
         "split-word-boundary": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\b"), behavior="removed")),
     }
 

@@ -37,8 +37,17 @@ const FIXTURES: Record<string, string> = {
   "regex-line-anchors": "^ and $ in tokenizer.json regexes are Oniguruma's line anchors; \\A \\z \\Z the text's ends",
   "bytelevel-bpe-dropped-bytes": "ByteLevel BPE without some byte chars: a dropped char shifts the offsets (HF's byte-alphabet units)",
   "bytelevel-bpe-byte-fallback": "ByteLevel BPE with <0xXX> fallback for a missing byte char: both tokens get that char's offsets",
+  "added-normalized-empty": "a normalized added token the normalizer empties splits the text at every char, as HF's empty pattern",
+  "added-normalized-empty-rstrip": "an empty normalized added token with rstrip, and matches inside an rstrip token's whitespace (empty splits dropped)",
   "split-word-boundary": "\\b (Unicode word boundary) in a Split regex loads",
 };
+
+/**
+ * Fixtures HF aborts on outside ASCII (its empty added-token pattern matches between the bytes
+ * of a char, and slicing there panics): fed ASCII text only.
+ */
+const ASCII_ONLY = new Set(["added-normalized-empty", "added-normalized-empty-rstrip"]);
+const isAscii = (t: string) => /^[\x00-\x7f]*$/.test(t);
 
 describe("trained pipelines vs HF tokenizers", () => {
   let seed = SEED + 4200;
@@ -48,10 +57,12 @@ describe("trained pipelines vs HF tokenizers", () => {
       const json = fs.readFileSync(path.join(DIR, `${name}.json`), "utf8");
       const engines = [fromTokenizerJsonSync(json), fromTokenizerJsonSync(json, { engine: "js" })];
       const ref = hf.Tokenizer.fromString(json);
-      for (const t of HOSTILE) await check(name, engines, ref, t);
-      for (let i = 0; i + 1 < HOSTILE.length; i += 4) await checkFull(name, engines, ref, HOSTILE[i]!, HOSTILE[i + 1]!, true);
+      const texts = ASCII_ONLY.has(name) ? HOSTILE.filter(isAscii) : HOSTILE;
+      for (const t of texts) await check(name, engines, ref, t);
+      for (let i = 0; i + 1 < texts.length; i += 4) await checkFull(name, engines, ref, texts[i]!, texts[i + 1]!, true);
+      const gen = ASCII_ONLY.has(name) ? text.map((t) => t.replace(/[^\x00-\x7f]/g, "x")) : text;
       await fc.assert(
-        fc.asyncProperty(text, fc.option(text, { nil: undefined }), async (a, b) => {
+        fc.asyncProperty(gen, fc.option(gen, { nil: undefined }), async (a, b) => {
           await check(name, engines, ref, a);
           await checkFull(name, engines, ref, a, b, true);
         }),

@@ -127,13 +127,19 @@ function escapeRe(s: string): string {
 class AddedMatcher {
   private readonly re: RegExp | null;
   private readonly byContent = new Map<string, AddedToken>();
+  /**
+   * `tokens` with an empty content: a normalized token the normalizer empties (Strip on "\n",
+   * Replace \p{P} on "##"). HF's aho-corasick matches the empty pattern wherever no other
+   * starts, so the text splits at every char (the empty matches themselves are dropped, unless
+   * lstrip/rstrip take in whitespace around them). HF skips tokens whose content is empty.
+   */
   constructor(tokens: AddedToken[]) {
-    const uniq = [...new Set(tokens.map((t) => t.content))].filter((c) => c.length > 0);
+    const uniq = [...new Set(tokens.map((t) => t.content))];
     for (const t of tokens) if (!this.byContent.has(t.content)) this.byContent.set(t.content, t);
     // Leftmost-longest (HF's aho-corasick MatchKind::LeftmostLongest): JS alternation is
-    // leftmost-first, so list longer contents first.
+    // leftmost-first, so list longer contents first (the empty one last).
     uniq.sort((a, b) => b.length - a.length);
-    this.re = uniq.length ? new RegExp(uniq.map(escapeRe).join("|"), "gu") : null;
+    this.re = uniq.length ? new RegExp(uniq.map(escapeRe).join("|") || "(?:)", "gu") : null;
   }
 
   /** HF `AddedVocabulary::find_matches`: [id | -1, start, end] segments covering s. */
@@ -147,6 +153,8 @@ class AddedMatcher {
     while ((m = re.exec(s)) !== null) {
       let start = m.index;
       let stop = start + m[0].length;
+      // after an empty match the search goes on one char later (at the end: no further match)
+      if (stop === start) re.lastIndex = start >= s.length ? s.length + 1 : start + (s.codePointAt(start)! > 0xffff ? 2 : 1);
       const tok = this.byContent.get(m[0])!;
       if (tok.singleWord) {
         const startSpace = start === 0 || !WORD_CHAR.test(lastChar(s, start));
@@ -363,9 +371,10 @@ export class HfTokenizer {
     }
     // HF's tries: special tokens first, then the others; partitioned on `normalized`.
     const ordered = [...this.added.filter((t) => t.special), ...this.added.filter((t) => !t.special)];
-    this.rawMatcher = new AddedMatcher(ordered.filter((t) => !t.normalized));
+    // (HF's add_tokens skips a token whose content is empty)
+    this.rawMatcher = new AddedMatcher(ordered.filter((t) => !t.normalized && t.content.length > 0));
     const normed = ordered
-      .filter((t) => t.normalized)
+      .filter((t) => t.normalized && t.content.length > 0)
       .map((t) => ({ ...t, content: t.text }));
     this.normMatcher = new AddedMatcher(normed);
     this.hasNormAdded = normed.length > 0;
@@ -390,7 +399,9 @@ export class HfTokenizer {
     // 1. added tokens on the original text, 2. normalize the rest and match normalized ones.
     const splits: Split[] = [];
     for (const [id, a, b] of this.rawMatcher.find(text)) {
-      if (b <= a && id < 0) continue;
+      // HF's PreTokenizedString::split drops empty splits, an added token's too: a match inside
+      // the whitespace an earlier rstrip token took in leaves an empty one
+      if (b <= a) continue;
       const n = NStr.of(text.slice(a, b), a, wantOffsets || this.alignDependent);
       if (id >= 0) {
         splits.push({ n, id });
