@@ -389,6 +389,10 @@ def fixture_builders():
                                                norm=normalizers.Sequence([normalizers.NFKC(), normalizers.Strip(left=True, right=False)]),
                                                added=[AddedToken("\n", normalized=False, single_word=True, lstrip=True, rstrip=True),
                                                       AddedToken("\t", normalized=True, rstrip=True)]),
+        # Unigram's unk token string is the unknown text ("\r"), which ByteLevel's trim_offsets trims
+        "unigram-unk-trim-offsets": train(lambda: models.Unigram(),
+                                          lambda: trainers.UnigramTrainer(vocab_size=600, special_tokens=sp, unk_token="<unk>", show_progress=False, n_sub_iterations=2),
+                                          pre=pre_tokenizers.Digits(), post=lambda t: processors.ByteLevel(trim_offsets=True)),
         "split-word-boundary": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\b"), behavior="removed")),
     }
 

@@ -21,10 +21,11 @@ type Json = Record<string, unknown>;
 export interface TokenStrings {
   tokenString(id: number): string;
   /**
-   * Whether id is an added token with lstrip or rstrip: HF's token string for it is the text it
-   * matched, the whitespace it took in included, not its content.
+   * Whether HF's token string for id is the text it covers, not its vocab string: an added
+   * token with lstrip or rstrip (the whitespace it took in included), Unigram's unk (the
+   * unknown chars).
    */
-  strippingAddedToken?(id: number): boolean;
+  tokenIsItsText?(id: number): boolean;
 }
 
 export interface Processor {
@@ -180,7 +181,7 @@ export function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: TokenStrings, 
   const pos = new CodePointPositions(text);
   for (let k = 0; k < e.ids.length; k++) {
     const id = e.ids[k]!;
-    const chars = [...(tok.strippingAddedToken?.(id) === true ? text.slice(offs[2 * k]!, offs[2 * k + 1]!) : tok.tokenString(id))];
+    const chars = [...(tok.tokenIsItsText?.(id) === true ? text.slice(offs[2 * k]!, offs[2 * k + 1]!) : tok.tokenString(id))];
     const sp = (c: string) => c === G_SPACE || isWhitespace(c.codePointAt(0)!);
     let lead = 0;
     while (lead < chars.length && sp(chars[lead]!)) lead++;

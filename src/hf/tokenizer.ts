@@ -725,10 +725,12 @@ export class HfTokenizer {
     return this.idToToken(id) ?? "";
   }
 
-  /** @internal see TokenStrings.strippingAddedToken. */
-  strippingAddedToken(id: number): boolean {
+  /** @internal see TokenStrings.tokenIsItsText. */
+  tokenIsItsText(id: number): boolean {
     const a = this.addedById.get(id);
-    return a !== undefined && (a.lstrip || a.rstrip);
+    if (a !== undefined && (a.lstrip || a.rstrip)) return true;
+    // (the model's unk, also an added token in trained files, when the model put it there)
+    return this.model instanceof UnigramModel && id === this.model.unkId;
   }
 }
 

@@ -16,7 +16,7 @@ export class UnigramModel implements TokenModel {
   private readonly ids = new Map<string, number>();
   private readonly tokens: string[] = [];
   private readonly scores: number[] = [];
-  private readonly unkId: number | null;
+  readonly unkId: number | null;
   private readonly byteFallback: boolean;
   private readonly fuseUnk: boolean;
   private readonly minScore: number;
