@@ -53,16 +53,21 @@ function stringPattern(lit: string): HfPattern {
 
 const regexCache = new Map<string, string>();
 
-export function translateHfRegex(src: string, where: string): RegExp {
-  let js = regexCache.get(src);
+/**
+ * `oniguruma` false: the pattern is one HF compiles with Rust's regex crate (the Whitespace
+ * pre-tokenizer's), whose `\w` differs from Oniguruma's.
+ */
+export function translateHfRegex(src: string, where: string, oniguruma = true): RegExp {
+  const key = oniguruma ? src : `rust:${src}`;
+  let js = regexCache.get(key);
   if (js === undefined) {
     try {
-      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`, { oniguruma: true }));
+      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`, { oniguruma }));
     } catch (e) {
       if (e instanceof BacktrackingPatternError) throw e;
       throw new UnsupportedComponentError(`${where} regex ${JSON.stringify(src)}`, e instanceof Error ? e.message : String(e));
     }
-    regexCache.set(src, js);
+    regexCache.set(key, js);
   }
   return new RegExp(js, "gu");
 }
