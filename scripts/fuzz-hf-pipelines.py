@@ -396,6 +396,9 @@ def fixture_builders():
         # Oniguruma's \w: no Join_Control (ZWJ), but Latin-1's ² ³ ¹ ¼ ½ ¾ (Whitespace's \w is Rust's)
         "regex-onig-word": train(bpe(), bpe_tr(), norm=normalizers.Replace(Regex(r"\W\W+"), "~"),
                                  pre=pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(r"\w+"), behavior="isolated"), pre_tokenizers.Whitespace()])),
+        "unigram-unk-bytelevel-trim": train(lambda: models.Unigram(),
+                                            lambda: trainers.UnigramTrainer(vocab_size=600, special_tokens=sp, unk_token="<unk>", show_progress=False, n_sub_iterations=2),
+                                            pre=pre_tokenizers.ByteLevel(add_prefix_space=False), post=lambda t: processors.ByteLevel(trim_offsets=True)),
         "split-word-boundary": train(bpe(), bpe_tr(), pre=pre_tokenizers.Split(Regex(r"\b"), behavior="removed")),
     }
 

@@ -41,6 +41,7 @@ const FIXTURES: Record<string, string> = {
   "added-normalized-empty-rstrip": "an empty normalized added token with rstrip, and matches inside an rstrip token's whitespace (empty splits dropped)",
   "unigram-unk-trim-offsets": "Unigram's unk token string is the unknown text, which ByteLevel's trim_offsets trims",
   "regex-onig-word": "\\w in tokenizer.json regexes is Oniguruma's (² is a word char, ZWJ not); Whitespace's is Rust's",
+  "unigram-unk-bytelevel-trim": "behind ByteLevel Unigram's unk text is in the byte alphabet (\"\\r\" is \"č\"): nothing to trim",
   "split-word-boundary": "\\b (Unicode word boundary) in a Split regex loads",
 };
 

@@ -729,8 +729,9 @@ export class HfTokenizer {
   tokenIsItsText(id: number): boolean {
     const a = this.addedById.get(id);
     if (a !== undefined && (a.lstrip || a.rstrip)) return true;
-    // (the model's unk, also an added token in trained files, when the model put it there)
-    return this.model instanceof UnigramModel && id === this.model.unkId;
+    // (the model's unk, also an added token in trained files, when the model put it there; its
+    // text is in the byte alphabet behind ByteLevel, "\r" is "č": no whitespace to trim)
+    return !this.byteAlphabet && this.model instanceof UnigramModel && id === this.model.unkId;
   }
 }
 
