@@ -17,7 +17,7 @@ const HOSTILE = [
   "", " ", "  ", "\n", "\r\n", "a\r\nb", "\t\tx", "\0", "a\0b", "\ud800", "x\udc00y", "😀", "👨‍👩‍👧", "e\u0301", "é", "ﬁ",
   "İstanbul", "ß", "x\u200by", "\u00a0nbsp\u3000", "hello world", " hello  world ", "Hello, World! 123 4567", "don't you're",
   "日本語のテキスト", "中文 字符", "Привет мир", "مرحبا بالعالم", "नमस्ते", "x=1; y = [2, 3]; // ok", "trailing  ",
-  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "a ab\nabb", "the  x - y", "a  yes  b\tyes\n", "x\r\n", "a \n b \r\n", " first\n second \n", "xay\n", "x\ny\nx", "word\nword\n\n", "İstanbul", "x \t   \nx", "¡olé! ñ", "\u0007bell\u0001", "çà et là", "\r\n", "a\r\u000bb \u0085x", "\u3000\u2028", "a²b x¼y ⁰z", "a\u200db\u200c", "a²\u200d³b", "-- ²² ..", "the 本日 day", "слово,日本", "word_boundary x-y",
+  "x yesy", " yes yes", "SP xSPy", "😀😀", "##ing", "a##b Up xUpy", "a ab\nabb", "the  x - y", "a  yes  b\tyes\n", "x\r\n", "a \n b \r\n", " first\n second \n", "xay\n", "x\ny\nx", "word\nword\n\n", "İstanbul", "x \t   \nx", "¡olé! ñ", "\u0007bell\u0001", "çà et là", "\r\n", "a\r\u000bb \u0085x", "\u3000\u2028", "a²b x¼y ⁰z", "a\u200db\u200c", "a²\u200d³b", "-- ²² ..", "Ġhello", "ĠĠ x", "a ab\u0307 \r", "the 本日 day", "слово,日本", "word_boundary x-y",
 ];
 const PIECES = [...HOSTILE.filter((s) => s.length > 0), " ", "yes", "SP", "##", "Up", "the", "é", "中", "и", ".", "\n"];
 const text = fc.oneof(
