@@ -53,16 +53,21 @@ function stringPattern(lit: string): HfPattern {
 
 const regexCache = new Map<string, string>();
 
-export function translateHfRegex(src: string, where: string): RegExp {
-  let js = regexCache.get(src);
+/**
+ * `oniguruma` false: the pattern is one HF compiles with Rust's regex crate (the Whitespace
+ * pre-tokenizer's), whose `\w` differs from Oniguruma's.
+ */
+export function translateHfRegex(src: string, where: string, oniguruma = true): RegExp {
+  const key = oniguruma ? src : `rust:${src}`;
+  let js = regexCache.get(key);
   if (js === undefined) {
     try {
-      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`));
+      js = pinToReferenceUnicode(translatePattern(src, `tokenizer.json ${where}`, { oniguruma }));
     } catch (e) {
       if (e instanceof BacktrackingPatternError) throw e;
       throw new UnsupportedComponentError(`${where} regex ${JSON.stringify(src)}`, e instanceof Error ? e.message : String(e));
     }
-    regexCache.set(src, js);
+    regexCache.set(key, js);
   }
   return new RegExp(js, "gu");
 }
@@ -100,12 +105,22 @@ export function matchSpansWithEmpty(re: RegExp, s: string): Array<[number, numbe
     const b = a + m[0].length;
     if (b === a) {
       re.lastIndex = a + (a < s.length && s.codePointAt(a)! > 0xffff ? 2 : 1);
-      if (a === lastEnd) continue;
+      // V8 may report an empty match (a negative lookaround: \B, (?<!x)) between the halves of
+      // a surrogate pair; Oniguruma only stops at chars
+      if (a === lastEnd || insidePair(s, a)) continue;
     }
     out.push([a, b]);
     lastEnd = b;
   }
   return out;
+}
+
+/** Whether index i falls between the two halves of a surrogate pair. */
+function insidePair(s: string, i: number): boolean {
+  if (i === 0 || i >= s.length) return false;
+  const lo = s.charCodeAt(i);
+  const hi = s.charCodeAt(i - 1);
+  return lo >= 0xdc00 && lo <= 0xdfff && hi >= 0xd800 && hi <= 0xdbff;
 }
 
 function regexPattern(src: string, where: string): HfPattern {

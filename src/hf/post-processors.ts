@@ -20,6 +20,12 @@ type Json = Record<string, unknown>;
 /** Token strings, for offset trimming. */
 export interface TokenStrings {
   tokenString(id: number): string;
+  /**
+   * Whether HF's token string for id is the text it covers, not its vocab string: an added
+   * token with lstrip or rstrip (the whitespace it took in included), Unigram's unk (the
+   * unknown chars).
+   */
+  tokenIsItsText?(id: number): boolean;
 }
 
 export interface Processor {
@@ -174,7 +180,8 @@ export function trimOffsets(e: Enc, addPrefixSpace: boolean, tok: TokenStrings, 
   const offs = e.offs.slice();
   const pos = new CodePointPositions(text);
   for (let k = 0; k < e.ids.length; k++) {
-    const chars = [...tok.tokenString(e.ids[k]!)];
+    const id = e.ids[k]!;
+    const chars = [...(tok.tokenIsItsText?.(id) === true ? text.slice(offs[2 * k]!, offs[2 * k + 1]!) : tok.tokenString(id))];
     const sp = (c: string) => c === G_SPACE || isWhitespace(c.codePointAt(0)!);
     let lead = 0;
     while (lead < chars.length && sp(chars[lead]!)) lead++;

@@ -201,7 +201,7 @@ function single(j: Json): PreTokenizer | null {
       };
     }
     case "Whitespace": {
-      const re = regexSplitter(translateHfRegex("\\w+|[^\\w\\s]+", "Whitespace"));
+      const re = regexSplitter(translateHfRegex("\\w+|[^\\w\\s]+", "Whitespace", false));
       return (n, out) => splitBy(n, re(n.s), "Removed", true, out);
     }
     case "WhitespaceSplit":

@@ -90,6 +90,12 @@ function checkOptions(method: string, options: unknown, known: ReadonlySet<strin
 interface AddedToken {
   id: number;
   content: string;
+  /**
+   * The token's string in decode and idToToken: HF's added vocabulary keeps a `normalized`
+   * token as its content through the normalizer (Lowercase "HeLLo" decodes as "hello", a
+   * ByteLevel normalizer's " yes" as "Ġyes"); the content otherwise.
+   */
+  text: string;
   singleWord: boolean;
   lstrip: boolean;
   rstrip: boolean;
@@ -124,13 +130,19 @@ function escapeRe(s: string): string {
 class AddedMatcher {
   private readonly re: RegExp | null;
   private readonly byContent = new Map<string, AddedToken>();
+  /**
+   * `tokens` with an empty content: a normalized token the normalizer empties (Strip on "\n",
+   * Replace \p{P} on "##"). HF's aho-corasick matches the empty pattern wherever no other
+   * starts, so the text splits at every char (the empty matches themselves are dropped, unless
+   * lstrip/rstrip take in whitespace around them). HF skips tokens whose content is empty.
+   */
   constructor(tokens: AddedToken[]) {
-    const uniq = [...new Set(tokens.map((t) => t.content))].filter((c) => c.length > 0);
+    const uniq = [...new Set(tokens.map((t) => t.content))];
     for (const t of tokens) if (!this.byContent.has(t.content)) this.byContent.set(t.content, t);
     // Leftmost-longest (HF's aho-corasick MatchKind::LeftmostLongest): JS alternation is
-    // leftmost-first, so list longer contents first.
+    // leftmost-first, so list longer contents first (the empty one last).
     uniq.sort((a, b) => b.length - a.length);
-    this.re = uniq.length ? new RegExp(uniq.map(escapeRe).join("|"), "gu") : null;
+    this.re = uniq.length ? new RegExp(uniq.map(escapeRe).join("|") || "(?:)", "gu") : null;
   }
 
   /** HF `AddedVocabulary::find_matches`: [id | -1, start, end] segments covering s. */
@@ -144,6 +156,8 @@ class AddedMatcher {
     while ((m = re.exec(s)) !== null) {
       let start = m.index;
       let stop = start + m[0].length;
+      // after an empty match the search goes on one char later (at the end: no further match)
+      if (stop === start) re.lastIndex = start >= s.length ? s.length + 1 : start + (s.codePointAt(start)! > 0xffff ? 2 : 1);
       const tok = this.byContent.get(m[0])!;
       if (tok.singleWord) {
         const startSpace = start === 0 || !WORD_CHAR.test(lastChar(s, start));
@@ -339,6 +353,7 @@ export class HfTokenizer {
       const t: AddedToken = {
         id,
         content,
+        text: content,
         singleWord: a.single_word === true,
         lstrip: a.lstrip === true,
         rstrip: a.rstrip === true,
@@ -349,17 +364,21 @@ export class HfTokenizer {
       if (!this.addedById.has(t.id)) this.addedById.set(t.id, t);
       if (!this.addedByContent.has(content)) this.addedByContent.set(content, t);
     }
-    // HF's tries: special tokens first, then the others; partitioned on `normalized`.
-    const ordered = [...this.added.filter((t) => t.special), ...this.added.filter((t) => !t.special)];
-    this.rawMatcher = new AddedMatcher(ordered.filter((t) => !t.normalized));
-    const normed = ordered
-      .filter((t) => t.normalized)
-      .map((t) => {
-        if (!this.normalizer) return t;
+    if (this.normalizer) {
+      for (const t of this.added) {
+        if (!t.normalized) continue;
         const n = NStr.of(t.content);
         this.normalizer(n);
-        return { ...t, content: n.s };
-      });
+        t.text = n.s;
+      }
+    }
+    // HF's tries: special tokens first, then the others; partitioned on `normalized`.
+    const ordered = [...this.added.filter((t) => t.special), ...this.added.filter((t) => !t.special)];
+    // (HF's add_tokens skips a token whose content is empty)
+    this.rawMatcher = new AddedMatcher(ordered.filter((t) => !t.normalized && t.content.length > 0));
+    const normed = ordered
+      .filter((t) => t.normalized && t.content.length > 0)
+      .map((t) => ({ ...t, content: t.text }));
     this.normMatcher = new AddedMatcher(normed);
     this.hasNormAdded = normed.length > 0;
   }
@@ -386,7 +405,9 @@ export class HfTokenizer {
     // 1. added tokens on the original text, 2. normalize the rest and match normalized ones.
     const splits: Split[] = [];
     for (const [id, a, b] of this.rawMatcher.find(text)) {
-      if (b <= a && id < 0) continue;
+      // HF's PreTokenizedString::split drops empty splits, an added token's too: a match inside
+      // the whitespace an earlier rstrip token took in leaves an empty one
+      if (b <= a) continue;
       const n = NStr.of(text.slice(a, b), a, wantOffsets || this.alignDependent);
       if (id >= 0) {
         splits.push({ n, id });
@@ -672,8 +693,9 @@ export class HfTokenizer {
       // a number, not "2" or 2n (which would index the vocab array all the same)
       if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw new InvalidTokenIdError(id, i, this.vocabSize);
       const a = this.addedById.get(id);
-      const t = a ? a.content : this.model.idToToken(id);
+      const t = a ? a.text : this.model.idToToken(id);
       if (t === undefined) throw new InvalidTokenIdError(id, i, this.vocabSize);
+      // by the string, as HF: a normalized special token whose string the normalizer changed is kept
       if (skip && this.addedByContent.get(t)?.special) continue;
       tokens.push(t);
     }
@@ -717,7 +739,7 @@ export class HfTokenizer {
 
   /** The token string of an id (in the model's alphabet: `Ġ`, `▁`, `##` ...). */
   idToToken(id: number): string | undefined {
-    return this.addedById.get(id)?.content ?? this.model.idToToken(id);
+    return this.addedById.get(id)?.text ?? this.model.idToToken(id);
   }
 
   /** The id of a token string (added tokens included). */
@@ -763,6 +785,15 @@ export class HfTokenizer {
   /** @internal token string for offset trimming. */
   tokenString(id: number): string {
     return this.idToToken(id) ?? "";
+  }
+
+  /** @internal see TokenStrings.tokenIsItsText. */
+  tokenIsItsText(id: number): boolean {
+    const a = this.addedById.get(id);
+    if (a !== undefined && (a.lstrip || a.rstrip)) return true;
+    // (the model's unk, also an added token in trained files, when the model put it there; its
+    // text is in the byte alphabet behind ByteLevel, "\r" is "č": no whitespace to trim)
+    return !this.byteAlphabet && this.model instanceof UnigramModel && id === this.model.unkId;
   }
 }
 

@@ -16,8 +16,24 @@ import { ambiguousRepetition } from "./regex-backtracking.js";
 
 /** Rust's `\s`: the White_Space property. */
 const WS_CLASS_BODY = "\\t-\\r \\u{85}\\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}";
+/** Whether JS's /u regexes know \p{name}. */
+function isJsProperty(name: string): boolean {
+  try {
+    new RegExp(`\\p{${name}}`, "u");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Rust's `\w`: Alphabetic, M, Nd, Pc, Join_Control. */
 const WORD_CLASS_BODY = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}";
+/**
+ * Oniguruma's `\w` (HF's regexes; measured against tokenizers 0.23.2 over every code point):
+ * Alphabetic, M, Nd, Pc without Join_Control, and Latin-1's ² ³ ¹ ¼ ½ ¾ (its table for code
+ * points below 256 calls them word chars).
+ */
+const ONIG_WORD_CLASS_BODY = "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\u{B2}\\u{B3}\\u{B9}\\u{BC}-\\u{BE}";
 
 const CASE_SPECIFIC_PROPS = new Set([
   "Lu", "Ll", "Lt", "LC", "Uppercase_Letter", "Lowercase_Letter", "Titlecase_Letter", "Cased_Letter",
@@ -93,7 +109,13 @@ export function caseVariants(cp: number): number[] {
 
 class Translator {
   private i = 0;
-  constructor(private readonly src: string) {}
+  /** `onig`: Oniguruma's (Ruby syntax) anchors and word boundary, as tokenizer.json regexes mean them. */
+  constructor(private readonly src: string, private readonly onig = false) {}
+
+  /** The class body of `\w`. */
+  private get word(): string {
+    return this.onig ? ONIG_WORD_CLASS_BODY : WORD_CLASS_BODY;
+  }
 
   private peek(k = 0): string {
     return this.src[this.i + k] ?? "";
@@ -180,6 +202,9 @@ class Translator {
     }
     if (ch === "^" || ch === "$") {
       this.i++;
+      // Oniguruma's ^ and $ are line anchors (after / before "\n" only, as Ruby's)
+      // (positive lookarounds: a negated class in one can match inside a surrogate pair)
+      if (this.onig) return ch === "^" ? "(?:^|(?<=\\n))" : "(?:$|(?=\\n))";
       return ch;
     }
     if (ch === "*" || ch === "+" || ch === "?" || ch === "{") {
@@ -247,6 +272,8 @@ class Translator {
       throw new Untranslatable(`case-specific \\p{${name}} under (?i) is not supported`);
     }
     name = name.replace(/^(gc|General_Category)[=:]/, "").replace(/^(sc|Script)[:]/, "Script=");
+    // Oniguruma takes a script by its bare name (\p{Han}, \p{Latin}); JS only as Script=Han
+    if (!isJsProperty(name) && isJsProperty(`Script=${name}`)) name = `Script=${name}`;
     return `\\${neg ? "P" : "p"}{${name}}`;
   }
 
@@ -269,10 +296,10 @@ class Translator {
       case "D":
         return "\\P{Nd}";
       case "w":
-        return inClass ? WORD_CLASS_BODY : `[${WORD_CLASS_BODY}]`;
+        return inClass ? this.word : `[${this.word}]`;
       case "W":
         if (inClass) throw new Untranslatable("\\W inside a character class is not supported");
-        return `[^${WORD_CLASS_BODY}]`;
+        return `[^${this.word}]`;
       case "p":
       case "P":
         return this.property(ch === "P", ci);
@@ -284,7 +311,15 @@ class Translator {
         return "$";
       case "b":
       case "B":
+        // Oniguruma's word boundary is Unicode (its \w); JS's \b, even with /u, is ASCII. (V8 can
+        // report an empty match inside a surrogate pair, where both negative lookarounds hold:
+        // src/hf/pattern.ts skips those.)
+        if (inClass || !this.onig) throw new Untranslatable(`\\${ch} is not supported`);
+        return ch === "b" ? `(?:(?<=[${this.word}])(?![${this.word}])|(?<![${this.word}])(?=[${this.word}]))` : `(?:(?<=[${this.word}])(?=[${this.word}])|(?<![${this.word}])(?![${this.word}]))`;
       case "Z":
+        // the end, or before a final "\n"
+        if (!inClass && this.onig) return "(?=\\n?$)";
+        throw new Untranslatable(`\\${ch} is not supported`);
       case "<":
       case ">":
         throw new Untranslatable(`\\${ch} is not supported`);
@@ -388,10 +423,16 @@ class Translator {
  * The JS source of a tiktoken pattern (use with flags "gu"). Throws InvalidArgumentError, with
  * the pattern in the message, when it cannot be translated or compiled.
  */
-export function translatePattern(patStr: string, where = "pattern"): string {
+/**
+ * `oniguruma`: the pattern is Oniguruma's (HF tokenizer.json's default regex backend, Ruby
+ * syntax): `^`/`$` are line anchors, `\A`/`\z`/`\Z` the text's ends, `\b`/`\B` Unicode word
+ * boundaries. Otherwise (the OpenAI patterns: fancy-regex) `^`/`$` are the text's ends and
+ * `\b`/`\B`/`\Z` are rejected.
+ */
+export function translatePattern(patStr: string, where = "pattern", opts: { oniguruma?: boolean } = {}): string {
   let src: string;
   try {
-    src = new Translator(patStr).translate();
+    src = new Translator(patStr, opts.oniguruma === true).translate();
     new RegExp(src, "gu");
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);

@@ -208,7 +208,9 @@ export class BpeModel implements TokenModel {
     if (piece.length === 0) return;
     const seg = byteLevel ? null : this.segments;
     if (seg === null) {
+      const from = out.offs.length;
       this.tokenizeWord(piece, byteLevel, out, 0);
+      if (byteLevel) byteLevelToPieceBytes(piece, out.offs, from);
       return;
     }
     // cut before each marker that follows a char other than the marker (WordSegments)
@@ -258,13 +260,16 @@ export class BpeModel implements TokenModel {
   private initialSymbols(piece: string, byteLevel: boolean, ids: number[], lens: number[]): void {
     if (byteLevel) {
       const bytes = enc.encode(piece);
+      // lengths in bytes of the byte-alphabet word's UTF-8, as HF counts them (its word is that
+      // string): they differ from the piece's bytes where a char is dropped or falls back to
+      // <0xXX> bytes; byteLevelToPieceBytes maps the offsets back
       if (this.ignoreMerges) {
         let s = "";
         for (let i = 0; i < bytes.length; i++) s += BYTE_TO_CHAR[bytes[i]!];
         const id = this.vocab.get(s);
         if (id !== undefined) {
           ids.push(id);
-          lens.push(bytes.length);
+          lens.push(utf8Len(s));
           return;
         }
       }
@@ -277,15 +282,19 @@ export class BpeModel implements TokenModel {
             break;
           }
           ids.push(id);
-          lens.push(1);
+          lens.push(byteCharLen(bytes[i]!));
         }
         if (ok) return;
         ids.length = 0;
         lens.length = 0;
       }
       const chars: string[] = [];
-      for (let i = 0; i < bytes.length; i++) chars.push(BYTE_TO_CHAR[bytes[i]!]!);
-      this.symbolsOf(chars, chars.map(() => 1), ids, lens);
+      const charLens: number[] = [];
+      for (let i = 0; i < bytes.length; i++) {
+        chars.push(BYTE_TO_CHAR[bytes[i]!]!);
+        charLens.push(byteCharLen(bytes[i]!));
+      }
+      this.symbolsOf(chars, charLens, ids, lens);
       return;
     }
     if (this.ignoreMerges) {
@@ -506,6 +515,42 @@ function lastCodePoint(t: string): number {
 }
 
 /** Appends r's tokens with byte offsets from `base`; returns the end of the last one. */
+/** UTF-8 length of byte b's char in GPT-2's byte alphabet (printable ASCII 1, the rest 2). */
+function byteCharLen(b: number): number {
+  return b >= 0x21 && b <= 0x7e ? 1 : 2;
+}
+
+/**
+ * Offsets offs[from..] of a byte-level word's tokens, in bytes of its byte-alphabet string's
+ * UTF-8 (HF's units), moved to bytes of the piece (one per byte-alphabet char): a start inside
+ * a char goes to that char, an end inside a char to its end. Ends past the word (HF lets a
+ * fallback of a suffix run on) stop at the piece's end.
+ */
+function byteLevelToPieceBytes(piece: string, offs: number[], from: number): void {
+  let plain = true;
+  for (let i = 0; i < piece.length && plain; i++) {
+    const c = piece.charCodeAt(i);
+    plain = c >= 0x21 && c <= 0x7e;
+  }
+  if (plain || offs.length === from) return;
+  const bytes = enc.encode(piece);
+  // norm[k]: where byte k's char starts in the byte-alphabet UTF-8
+  const norm = new Int32Array(bytes.length + 1);
+  for (let k = 0; k < bytes.length; k++) norm[k + 1] = norm[k]! + byteCharLen(bytes[k]!);
+  const total = norm[bytes.length]!;
+  let k = 0;
+  for (let j = from; j < offs.length; j += 2) {
+    const a = Math.min(offs[j]!, total);
+    const b = Math.min(offs[j + 1]!, total);
+    if (norm[k]! > a) k = 0;
+    while (norm[k + 1]! <= a && k < bytes.length) k++;
+    offs[j] = k;
+    let e = k;
+    while (e < bytes.length && norm[e]! < b) e++;
+    offs[j + 1] = e;
+  }
+}
+
 function emit(r: { ids: number[]; lens: number[] }, out: ModelOutput, base: number): number {
   let pos = base;
   const { ids, lens } = r;

@@ -15,6 +15,7 @@ import { serdeF64 } from "../serde-float.js";
 import { checkUnigramFields } from "../json-checks.js";
 import { ByteTrie } from "./byte-trie.js";
 import { UnigramEncoder } from "./unigram-viterbi.js";
+import { tokenizeByteLevelWord } from "./byte-level-word.js";
 
 type Json = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ const fromUtf8 = new TextDecoder();
 export class UnigramModel implements TokenModel {
   private readonly ids = new Map<string, number>();
   private readonly tokens: string[] = [];
-  private readonly unkId: number | null;
+  readonly unkId: number | null;
   private readonly byteFallback: boolean;
   private readonly viterbi: UnigramEncoder;
   /** `<0xXX>`'s id per byte, -1 where the vocab has none. */
@@ -74,7 +75,8 @@ export class UnigramModel implements TokenModel {
     return this.tokens[id];
   }
 
-  tokenize(piece: string, _byteLevel: boolean, out: ModelOutput): void {
+  tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void {
+    if (byteLevel) return tokenizeByteLevelWord(piece, out, (w, o) => this.tokenize(w, false, o));
     if (piece.length === 0) return;
     if (this.buf.length < piece.length * 3) this.buf = new Uint8Array(piece.length * 3);
     const buf = this.buf;

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from "../../errors.js";
 import { checkWordPieceFields, vocabMap } from "../json-checks.js";
 import { utf8Len, writeUtf8, type ModelOutput, type TokenModel } from "./model.js";
 import { ByteTrie, DoubleArray } from "./byte-trie.js";
+import { tokenizeByteLevelWord } from "./byte-level-word.js";
 
 type Json = Record<string, unknown>;
 
@@ -60,7 +61,8 @@ export class WordPieceModel implements TokenModel {
     out.offs.push(0, utf8Len(piece));
   }
 
-  tokenize(piece: string, _byteLevel: boolean, out: ModelOutput): void {
+  tokenize(piece: string, byteLevel: boolean, out: ModelOutput): void {
+    if (byteLevel) return tokenizeByteLevelWord(piece, out, (w, o) => this.tokenize(w, false, o));
     const hit = this.cache.get(piece);
     if (hit !== undefined) {
       for (let k = 0; k < hit.ids.length; k++) out.ids.push(hit.ids[k]!);
