@@ -16,9 +16,12 @@
 // made only of the piece's bytes (58 for newlines and tabs in o200k, 176 for spaces and
 // newlines), built when a long piece needs it and kept while pieces stay in that alphabet. A
 // pair's compatibility is decided once by the merge loop (mergeRaw on the two tokens' bytes)
-// and memoised by the two ranks: it depends on the vocabulary alone, and in a run over a few
-// bytes the same few hundred pairs repeat. Per byte: one transition, and for each token ending
-// there (two or three) a load of last[] and a memo probe, until one passes.
+// and kept in a dense byte table indexed by the two tokens' local indices (it depends on the
+// vocabulary alone; 1 MB of random newlines and tabs checks ~3.7 K distinct pairs, of spaces
+// and newlines ~37 K). Per byte: one transition, and for each token ending there, longest first
+// (1.2-1.4 per byte on those inputs), a load of last[] and of one table byte, until one passes.
+// A hashed memo by rank pair instead cost 228 M instructions per MB of newlines and tabs
+// against 157 M for the table (PERFORMANCE.md W17).
 //
 // The automaton is not built when the alphabet has more than MAX_CLASSES bytes or its tokens
 // need more than MAX_NODES trie nodes (random letters, base64: tens of thousands of tokens);
@@ -33,23 +36,27 @@ import { ensureMemory } from "../shared/memory";
 const NONE: u32 = 0xffffffff;
 const MAX_CLASSES: u32 = 32; // row stride of the transition table (5 bits)
 const MAX_NODES: u32 = 4096;
+/** Most tokens over one alphabet (their pair table is MAX_LOCAL^2 bytes of address space). */
+const MAX_LOCAL: u32 = 1024;
 const MAX_TOKEN: u32 = 255; // longer tokens are left out (the pass then reports NONE if one is needed)
 /** Bytes of long-piece input between two scans of the vocabulary for a new alphabet. */
 const SCAN_GAP: u32 = 64 * 1024;
 /** Shortest span for which an automaton is built (a cached one serves any length). */
 export const BUILD_MIN: u32 = 4096;
-/** Entries of the memo of pair compatibility (8 bytes each). */
-const COMPAT_SIZE: u32 = 16384;
 
-// Tables, laid out once by initSmallAlphabet:
+// Tables, laid out once by initSmallAlphabet. The alphabet's tokens get local indices
+// 0..nLocal-1, so that a pair's compatibility is one byte of a dense table (no hashing):
 let classOf: usize = 0; // u8[256]: byte -> class, 0xff if the byte is not in the alphabet
 let gotoT: usize = 0; // u16[MAX_NODES * MAX_CLASSES]: automaton transitions (node 0 = root)
-let tokAt: usize = 0; // u32[MAX_NODES]: rank | length << 24 of the token ending at the node, NONE
+let tokAt: usize = 0; // u16[MAX_NODES]: local index of the token ending at the node, 0xffff if none
+let firstAt: usize = 0; // u16[MAX_NODES]: the node itself if it ends a token, else dictAt (0: none)
 let dictAt: usize = 0; // u16[MAX_NODES]: nearest proper suffix node that ends a token (0: none)
 let failAt: usize = 0; // u16[MAX_NODES]: Aho-Corasick failure links
 let queue: usize = 0; // u16[MAX_NODES]: BFS order
-let compat: usize = 0; // COMPAT_SIZE x (u32 a + 1, u32 b | ok << 31)
+let locTok: usize = 0; // u32[MAX_LOCAL]: rank | length << 24 of each local token
+let pairTab: usize = 0; // u8[nLocal * nLocal]: 0 not known yet, 1 not compatible, 2 compatible
 let nodes: u32 = 0;
+let nLocal: u32 = 0;
 let ready = false; // classOf and the automaton describe one alphabet
 // The last alphabet refused (too many tokens or nodes): its supersets are refused too.
 let refused0: u64 = 0;
@@ -59,19 +66,19 @@ let refused3: u64 = 0;
 let hasRefused = false;
 let sinceScan: u32 = SCAN_GAP;
 
-/** Lays out the tables from `at` (zeroed memory); returns their end. */
+/** Lays out the tables from `at`; returns their end. Pages stay non-resident until used. */
 export function initSmallAlphabet(at: usize): usize {
   classOf = (at + 15) & ~<usize>15;
   gotoT = classOf + 256;
   tokAt = gotoT + ((<usize>MAX_NODES * MAX_CLASSES) << 1);
-  dictAt = tokAt + (<usize>MAX_NODES << 2);
+  firstAt = tokAt + (<usize>MAX_NODES << 1);
+  dictAt = firstAt + (<usize>MAX_NODES << 1);
   failAt = dictAt + (<usize>MAX_NODES << 1);
   queue = failAt + (<usize>MAX_NODES << 1);
-  compat = queue + (<usize>MAX_NODES << 1);
-  let end = compat + (<usize>COMPAT_SIZE << 3);
+  locTok = queue + (<usize>MAX_NODES << 1);
+  pairTab = locTok + (<usize>MAX_LOCAL << 2);
+  let end = pairTab + <usize>MAX_LOCAL * MAX_LOCAL;
   ensureMemory(end);
-  // a stale compatibility entry would be a wrong id, not a slower one (128 KB)
-  memory.fill(compat, 0, <usize>COMPAT_SIZE << 3);
   ready = false;
   hasRefused = false;
   sinceScan = SCAN_GAP;
@@ -80,8 +87,8 @@ export function initSmallAlphabet(at: usize): usize {
 
 /**
  * Encodes [p, p+n) (n >= 2) by the pass above into out; returns the count, or NONE if the
- * alphabet does not qualify (the caller merges as usual). `work` holds (n + 1) u32 of last[]
- * plus 512 u32 of pair-check output; merges it starts use scratch above that.
+ * alphabet does not qualify (the caller merges as usual). `work` holds (n + 1) u16 of last[]
+ * then 512 u32 of pair-check output (2n + 2050 bytes); merges it starts use scratch above that.
  */
 export function encodeSmallAlphabet(p: usize, n: u32, out: usize, work: usize): u32 {
   if (!covered(p, n)) {
@@ -91,64 +98,65 @@ export function encodeSmallAlphabet(p: usize, n: u32, out: usize, work: usize): 
     }
   }
   sinceScan = min(sinceScan + n, SCAN_GAP);
-  let last = work;
-  let tmp = work + ((<usize>n + 1) << 2);
+  let last = work; // u16: local index of the last token of the first i bytes' encoding
+  let tmp = (work + ((<usize>n + 1) << 1) + 3) & ~<usize>3;
+  let k = nLocal;
   let node: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
-    let c = <u32>load<u8>(classOf + <usize>load<u8>(p + i));
+    let c = <usize>load<u8>(classOf + <usize>load<u8>(p + i));
     node = <u32>load<u16>(gotoT + (((<usize>node << 5) | c) << 1));
-    let m = load<u32>(tokAt + (<usize>node << 2)) != NONE ? node : <u32>load<u16>(dictAt + (<usize>node << 1));
-    let found = NONE;
+    let m = <u32>load<u16>(firstAt + (<usize>node << 1));
+    let found: u32 = 0xffff;
     while (m != 0) {
-      let t = load<u32>(tokAt + (<usize>m << 2));
-      let len = t >>> 24;
+      let t = <u32>load<u16>(tokAt + (<usize>m << 1));
+      let len = load<u32>(locTok + (<usize>t << 2)) >>> 24;
       let j = i + 1 - len;
       if (j == 0) {
         found = t;
         break;
       }
-      let u = load<u32>(last + (<usize>j << 2));
-      if (compatible(p + j - (u >>> 24), u, t, tmp)) {
+      let u = <u32>load<u16>(last + (<usize>j << 1));
+      let at = pairTab + <usize>(u * k + t);
+      let st = <u32>load<u8>(at);
+      if (st == 0) {
+        st = check(p + j, u, t, tmp);
+        store<u8>(at, <u8>st);
+      }
+      if (st == 2) {
         found = t;
         break;
       }
       m = <u32>load<u16>(dictAt + (<usize>m << 1));
     }
-    if (found == NONE) return NONE; // cannot happen (the real last token passes); merge instead
-    store<u32>(last + ((<usize>i + 1) << 2), found);
+    if (found == 0xffff) return NONE; // cannot happen (the real last token passes); merge instead
+    store<u16>(last + ((<usize>i + 1) << 1), <u16>found);
   }
   // the encoding, read backwards from the end
   let count: u32 = 0;
   let i = n;
   while (i > 0) {
     count++;
-    i -= load<u32>(last + (<usize>i << 2)) >>> 24;
+    i -= load<u32>(locTok + (<usize>load<u16>(last + (<usize>i << 1)) << 2)) >>> 24;
   }
   i = n;
-  for (let k = count; k > 0; k--) {
-    let t = load<u32>(last + (<usize>i << 2));
-    store<u32>(out + (<usize>(k - 1) << 2), t & 0xffffff);
+  for (let q = count; q > 0; q--) {
+    let t = load<u32>(locTok + (<usize>load<u16>(last + (<usize>i << 1)) << 2));
+    store<u32>(out + (<usize>(q - 1) << 2), t & 0xffffff);
     i -= t >>> 24;
   }
   return count;
 }
 
 /**
- * Whether tokens u then t (packed rank | length << 24), whose bytes are at q, are compatible:
- * the merge loop on their bytes gives exactly [u, t]. Memoised by the ranks.
+ * 2 if local tokens u then t (u's bytes end at q, t's follow) are compatible: the merge loop
+ * on their bytes gives exactly [u, t]; else 1.
  */
-@inline
-function compatible(q: usize, u: u32, t: u32, tmp: usize): bool {
-  let a = u & 0xffffff;
-  let b = t & 0xffffff;
-  let e = compat + (<usize>(((a * 0x9e3779b1) ^ (b * 0x85ebca77)) >>> (32 - 14)) << 3);
-  let w = load<u32>(e, 4);
-  if (load<u32>(e) == a + 1 && (w & 0x7fffffff) == b) return w >>> 31 != 0;
-  let k = merge(q, (u >>> 24) + (t >>> 24), tmp);
-  let ok = k == 2 && load<u32>(tmp) == a && load<u32>(tmp, 4) == b;
-  store<u32>(e, a + 1);
-  store<u32>(e, b | (<u32>ok << 31), 4);
-  return ok;
+function check(q: usize, u: u32, t: u32, tmp: usize): u32 {
+  let a = load<u32>(locTok + (<usize>u << 2));
+  let b = load<u32>(locTok + (<usize>t << 2));
+  let la = a >>> 24;
+  let k = merge(q - la, la + (b >>> 24), tmp);
+  return k == 2 && load<u32>(tmp) == (a & 0xffffff) && load<u32>(tmp, 4) == (b & 0xffffff) ? 2 : 1;
 }
 
 /** Whether every byte of [p, p+n) is in the current alphabet. */
@@ -206,7 +214,8 @@ function build(p: usize, n: u32, work: usize): bool {
 function newNode(): u32 {
   let v = nodes++;
   memory.fill(gotoT + ((<usize>v * MAX_CLASSES) << 1), 0, <usize>MAX_CLASSES << 1);
-  store<u32>(tokAt + (<usize>v << 2), NONE);
+  store<u16>(tokAt + (<usize>v << 1), 0xffff);
+  store<u16>(firstAt + (<usize>v << 1), 0);
   store<u16>(dictAt + (<usize>v << 1), 0);
   store<u16>(failAt + (<usize>v << 1), 0);
   return v;
@@ -215,6 +224,7 @@ function newNode(): u32 {
 /** The trie of the tokens over the alphabet that are the encoding of their own bytes. */
 function buildTrie(tmp: usize): bool {
   nodes = 0;
+  nLocal = 0;
   newNode();
   let start = tokenStart(0);
   for (let r: u32 = 0; r < nTokens; r++) {
@@ -239,8 +249,15 @@ function buildTrie(tmp: usize): bool {
       }
       v = w;
     }
-    if (load<u32>(tokAt + (<usize>v << 2)) == NONE) store<u32>(tokAt + (<usize>v << 2), r | (len << 24));
+    if (load<u16>(tokAt + (<usize>v << 1)) == 0xffff) {
+      if (nLocal == MAX_LOCAL) return false;
+      store<u32>(locTok + (<usize>nLocal << 2), r | (len << 24));
+      store<u16>(tokAt + (<usize>v << 1), <u16>nLocal);
+      store<u16>(firstAt + (<usize>v << 1), <u16>v);
+      nLocal++;
+    }
   }
+  memory.fill(pairTab, 0, <usize>nLocal * nLocal);
   return true;
 }
 
@@ -261,8 +278,9 @@ function buildLinks(): void {
       let fw = <u32>load<u16>(gotoT + (((<usize>f << 5) | c) << 1));
       if (w != 0) {
         store<u16>(failAt + (<usize>w << 1), <u16>fw);
-        let d = load<u32>(tokAt + (<usize>fw << 2)) != NONE ? fw : <u32>load<u16>(dictAt + (<usize>fw << 1));
+        let d = load<u16>(tokAt + (<usize>fw << 1)) != 0xffff ? fw : <u32>load<u16>(dictAt + (<usize>fw << 1));
         store<u16>(dictAt + (<usize>w << 1), <u16>d);
+        if (load<u16>(tokAt + (<usize>w << 1)) == 0xffff) store<u16>(firstAt + (<usize>w << 1), <u16>d);
         store<u16>(queue + (<usize>(tail++) << 1), <u16>w);
       } else {
         store<u16>(at, <u16>fw);
