@@ -64,6 +64,11 @@ let refused1: u64 = 0;
 let refused2: u64 = 0;
 let refused3: u64 = 0;
 let hasRefused = false;
+// The alphabet of the automaton (256-bit set)
+let alphabet0: u64 = 0;
+let alphabet1: u64 = 0;
+let alphabet2: u64 = 0;
+let alphabet3: u64 = 0;
 let sinceScan: u32 = SCAN_GAP;
 
 /** Lays out the tables from `at`; returns their end. Pages stay non-resident until used. */
@@ -101,6 +106,7 @@ export function encodeSmallAlphabet(p: usize, n: u32, out: usize, work: usize): 
   let last = work; // u16: local index of the last token of the first i bytes' encoding
   let tmp = (work + ((<usize>n + 1) << 1) + 3) & ~<usize>3;
   let k = nLocal;
+  let budget = (n >>> 1) + 64; // pair checks this span may make
   let node: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     let c = <usize>load<u8>(classOf + <usize>load<u8>(p + i));
@@ -119,6 +125,15 @@ export function encodeSmallAlphabet(p: usize, n: u32, out: usize, work: usize): 
       let at = pairTab + <usize>(u * k + t);
       let st = <u32>load<u8>(at);
       if (st == 0) {
+        // Each new pair costs a merge. Past the budget (random punctuation: hundreds of
+        // thousands of distinct pairs) the alphabet is refused like one with too many tokens,
+        // and the merge loop does this span and the next ones.
+        if (budget == 0) {
+          refuse(alphabet0, alphabet1, alphabet2, alphabet3);
+          ready = false;
+          return NONE;
+        }
+        budget--;
         st = check(p + j, u, t, tmp);
         store<u8>(at, <u8>st);
       }
@@ -199,16 +214,24 @@ function build(p: usize, n: u32, work: usize): bool {
     store<u8>(classOf + b, inSet ? <u8>(k++) : <u8>0xff);
   }
   if (!buildTrie(work)) {
-    refused0 = s0;
-    refused1 = s1;
-    refused2 = s2;
-    refused3 = s3;
-    hasRefused = true;
+    refuse(s0, s1, s2, s3);
     return false;
   }
+  alphabet0 = s0;
+  alphabet1 = s1;
+  alphabet2 = s2;
+  alphabet3 = s3;
   buildLinks();
   ready = true;
   return true;
+}
+
+function refuse(s0: u64, s1: u64, s2: u64, s3: u64): void {
+  refused0 = s0;
+  refused1 = s1;
+  refused2 = s2;
+  refused3 = s3;
+  hasRefused = true;
 }
 
 function newNode(): u32 {
