@@ -63,6 +63,9 @@ export function mergePiece(p: usize, n: u32, out: usize): u32 {
 const ALPHABET_MIN: u32 = 128;
 
 function mergeSpan(p: usize, n: u32, out: usize): u32 {
+  // What the bucket merge needs, reserved whichever path runs, so that memory grows on the
+  // first long span and not later, when the small-alphabet pass first refuses a span.
+  reserveScratch(((<usize>n + 1) << 4) + ((<usize>n * 3 + 3) << 3) + ((<usize>n + 1) << 2));
   if (n >= ALPHABET_MIN) {
     let work = workPtr;
     let need = ((<usize>n + 1) << 2) + (512 << 2); // last[] and a pair check's output
