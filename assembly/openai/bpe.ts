@@ -18,6 +18,7 @@ import { rankOf, byteRank, pairRank, nTokens, tokenLen } from "./vocab";
 import { bytesEqual } from "../shared/bytes";
 import { ensureMemory, getU32 as g, setU32 as s } from "../shared/memory";
 import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake, bucketClear } from "../shared/rank-buckets";
+import { encodeSmallAlphabet, initSmallAlphabet } from "./small-alphabet";
 
 const NONE: u32 = 0xffffffff;
 export const SHORT_PIECE: u32 = 64;
@@ -56,9 +57,35 @@ export function mergePiece(p: usize, n: u32, out: usize): u32 {
   return mergeSpan(p, n, out);
 }
 
+// Spans of at least ALPHABET_MIN bytes over a small alphabet (whitespace runs, punctuation runs)
+// go through the one-pass encoder of small-alphabet.ts, which needs no merges; it answers NONE
+// for other spans.
+const ALPHABET_MIN: u32 = 128;
+
 function mergeSpan(p: usize, n: u32, out: usize): u32 {
+  // What the bucket merge needs, reserved whichever path runs, so that memory grows on the
+  // first long span and not later, when the small-alphabet pass first refuses a span.
+  reserveScratch(((<usize>n + 1) << 4) + ((<usize>n * 3 + 3) << 3) + ((<usize>n + 1) << 2));
+  if (n >= ALPHABET_MIN) {
+    let work = workPtr;
+    let need = ((<usize>n + 1) << 2) + (512 << 2); // last[] and a pair check's output
+    reserveScratch(need);
+    workPtr = work + need; // the merges it starts use the scratch above
+    let count = encodeSmallAlphabet(p, n, out, work);
+    workPtr = work;
+    if (count != NONE) return count;
+  }
+  return mergeRanked(p, n, out);
+}
+
+function mergeRanked(p: usize, n: u32, out: usize): u32 {
   let count = mergeByRank(p, n, out);
   return count != NONE ? count : mergeLong(p, n, out);
+}
+
+/** The merge loop alone on [p, p+n) (n >= 2; no windows, no small-alphabet pass). */
+export function mergeRaw(p: usize, n: u32, out: usize): u32 {
+  return n <= SHORT_PIECE ? mergeShort(p, n, out) : mergeRanked(p, n, out);
 }
 
 // Pieces longer than WINDOW bytes are encoded a window at a time and the windows joined where
@@ -246,7 +273,7 @@ export function initBuckets(at: usize): usize {
   ensureMemory(end);
   // emptied even when fresh: a stale entry would be a wrong id, not a slower one (128 KB)
   memory.fill(pairMemo, 0, <usize>PAIR_MEMO_SIZE << 4);
-  return end;
+  return initSmallAlphabet(end);
 }
 
 // Memo of the bucket merge's lookups by the two parts' ranks: the rank of (token a)(token b)
