@@ -97,10 +97,10 @@ const PREFIX_STEP_RANKS = 65536;
 // minTokensBuild() adds about this many tokens to the min-tokens trie per call (returns INIT_MORE)
 const MIN_TOKENS_STEP = 32768;
 const SEGMENT_BPE = 0;
+const SEGMENT_MIN_TOKENS = 1;
 // initFromImage(): check every this-many-th token's lookup against its rank (and all offsets)
 const IMAGE_CHECK_STEP = 61;
 const IMAGE_MISMATCH = 4;
-const SEGMENT_MIN_TOKENS = 1;
 const RUNS_OVERFLOW = 0xffffffff; // findRuns(): too many runs, take the chunk whole
 const BAD_RANK_NONE = 0xffffffff; // vocabBadRank(): no rank to blame
 const NO_LIMIT = 0xffffffff;
@@ -260,14 +260,7 @@ export class WasmEngine implements Engine {
    * which moves the arena after the index, hence the refresh.
    */
   prefixQuery(bytes: Uint8Array, consistent: boolean, mask: boolean): Uint32Array {
-    if (!this.prefixBuilt) {
-      let rc: number;
-      do rc = this.ex.prefixIndexBuild(PREFIX_STEP_RANKS);
-      while (rc === INIT_MORE);
-      this.refresh();
-      if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not sort this vocabulary");
-      this.prefixBuilt = true;
-    }
+    this.buildPrefixIndex();
     // A prefix longer than any token has no tokens after it, and only its first maxLen bytes
     // can hold tokens before it: the arena (>= 128 KB) holds more than any token is long.
     const len = Math.min(bytes.length, this.inCap);
@@ -290,7 +283,7 @@ export class WasmEngine implements Engine {
    */
   encodeMinTokens(text: string): Uint32Array {
     if (!this.minTokensBuilt) {
-      if (!this.prefixBuilt) this.prefixQuery(new Uint8Array(0), false, false);
+      this.buildPrefixIndex();
       let rc: number;
       do rc = this.ex.minTokensBuild(MIN_TOKENS_STEP);
       while (rc === INIT_MORE);
@@ -304,6 +297,17 @@ export class WasmEngine implements Engine {
     } finally {
       this.ex.setSegmentation(SEGMENT_BPE);
     }
+  }
+
+  /** Sorts the vocabulary into the prefix index once (prefixQuery and the min-tokens trie need it). */
+  private buildPrefixIndex(): void {
+    if (this.prefixBuilt) return;
+    let rc: number;
+    do rc = this.ex.prefixIndexBuild(PREFIX_STEP_RANKS);
+    while (rc === INIT_MORE);
+    this.refresh();
+    if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not sort this vocabulary");
+    this.prefixBuilt = true;
   }
 
   /** Re-reads the arena layout and re-creates views; needed after anything that grows memory. */
