@@ -7,7 +7,7 @@ import { VocabFormatError } from "../errors.js";
 import type { EncodingName } from "./models.js";
 import { EXPLICIT_N_VOCAB, type EncodingSpec } from "./registry.js";
 import type { Vocab } from "../vocab/tkv.js";
-import { checkedVocab, nodeFs, tkvSibling } from "./vocab-load.js";
+import { checkedVocab, nodeFs, tkvSibling, type NodeFs } from "./vocab-load.js";
 import { WasmEngine, type TableImage, type VocabReader } from "../engines/wasm.js";
 
 /**
@@ -19,20 +19,28 @@ export function openLocalTkv(url: URL): (VocabReader & { close(): void }) | unde
   const fs = nodeFs();
   if (!fs || url.protocol !== "file:") return undefined;
   const path = tkvSibling(url);
-  let fd: number;
+  const fd = openOrUndefined(fs, path);
+  if (fd === undefined) return undefined;
+  return fileRange(fs, fd, 0, fs.fstatSync(fd).size, `vocab file ${path.pathname}`);
+}
+
+function openOrUndefined(fs: NodeFs, path: URL): number | undefined {
   try {
-    fd = fs.openSync(path, "r");
+    return fs.openSync(path, "r");
   } catch {
     return undefined;
   }
-  const size = fs.fstatSync(fd).size;
+}
+
+/** A reader of the `size` bytes at `from` of the open file `fd` (closed by `close`). */
+function fileRange(fs: NodeFs, fd: number, from: number, size: number, what: string): VocabReader & { close(): void } {
   return {
     size,
     readInto(dest) {
       let done = 0;
       while (done < size) {
-        const n = fs.readSync(fd, dest, done, size - done, done);
-        if (n <= 0) throw new VocabFormatError(`vocab file ${path.pathname}: ended after ${done} of ${size} bytes`);
+        const n = fs.readSync(fd, dest, done, size - done, from + done);
+        if (n <= 0) throw new VocabFormatError(`${what}: ended after ${done} of ${size} bytes`);
         done += n;
       }
     },
@@ -57,12 +65,8 @@ export function openLocalTableImage(url: URL, tkvSize: number): (TableImage & { 
   const fs = nodeFs();
   if (!fs || url.protocol !== "file:") return undefined;
   const path = new URL(tkvSibling(url).href.replace(/\.tkv$/, ".tki"));
-  let fd: number;
-  try {
-    fd = fs.openSync(path, "r");
-  } catch {
-    return undefined;
-  }
+  const fd = openOrUndefined(fs, path);
+  if (fd === undefined) return undefined;
   const header = new Uint8Array(HEADER);
   const v = new DataView(header.buffer);
   const fileSize = fs.fstatSync(fd).size;
@@ -76,22 +80,10 @@ export function openLocalTableImage(url: URL, tkvSize: number): (TableImage & { 
     fs.closeSync(fd);
     return undefined;
   }
-  const size = fileSize - HEADER;
   return {
-    size,
+    ...fileRange(fs, fd, HEADER, fileSize - HEADER, `table image ${path.pathname}`),
     checksum: [v.getUint32(16, true), v.getUint32(20, true)],
     vocabKey: [v.getUint32(24, true), v.getUint32(28, true)],
-    readInto(dest) {
-      let done = 0;
-      while (done < size) {
-        const n = fs.readSync(fd, dest, done, size - done, HEADER + done);
-        if (n <= 0) throw new VocabFormatError(`table image ${path.pathname}: ended after ${done} of ${size} bytes`);
-        done += n;
-      }
-    },
-    close() {
-      fs.closeSync(fd);
-    },
   };
 }
 
