@@ -29,6 +29,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { encodeValueRuns } from "./value-runs.mjs";
 
 const require = createRequire(import.meta.url);
 const hf = require("tokenizers");
@@ -114,23 +115,6 @@ export function probeCombiningClasses() {
   return rank;
 }
 
-/** Runs of equal rank: "distance from the previous run's end, length - 1, rank" in base 36. */
-function encodeRanks(rank) {
-  const cps = [...rank.keys()].sort((a, b) => a - b);
-  const runs = [];
-  for (const c of cps) {
-    const last = runs[runs.length - 1];
-    if (last && last[1] === c - 1 && last[2] === rank.get(c)) last[1] = c;
-    else runs.push([c, c, rank.get(c)]);
-  }
-  let prev = 0;
-  const out = [];
-  for (const [a, b, v] of runs) {
-    out.push((a - prev).toString(36), (b - a).toString(36), v.toString(36));
-    prev = b;
-  }
-  return out.join(" ");
-}
 
 function encode(cps) {
   // [start, end] pairs, each number written as the base-36 distance from the previous one
@@ -158,7 +142,7 @@ function render(sets, ranks) {
   for (const k of Object.keys(names)) {
     s += `/** ${DOCS[k]} */\nexport const ${names[k]} = ${JSON.stringify(encode(sets[k]))};\n\n`;
   }
-  s += `/**\n * Canonical combining classes of the reference's normalizer (Unicode 9.0) as order-preserving\n * ranks 1..n (only their order matters to it), for the code points its NFD leaves as they are.\n * Runs of equal rank: "distance from the previous run's end, length - 1, rank", base 36.\n */\nexport const COMBINING_CLASS_RANKS = ${JSON.stringify(encodeRanks(ranks))};\n`;
+  s += `/**\n * Canonical combining classes of the reference's normalizer (Unicode 9.0) as order-preserving\n * ranks 1..n (only their order matters to it), for the code points its NFD leaves as they are.\n * Runs of equal rank: "distance from the previous run's end, length - 1, rank", base 36.\n */\nexport const COMBINING_CLASS_RANKS = ${JSON.stringify(encodeValueRuns(ranks))};\n`;
   return s;
 }
 
