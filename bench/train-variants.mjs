@@ -55,15 +55,18 @@ const histogram = (ids) => {
 };
 const sections = [];
 
+/** `train` with its wall time in seconds (one decimal). */
+async function timedTrain(input, options) {
+  const t0 = performance.now();
+  const tok = await train(input, options);
+  return [tok, secs(t0)];
+}
+
 if (only.has("scaffold")) {
   const rows = [];
   for (const V of vocabs) {
-    let t0 = performance.now();
-    const classic = await train(trainLines, { vocabSize: V });
-    const tc = secs(t0);
-    t0 = performance.now();
-    const sc = await train(trainLines, { vocabSize: V, scaffold: true });
-    const ts = secs(t0);
+    const [classic, tc] = await timedTrain(trainLines, { vocabSize: V });
+    const [sc, ts] = await timedTrain(trainLines, { vocabSize: V, scaffold: true });
     const rare = (tok, usable) => {
       const h = histogram(tok.encode(trainText));
       let n = 0;
@@ -101,12 +104,8 @@ if (only.has("scaffold")) {
 if (only.has("boundless")) {
   const rows = [];
   for (const V of vocabs) {
-    let t0 = performance.now();
-    const classic = await train(trainLines, { vocabSize: V });
-    const tc = secs(t0);
-    t0 = performance.now();
-    const bl = await train(trainLines, { vocabSize: V, boundless: true });
-    const tb = secs(t0);
+    const [classic, tc] = await timedTrain(trainLines, { vocabSize: V });
+    const [bl, tb] = await timedTrain(trainLines, { vocabSize: V, boundless: true });
     const ic = classic.encode(held);
     const ib = bl.encode(held);
     const supers = new Set();
@@ -173,12 +172,8 @@ if (only.has("parity")) {
   const evalBytes = langs.reduce((s, l) => s + Buffer.byteLength(evalSet[l]), 0);
   const rows = [];
   for (const V of parityVocabs) {
-    let t0 = performance.now();
-    const classic = await train(langs.map((l) => corpora[l]), { vocabSize: V });
-    const tc = secs(t0);
-    t0 = performance.now();
-    const pa = await train({ languages: corpora }, { vocabSize: V, parity: { dev } });
-    const tp = secs(t0);
+    const [classic, tc] = await timedTrain(langs.map((l) => corpora[l]), { vocabSize: V });
+    const [pa, tp] = await timedTrain({ languages: corpora }, { vocabSize: V, parity: { dev } });
     const counts = (tok) => langs.map((l) => tok.encode(evalSet[l]).length);
     const cc = counts(classic);
     const cp = counts(pa);
