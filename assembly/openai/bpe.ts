@@ -19,6 +19,7 @@ import { bytesEqual } from "../shared/bytes";
 import { ensureMemory, getU32 as g, setU32 as s } from "../shared/memory";
 import { initRankBuckets, resetEntries, bucketPush, nextRank, bucketTake, bucketClear } from "../shared/rank-buckets";
 import { encodeSmallAlphabet, initSmallAlphabet } from "./small-alphabet";
+import { prepareCuts, isCut, initCuts } from "./cuts";
 
 const NONE: u32 = 0xffffffff;
 export const SHORT_PIECE: u32 = 64;
@@ -50,6 +51,31 @@ function reserveScratch(bytes: usize): void {
  */
 export function mergePiece(p: usize, n: u32, out: usize): u32 {
   if (n <= SHORT_PIECE) return mergeShort(p, n, out);
+  // Long pieces are first cut where no token can cross (cuts.ts); the parts are encoded alone.
+  prepareCuts();
+  let from: u32 = 0;
+  let count: u32 = 0;
+  for (let i: u32 = 1; i < n; i++) {
+    if (isCut(p + i)) {
+      count += mergePart(p + from, i - from, out + (<usize>count << 2));
+      from = i;
+    }
+  }
+  if (from == 0) return mergeUncut(p, n, out);
+  return count + mergePart(p + from, n - from, out + (<usize>count << 2));
+}
+
+/** A part of a piece between two cuts: the merge loop, never a whole-piece lookup. */
+function mergePart(p: usize, n: u32, out: usize): u32 {
+  if (n == 1) {
+    store<u32>(out, byteRank(<u32>load<u8>(p)));
+    return 1;
+  }
+  return n <= SHORT_PIECE ? mergeShort(p, n, out) : mergeUncut(p, n, out);
+}
+
+/** A piece longer than SHORT_PIECE with no cut in it. */
+function mergeUncut(p: usize, n: u32, out: usize): u32 {
   if (n > WINDOW) {
     let count = mergeWindowed(p, n, out);
     if (count != NONE) return count;
@@ -273,7 +299,7 @@ export function initBuckets(at: usize): usize {
   ensureMemory(end);
   // emptied even when fresh: a stale entry would be a wrong id, not a slower one (128 KB)
   memory.fill(pairMemo, 0, <usize>PAIR_MEMO_SIZE << 4);
-  return initSmallAlphabet(end);
+  return initCuts(initSmallAlphabet(end));
 }
 
 // Memo of the bucket merge's lookups by the two parts' ranks: the rank of (token a)(token b)
