@@ -52,7 +52,7 @@ const quick = args.includes("--quick");
 const RUNS = opt("--runs") !== undefined ? Number(opt("--runs")) : quick ? 3 : 7;
 const SLICE = quick ? 50_000 : 100_000;
 
-const ALL_TOKENIZERS = ["llama3", "qwen3", "deepseek_v3", "llama2", "gemma3", "bert", "unigram"];
+const ALL_TOKENIZERS = ["llama3", "qwen3", "deepseek_v3", "llama2", "gemma3", "mistral_nemo", "bert", "unigram"];
 const ONLY = opt("--only") ? opt("--only").split(",") : [...ALL_TOKENIZERS, "pairs"];
 const TOKENIZERS = ONLY.filter((n) => n !== "pairs");
 const FILES = ["prose", "code", "multilingual"];

@@ -29,9 +29,10 @@
 //   [input | bounds | ids | lens][scratch]
 //
 // The one import from the OpenAI side is its pre-tokenizer scanners (assembly/pretok/scan.ts),
-// for tokenizers whose Split regex is exactly one of those patterns (Llama 3: cl100k's).
+// for tokenizers whose Split regex is exactly one of those patterns (Llama 3: cl100k's; Qwen:
+// cl100k's with single digits; Mistral's Tekken: o200k's without contractions, single digits).
 
-import { setInput, pieceEnd, PATTERN_CL100K, PATTERN_SINGLE_DIGITS } from "../pretok/scan";
+import { setInput, pieceEnd, PATTERN_SINGLE_DIGITS } from "../pretok/scan";
 import { classOf, CLASS_NUMBER } from "../pretok/unicode-table";
 import { initRankBuckets } from "../shared/rank-buckets";
 import { ensureMemory, getU32 as g, setU32 as s } from "../shared/memory";
@@ -41,9 +42,6 @@ import { initCache } from "./cache";
 import { utf8Width, decodeAt } from "./symbols";
 import { initSegments, encodeSegments } from "./segments";
 import { encodeWord } from "./word";
-
-/** hfEncodeScan pattern: cl100k's scanner with every \p{N} run cut into single code points (Qwen 2/3). */
-const SCAN_CL100K_SINGLE_DIGITS: u32 = PATTERN_CL100K | PATTERN_SINGLE_DIGITS;
 
 /** Reserves room for the model blob; JS copies it there, then calls hfInit. */
 export function hfAlloc(size: u32): usize {
@@ -106,15 +104,16 @@ export function hfEncode(nWords: u32, reserved: u32): u32 {
 }
 
 /**
- * Pre-tokenizes input[0, len) with the core's scanner `pattern` (PATTERN_CL100K, or
- * SCAN_CL100K_SINGLE_DIGITS; the caller has checked that the tokenizer's Split regex is exactly
+ * Pre-tokenizes input[0, len) with the core's scanner `pattern` (PATTERN_CL100K, or it or
+ * PATTERN_O200K | PATTERN_NO_CONTRACTIONS with PATTERN_SINGLE_DIGITS: every \p{N} run cut into
+ * single code points; the caller has checked that the tokenizer's Split regex is exactly
  * that pattern, Isolated, then ByteLevel without its own regex) and encodes every piece. Ids at
  * idsPtr, lengths at lensPtr; returns their number.
  */
 export function hfEncodeScan(len: u32, pattern: u32): u32 {
   setInput(arenaPtr, len);
-  let singleDigits = pattern == SCAN_CL100K_SINGLE_DIGITS;
-  let scan = singleDigits ? PATTERN_CL100K : pattern;
+  let singleDigits = (pattern & PATTERN_SINGLE_DIGITS) != 0;
+  let scan = pattern & ~PATTERN_SINGLE_DIGITS;
   let count: u32 = 0;
   let i: u32 = 0;
   while (i < len) {

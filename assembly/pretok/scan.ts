@@ -16,6 +16,12 @@ export const PATTERN_O200K: u32 = 2;
  * its own: the pattern's pieces with every \p{N} run cut into single code points (Qwen 2/3).
  */
 export const PATTERN_SINGLE_DIGITS: u32 = 0x100;
+/**
+ * Added to PATTERN_O200K: the pattern without its optional contraction suffixes
+ * (`(?i:'s|'t|'re|'ve|'m|'ll|'d)?` after each word alternative); Mistral's Tekken split, with
+ * PATTERN_SINGLE_DIGITS. A word then ends where o200k's word part ends.
+ */
+export const PATTERN_NO_CONTRACTIONS: u32 = 0x200;
 
 // Classes (DESIGN.md "Unicode classes") and EOF, as bits for set tests.
 const OTHER: u32 = 0;
@@ -452,7 +458,7 @@ function wordUpperHead(s: u32): u32 {
   return isIn(stopClass, IS_LO) ? runOf(e, IS_LO) : e;
 }
 
-function pieceO200k(i: u32): u32 {
+function pieceO200k(i: u32, contractions: bool): u32 {
   let fast = fastWordO200k(i);
   if (fast != 0) return fast;
   fast = fastPunct(i, true, false, 2);
@@ -469,6 +475,7 @@ function pieceO200k(i: u32): u32 {
   if (e == 0 && prefixable) e = wordUpperHead(n1);
   if (e == 0 && isIn(c, IS_UP)) e = wordUpperHead(i);
   if (e != 0) {
+    if (!contractions) return e;
     readClass(e);
     if (cpVal == 39) {
       let t = contraction(cpNext, true);
@@ -490,7 +497,8 @@ function pieceO200k(i: u32): u32 {
  */
 export function pieceEnd(pattern: u32, i: u32): u32 {
   sawEnd = false;
-  if (pattern == PATTERN_O200K) return pieceO200k(i);
+  if (pattern == PATTERN_O200K) return pieceO200k(i, true);
+  if (pattern == (PATTERN_O200K | PATTERN_NO_CONTRACTIONS)) return pieceO200k(i, false);
   if (pattern == PATTERN_CL100K) return pieceCl100k(i);
   return pieceR50k(i);
 }

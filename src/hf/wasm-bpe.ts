@@ -12,8 +12,8 @@ import { TokenmillError } from "../errors.js";
 import { HF_WASM_BYTES } from "../generated/wasm-hf.js";
 import { latin1Bytes } from "../shared/latin1.js";
 import { byteLevelBytes } from "./byte-level.js";
-import { CL100K_PATTERN } from "../text/patterns.js";
-import { PATTERN_CL100K } from "../engines/engine.js";
+import { CL100K_PATTERN, O200K_PATTERN } from "../text/patterns.js";
+import { PATTERN_CL100K, PATTERN_O200K } from "../engines/engine.js";
 import type { BpeModel } from "./models/bpe.js";
 import { writeUtf8, type ModelOutput } from "./models/model.js";
 import type { NStr } from "./normalized.js";
@@ -41,9 +41,15 @@ const PATTERN_SINGLE_DIGITS = 0x100;
 /** Qwen 2/3: the same with `\p{N}` for `\p{N}{1,3}` (single digits). */
 const QWEN_SPLIT = CL100K_SPLIT.replace(String.raw`\p{N}{1,3}`, String.raw`\p{N}`);
 
+/** The core's scanner flag for o200k without its contraction suffixes (assembly/pretok/scan.ts, same value). */
+const PATTERN_NO_CONTRACTIONS = 0x200;
+
+/** Mistral's Tekken (NeMo and later): o200k_base's regex without the contraction suffixes, single digits. */
+const TEKKEN_SPLIT = O200K_PATTERN.replaceAll(String.raw`(?i:'s|'t|'re|'ve|'m|'ll|'d)?`, "").replace(String.raw`\p{N}{1,3}`, String.raw`\p{N}`);
+
 /**
  * The core scanner (hfEncodeScan's pattern) that pre-tokenizes exactly like this pipeline's
- * pre-tokenizer, or -1: Split(cl100k or Qwen regex, Isolated) then ByteLevel without its regex.
+ * pre-tokenizer, or -1: Split(cl100k, Qwen or Tekken regex, Isolated) then ByteLevel without its regex.
  * (The normalizer runs before, in TS, whatever it is.)
  */
 export function scannerFor(json: Record<string, unknown>): number {
@@ -54,6 +60,7 @@ export function scannerFor(json: Record<string, unknown>): number {
   if (split?.type !== "Split" || split.invert === true || (split.behavior ?? "Isolated") !== "Isolated") return -1;
   if (bl?.type !== "ByteLevel" || bl.add_prefix_space === true || bl.use_regex !== false) return -1;
   if (pat?.Regex === CL100K_SPLIT) return PATTERN_CL100K;
+  if (pat?.Regex === TEKKEN_SPLIT) return PATTERN_O200K | PATTERN_NO_CONTRACTIONS | PATTERN_SINGLE_DIGITS;
   return pat?.Regex === QWEN_SPLIT ? PATTERN_CL100K | PATTERN_SINGLE_DIGITS : -1;
 }
 
