@@ -1,5 +1,6 @@
 // More tokenizer.json families from the registry (devDependencies @lenml/tokenizer-*: Claude's
-// old BPE, Gemini, GPT-3.5/GPT-4o and gpt-oss as tokenizer.json, Llama 3.1, Mistral NeMo's Tekken), each against HF's
+// old BPE, Gemini, GPT-3.5/GPT-4o and gpt-oss as tokenizer.json, Llama 3.1, Mistral NeMo's Tekken,
+// ChatGLM3, InternLM2, Baichuan2, Yi, Gemma 1/2, Command R+, Qwen 2.5), each against HF's
 // own Rust implementation (npm `tokenizers`, native binding) through the shared check (ids,
 // offsets, count, decode with and without special tokens; both engines): real corpus documents
 // of prose, code and 48 languages, hostile strings and fuzzed mixes of special pieces. The five
@@ -14,7 +15,12 @@ import { check, hf } from "./helpers/hf-reference.js";
 import { makeInput } from "../bench/lib/inputs.mjs";
 
 const require = createRequire(import.meta.url);
-const FAMILIES = ["claude", "gemini", "gpt35turbo", "gpt4o", "gptoss", "llama3_1", "mistral_nemo"];
+const FAMILIES = [
+  "claude", "gemini", "gpt35turbo", "gpt4o", "gptoss", "llama3_1", "mistral_nemo",
+  // SentencePiece-converted BPE (Prepend/Replace normalizers, byte fallback), Gemma 1/2's
+  // Split on " ", Cohere's Digits + ByteLevel regex, Qwen 2.5's NFC + split
+  "chatglm3", "internlm2", "baichuan2", "yi", "gemma", "gemma2", "command_r_plus", "qwen2_5",
+];
 
 const corpus = buildCorpus({ sizeBytes: 12_000, write: false }) as { docs: Record<string, string[]> };
 const DOCS = [...corpus.docs.prose!, ...corpus.docs.code!, ...corpus.docs.multilingual!];
