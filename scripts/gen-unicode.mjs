@@ -247,6 +247,14 @@ ${wrapString(encodeRuns(index, 8), 96, "  ")};
 const BLOCK_RUNS =
 ${wrapString(encodeRuns(blocks, 3), 96, "  ")};
 
+/**
+ * Class of each ASCII code point (the start of block 0), for the JS engine's byte-at-a-time fast
+ * paths: a literal, so that they need not expand the tables at import either.
+ */
+export const ASCII_CLASSES: Uint8Array = new Uint8Array([
+${numberLines(blocks.subarray(0, 128), 64, "  ")}
+]);
+
 let classIndex: Uint8Array | undefined;
 let classBlocks: Uint8Array | undefined;
 
@@ -331,6 +339,9 @@ async function check() {
     }
     for (const cp of [-1, 0x110000, 0xffffffff]) {
       if (tsMod.classOf(cp) !== 0 || wasmClassOf(cp) !== 0) bad++, console.error(`out of range ${cp} not OTHER`);
+    }
+    for (let cp = 0; cp < 128; cp++) {
+      if (tsMod.ASCII_CLASSES[cp] !== expected[cp]) bad++, console.error(`ASCII_CLASSES[${cp}] is ${tsMod.ASCII_CLASSES[cp]}, not ${expected[cp]}`);
     }
     const names = CLASS_NAMES.every((n, i) => tsMod[`CLASS_${n}`] === i) && tsMod.UNICODE_VERSION === version;
     if (!names) bad++, console.error("TS constants or UNICODE_VERSION wrong");

@@ -101,6 +101,15 @@ const BLOCK_RUNS =
   "LA1DowBbAzGALADIDArCAbADADoBDYDADADATALADIDADADADADALADIbAzBAbAbADArCAjEgBTAjBAjE4QlDw8B73B4HrOo" +
   "Br3BIrgDoDjsCwDrbooBrHo4BzSgB73C4T87B4D";
 
+/**
+ * Class of each ASCII code point (the start of block 0), for the JS engine's byte-at-a-time fast
+ * paths: a literal, so that they need not expand the tables at import either.
+ */
+export const ASCII_CLASSES: Uint8Array = new Uint8Array([
+  0,0,0,0,0,0,0,0,0,6,6,6,6,6,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,6,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,5,5,5,5,5,5,5,5,5,5,0,0,0,0,0,0,
+  0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,0,0,0,0,0,0,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,2,0,0,0,0,0,
+]);
+
 let classIndex: Uint8Array | undefined;
 let classBlocks: Uint8Array | undefined;
 

@@ -1,0 +1,73 @@
+// What importing the package evaluates (issue 18, PERFORMANCE.md "Cold start" C rows): the
+// built files keep every function's and class's name without restoring names at import, and
+// the JS engine's Unicode tables are not expanded by importing it. Uses dist/ (npm run build:js).
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ASCII_CLASSES, classOf } from "../src/text/unicode-table.js";
+
+const DIST = resolve("dist");
+
+beforeAll(() => {
+  if (!existsSync(resolve(DIST, "index.js"))) throw new Error("dist/ missing: run `npm run build` first");
+});
+
+/** The entries' and chunks' files (not cli.cjs, which is not minified). */
+function builtFiles(): string[] {
+  return readdirSync(DIST).filter((f) => /\.(c?js)$/.test(f) && f !== "cli.cjs");
+}
+
+describe("the built files", () => {
+  it("restore no names at import (no name-setting helper calls, no static blocks for names)", () => {
+    const offenders = builtFiles().filter((f) => /"name",\{value:/.test(readFileSync(resolve(DIST, f), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
+  it("still name every exported function and class after itself, in ESM and CommonJS", async () => {
+    const misnamed = (m: Record<string, unknown>) =>
+      Object.entries(m)
+        .filter(([k, v]) => typeof v === "function" && k !== "default" && (v as { name: string }).name !== k)
+        .map(([k, v]) => `${k} is named ${(v as { name: string }).name}`);
+    for (const entry of ["index", "o200k_base", "worker"]) {
+      const esm = (await import(pathToFileURL(resolve(DIST, `${entry}.js`)).href)) as Record<string, unknown>;
+      const cjs = createRequire(import.meta.url)(resolve(DIST, `${entry}.cjs`)) as Record<string, unknown>;
+      expect(misnamed(esm), `${entry}.js`).toEqual([]);
+      expect(misnamed(cjs), `${entry}.cjs`).toEqual([]);
+      expect(Object.keys(esm).length, entry).toBeGreaterThan(1);
+    }
+  });
+
+  it("keep error names and function names in stack frames", () => {
+    const code = `const m = await import(${JSON.stringify(pathToFileURL(resolve(DIST, "index.js")).href)});
+try { m.getEncodingSync("no_such_encoding"); } catch (e) { console.log(e.name, e instanceof m.UnknownEncodingError, /at (Module\\.)?getEncodingSync /.test(e.stack)); }
+try { m.fromTokenizerJsonSync("{"); } catch (e) { console.log(e.name); }`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("UnknownEncodingError true true\nInvalidArgumentError\n");
+  });
+});
+
+describe("the JS engine's Unicode tables", () => {
+  it("ASCII_CLASSES (the byte fast paths' literal) is classOf of each ASCII code point", () => {
+    expect(Array.from(ASCII_CLASSES)).toEqual(Array.from({ length: 128 }, (_, cp) => classOf(cp)));
+  });
+
+  it("are not expanded when the JS engine's module is imported, only on the first classOf", () => {
+    // In a fresh process: importing the engine's chunk must not call decodeRuns (it would take
+    // 1.5-3 ms there); a first classOf beyond ASCII does.
+    const chunk = builtFiles().find((f) => f.startsWith("chunk-engine-") && f.endsWith(".js"))!;
+    const src = readFileSync(resolve(DIST, chunk), "utf8");
+    expect(src).toContain("decodeRuns");
+    const code = `const u = ${JSON.stringify(pathToFileURL(resolve(DIST, chunk)).href)};
+const fill = Uint8Array.prototype.fill; let fills = 0;
+Uint8Array.prototype.fill = function (...a) { fills++; return fill.apply(this, a); };
+await import(u);
+console.log(fills);`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 60_000 });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("0\n");
+  });
+});
