@@ -40,6 +40,25 @@ describe("the built files", () => {
     }
   });
 
+  it("carry the three WASM cores byte for byte through the minifier (a literal per file that has one)", () => {
+    const cores = ["tokenmill", "tokenmill-hf", "tokenmill-train"].map((n) => readFileSync(resolve("build", `${n}.wasm`)));
+    const found = new Set<number>();
+    for (const f of builtFiles()) {
+      const src = readFileSync(resolve(DIST, f), "utf8");
+      for (let i = src.indexOf("\\0asm"); i >= 0; i = src.indexOf("\\0asm", i + 1)) {
+        const quote = src[i - 1]!;
+        let j = i;
+        while (src[++j] !== quote) if (src[j] === "\\") j++;
+        const text = (0, eval)(src.slice(i - 1, j + 1)) as string; // the literal, as the module reads it
+        const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+        const k = cores.findIndex((w) => w.length === bytes.length && w.every((b, n) => b === bytes[n]));
+        expect(k, `${f}: a WASM literal of ${bytes.length} bytes that is none of build/*.wasm`).toBeGreaterThanOrEqual(0);
+        found.add(k);
+      }
+    }
+    expect([...found].sort()).toEqual([0, 1, 2]);
+  });
+
   it("keep error names and function names in stack frames", () => {
     const code = `const m = await import(${JSON.stringify(pathToFileURL(resolve(DIST, "index.js")).href)});
 try { m.getEncodingSync("no_such_encoding"); } catch (e) { console.log(e.name, e instanceof m.UnknownEncodingError, /at (Module\\.)?getEncodingSync /.test(e.stack)); }
