@@ -5,7 +5,9 @@
 //   worker.{js,cjs}             tokenmill/worker: the promise client
 //   worker-main.js              the script that client starts in a (Web or Node) worker
 //   chunk-*.{js,cjs}            code shared between those; the JS fallback engine is its own
-//                               chunk, loaded by the per-encoding entries only when needed
+//                               chunk, loaded by the per-encoding entries only when needed; the
+//                               BPE trainer is its own chunk, loaded by train()'s first call
+//                               (so index.js is a facade of a chunk the trainer imports too)
 //   cli.cjs                     the CLI
 // The WASM engine is inlined as base64 by scripts/embed-wasm.mjs, so no plugin is needed.
 // Before bundling, vocab/*.tkp are (re)packed from vocab/*.tkv; after, the sizes are printed

@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ASCII_CLASSES, classOf } from "../src/text/unicode-table.js";
+import { train } from "../src/train/index.js";
 
 const DIST = resolve("dist");
 
@@ -66,6 +67,40 @@ try { m.fromTokenizerJsonSync("{"); } catch (e) { console.log(e.name); }`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("UnknownEncodingError true true\nInvalidArgumentError\n");
+  });
+});
+
+describe("the trainer", () => {
+  /** The files `import` of dist/<entry> loads before it runs (static imports, transitively). */
+  function staticGraph(entry: string): string[] {
+    const seen = new Set<string>();
+    const visit = (f: string) => {
+      if (seen.has(f)) return;
+      seen.add(f);
+      for (const m of readFileSync(resolve(DIST, f), "utf8").matchAll(/(?:import|export)\s*(?:[^"'`;]*?from\s*)?["']\.\/([^"']+)["']/g)) visit(m[1]!);
+    };
+    visit(entry);
+    return [...seen];
+  }
+
+  it("is not in the whole API's import, only behind train()'s dynamic import", () => {
+    const trainer = builtFiles().filter((f) => f.endsWith(".js") && readFileSync(resolve(DIST, f), "utf8").includes("function runMerges("));
+    expect(trainer).toHaveLength(1);
+    expect(staticGraph("index.js")).not.toContain(trainer[0]);
+    expect(staticGraph("index.js")).toContain("index.js");
+  });
+
+  it("still trains through the built whole API, in ESM and CommonJS, as the source does", async () => {
+    const text = "low lower lowest newer newest ".repeat(20);
+    const ref = await train(text, { vocabSize: 262, pattern: "o200k" });
+    const want = `${ref.merges.length} true ${ref.encode("lowest").length}\n`;
+    const body = `const t = await m.train("low lower lowest newer newest ".repeat(20), { vocabSize: 262, pattern: "o200k" });
+console.log(t.merges.length, t instanceof m.TrainedTokenizer, t.encode("lowest").length);`;
+    for (const load of [`const m = await import(${JSON.stringify(pathToFileURL(resolve(DIST, "index.js")).href)});`, `const m = (await import("node:module")).createRequire(import.meta.url)(${JSON.stringify(resolve(DIST, "index.cjs"))});`]) {
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", load + body], { encoding: "utf8", timeout: 60_000 });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe(want);
+    }
   });
 });
 
