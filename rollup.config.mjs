@@ -5,14 +5,16 @@
 //   worker.{js,cjs}             tokenmill/worker: the promise client
 //   worker-main.js              the script that client starts in a (Web or Node) worker
 //   chunk-*.{js,cjs}            code shared between those; the JS fallback engine is its own
-//                               chunk, loaded by the per-encoding entries only when needed
+//                               chunk, loaded by the per-encoding entries only when needed; the
+//                               BPE trainer is its own chunk, loaded by train()'s first call
+//                               (so index.js is a facade of a chunk the trainer imports too)
 //   cli.cjs                     the CLI
 // The WASM engine is inlined as base64 by scripts/embed-wasm.mjs, so no plugin is needed.
 // Before bundling, vocab/*.tkp are (re)packed from vocab/*.tkv; after, the sizes are printed
 // and recorded in bench/RESULTS.md (scripts/size-report.mjs).
 
 import { readdirSync, rmSync } from "node:fs";
-import { transform } from "esbuild";
+import { minify as terser } from "terser";
 
 export const ENCODING_ENTRIES = ["o200k_base", "o200k_harmony", "cl100k_base", "p50k_base", "p50k_edit", "r50k_base", "gpt2"];
 
@@ -29,16 +31,28 @@ function prepare() {
   };
 }
 
-// Minifies the browser-facing files (not cli.cjs) with esbuild, already a devDependency: it
-// does this well and fast. Comments go too (they were ~15% of the entries' brotli size). Names
-// are kept (`keepNames`), so error classes, `.name` and stack frames still say what they are;
-// properties and exports are never renamed. The module format is left as rollup wrote it (no
-// `format`), so .js stays ESM and .cjs stays CommonJS.
+// Minifies the browser-facing files (not cli.cjs) with terser (a devDependency, already in the
+// tree for webpack). Function and class names are kept (keep_fnames / keep_classnames): error
+// classes (`this.name = new.target.name`), `.name` and stack frames still say what they are.
+// Terser keeps them by not renaming those bindings; esbuild's keepNames renamed them and then
+// restored each name at import with a call (~700 `__name(f, "f")` calls and class static blocks
+// in the whole API), and importing the whole API was ~5 ms slower for it (PERFORMANCE.md C3).
+// Comments go too (they were ~15% of the entries' brotli size). Properties and exports are never
+// renamed; the module format is left as rollup wrote it (`module` only tells terser whether the
+// file is ESM), so .js stays ESM and .cjs stays CommonJS.
 function minify() {
   return {
     name: "tokenmill-minify",
-    async renderChunk(code) {
-      const out = await transform(code, { minify: true, keepNames: true, target: "es2022", legalComments: "none" });
+    async renderChunk(code, _chunk, outputOptions) {
+      const keep = { keep_classnames: true, keep_fnames: true };
+      const out = await terser(code, {
+        module: outputOptions.format === "es",
+        toplevel: true,
+        ecma: 2022,
+        compress: { ...keep },
+        mangle: { ...keep },
+        format: { comments: false },
+      });
       return { code: out.code, map: null };
     },
   };

@@ -200,7 +200,9 @@ ${numberLines(blocks, 64, "  ")}
 function emitTypeScript(version, { index, blocks, nBlocks }) {
   return `${banner(version)}// Class of each code point (DESIGN.md, "Unicode classes"): ${nBlocks} distinct 256-entry
 // blocks of classes, selected by an index over cp >> 8. Stored run-length encoded as text and
-// expanded once at load (~${((INDEX_LEN + blocks.length) / 1024).toFixed(0)} KB); see decodeRuns.
+// expanded on the first classOf (~${((INDEX_LEN + blocks.length) / 1024).toFixed(0)} KB), not at import: importing the whole
+// API evaluates this module even when the JS engine is never used (PERFORMANCE.md C2); see
+// decodeRuns.
 
 export const UNICODE_VERSION = "${version}";
 
@@ -237,25 +239,37 @@ function decodeRuns(text: string, valueBits: number, length: number): Uint8Array
   return out;
 }
 
-/** Block number of each 256-code-point page (\`cp >> 8\`). */
-export const CLASS_INDEX: Uint8Array = decodeRuns(
-${wrapString(encodeRuns(index, 8), 96, "  ")},
-  8,
-  ${INDEX_LEN},
-);
+/** Block number of each 256-code-point page (\`cp >> 8\`), run-length encoded. */
+const INDEX_RUNS =
+${wrapString(encodeRuns(index, 8), 96, "  ")};
 
-/** Concatenated 256-entry class blocks; block 0 is U+0000..U+00FF. */
-export const CLASS_BLOCKS: Uint8Array = decodeRuns(
-${wrapString(encodeRuns(blocks, 3), 96, "  ")},
-  3,
-  ${blocks.length},
-);
+/** Concatenated 256-entry class blocks (block 0 is U+0000..U+00FF), run-length encoded. */
+const BLOCK_RUNS =
+${wrapString(encodeRuns(blocks, 3), 96, "  ")};
+
+/**
+ * Class of each ASCII code point (the start of block 0), for the JS engine's byte-at-a-time fast
+ * paths: a literal, so that they need not expand the tables at import either.
+ */
+export const ASCII_CLASSES: Uint8Array = new Uint8Array([
+${numberLines(blocks.subarray(0, 128), 64, "  ")}
+]);
+
+let classIndex: Uint8Array | undefined;
+let classBlocks: Uint8Array | undefined;
+
+/** Expands both tables (once); returns the blocks. */
+function expandTables(): Uint8Array {
+  classIndex = decodeRuns(INDEX_RUNS, 8, ${INDEX_LEN});
+  return (classBlocks = decodeRuns(BLOCK_RUNS, 3, ${blocks.length}));
+}
 
 /** Class of a code point; anything outside 0..0x10FFFF is OTHER. */
 export function classOf(cp: number): number {
-  if (cp < ${BLOCK_SIZE}) return cp >= 0 ? CLASS_BLOCKS[cp]! : CLASS_OTHER;
+  const blocks = classBlocks ?? expandTables();
+  if (cp < ${BLOCK_SIZE}) return cp >= 0 ? blocks[cp]! : CLASS_OTHER;
   if (cp >= ${CP_COUNT}) return CLASS_OTHER;
-  return CLASS_BLOCKS[(CLASS_INDEX[cp >>> ${BLOCK_SHIFT}]! << ${BLOCK_SHIFT}) | (cp & ${BLOCK_SIZE - 1})]!;
+  return blocks[(classIndex![cp >>> ${BLOCK_SHIFT}]! << ${BLOCK_SHIFT}) | (cp & ${BLOCK_SIZE - 1})]!;
 }
 `;
 }
@@ -325,6 +339,9 @@ async function check() {
     }
     for (const cp of [-1, 0x110000, 0xffffffff]) {
       if (tsMod.classOf(cp) !== 0 || wasmClassOf(cp) !== 0) bad++, console.error(`out of range ${cp} not OTHER`);
+    }
+    for (let cp = 0; cp < 128; cp++) {
+      if (tsMod.ASCII_CLASSES[cp] !== expected[cp]) bad++, console.error(`ASCII_CLASSES[${cp}] is ${tsMod.ASCII_CLASSES[cp]}, not ${expected[cp]}`);
     }
     const names = CLASS_NAMES.every((n, i) => tsMod[`CLASS_${n}`] === i) && tsMod.UNICODE_VERSION === version;
     if (!names) bad++, console.error("TS constants or UNICODE_VERSION wrong");

@@ -23,7 +23,7 @@
 import type { JsMergeCore } from "./core-js.js";
 import { PAIR_SHIFT, type CoreWords } from "./core.js";
 import { MaxHeap } from "./max-heap.js";
-import { addMerge, initialState, type MergeState } from "./train.js";
+import { addMerge, initialState, type MergeState } from "./merge-state.js";
 
 export const MERGE_PATTERN = /^(?=.*\p{L})(?:\p{L}\p{M}*|[ _'\u2019])+$/u;
 

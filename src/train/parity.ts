@@ -17,7 +17,7 @@
 // encode and export as classic ones.
 import { PAIR_SHIFT } from "./core.js";
 import { MaxHeap } from "./max-heap.js";
-import { addMerge, initialState, type MergeState } from "./train.js";
+import { addMerge, initialState, type MergeState } from "./merge-state.js";
 import { BYTE_TO_SYMBOL } from "./byte-level.js";
 
 export interface ParityWords {

@@ -22,7 +22,7 @@
 // ids) stays one until its frequency brings it back.
 import type { MergeCore } from "./core.js";
 import { MaxHeap } from "./max-heap.js";
-import { addMerge, initialState, type MergeState } from "./train.js";
+import { addMerge, initialState, type MergeState } from "./merge-state.js";
 
 export interface ScaffoldState extends MergeState {
   /** Internal ids of the scaffold tokens at the end (never bytes). */

@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from "../errors.js";
 import type { LoadOptions } from "../index.js";
 import { BYTE_TO_SYMBOL, HF_BYTE_ORDER } from "./byte-level.js";
+import { addMerge, initialState, type MergeState } from "./merge-state.js";
 import { MAX_IDS, type CoreWords, type MergeCore } from "./core.js";
 import { JsMergeCore } from "./core-js.js";
 import { countWords, type InvalidUtf8Option, type TrainSource } from "./count.js";
@@ -14,6 +15,8 @@ import { createWasmMergeCore, wasmAvailable } from "./core-wasm.js";
 import { parityWords, runParityMerges } from "./parity.js";
 import { runBoundlessMerges, sequenceWords, type BoundlessState } from "./boundless.js";
 import { runScaffoldMerges, symbolFrequencies, type ScaffoldState } from "./scaffold.js";
+
+export { addMerge, initialState, type MergeState } from "./merge-state.js";
 
 export type TrainProgress =
   | { phase: "count"; words: number; distinct: number; bytes: number }
@@ -225,39 +228,6 @@ export interface MergeResult {
   merges: Uint32Array;
   /** The pair count of each merge when it was made. */
   counts: Float64Array;
-}
-
-/** The driver's state in internal ids (alphabet in HF order, then merged tokens). */
-export interface MergeState {
-  /** Each token's bytes as a latin1 string. */
-  spell: string[];
-  index: Map<string, number>;
-  /** (a, b, result) internal id triples. */
-  merges: number[];
-  counts: number[];
-}
-
-/**
- * Records the merge (a, b) with its pair count and returns the id of the merged token: a new
- * id, or the existing one when its bytes already are a token (HF's word_to_id lookup, core.ts).
- */
-export function addMerge(state: MergeState, a: number, b: number, count: number): number {
-  const { spell, index } = state;
-  const s = spell[a]! + spell[b]!;
-  let id = index.get(s);
-  if (id === undefined) {
-    id = spell.length;
-    spell.push(s);
-    index.set(s, id);
-  }
-  state.merges.push(a, b, id);
-  state.counts.push(count);
-  return id;
-}
-
-export function initialState(): MergeState {
-  const spell = Array.from(HF_BYTE_ORDER, (b) => String.fromCharCode(b));
-  return { spell, index: new Map(spell.map((s, i) => [s, i])), merges: [], counts: [] };
 }
 
 /**

@@ -6,7 +6,7 @@
  * Input is always valid UTF-8 (produced by TextEncoder), so code points are decoded without
  * validation. Positions are byte offsets. Nothing here allocates.
  */
-import { classOf } from "../../text/unicode-table.js";
+import { ASCII_CLASSES, classOf } from "../../text/unicode-table.js";
 
 import { PATTERN_CL100K, PATTERN_O200K, PATTERN_R50K, type PatternId } from "../engine.js";
 
@@ -39,9 +39,8 @@ const SP = 0x20;
 const APOS = 0x27;
 const SLASH = 0x2f;
 
-/** Class of each ASCII byte, taken from the shared table so the two can never disagree. */
-const ASCII_CLASS = new Uint8Array(128);
-for (let b = 0; b < 128; b++) ASCII_CLASS[b] = classOf(b);
+/** Class of each ASCII byte: the shared table's (generated with it, so the two never disagree). */
+const ASCII_CLASS = ASCII_CLASSES;
 
 /** Code point of the UTF-8 sequence starting at i (valid UTF-8 assumed). */
 export function codePointAt(buf: Uint8Array, i: number): number {
