@@ -9,6 +9,7 @@ import { Tiktoken } from "tiktoken";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEncoding, parseTiktokenFile } from "../src/index.js";
 import { ENCODINGS, firstDifference, load, refOrdinary } from "./helpers/reference.js";
+import { randomText } from "./helpers/random-text.js";
 
 const require = createRequire(import.meta.url);
 const registry = require("tiktoken/registry.json") as Record<string, { pat_str: string }>;
@@ -16,23 +17,6 @@ const registry = require("tiktoken/registry.json") as Record<string, { pat_str: 
 const PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
 // symbol runs: all one piece of [^\s\p{L}\p{N}]+ in every OpenAI pattern
 const ALPHABETS = [PUNCT, PUNCT + "\ufffd", "\ufffd\u2500\u00a9\u00ae\u20ac", "😀🎉👍\ufffd!", "-=_+*", "!\ufffd", PUNCT + "\u3002\u3001\u300c\u300d"];
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function randomText(n: number, alphabet: string, seed: number): string {
-  const rnd = random(seed);
-  const chars = [...alphabet];
-  const a = new Array<string>(n);
-  for (let i = 0; i < n; i++) a[i] = chars[Math.floor(rnd() * chars.length)]!;
-  return a.join("");
-}
 
 describe("cut long pieces vs tiktoken", () => {
   for (const name of ENCODINGS) {

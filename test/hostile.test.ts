@@ -4,32 +4,18 @@
 // engine against engine, and against tiktoken on prefixes it can handle.
 import { describe, expect, it } from "vitest";
 import { ENCODINGS, firstDifference, load, refOrdinary } from "./helpers/reference.js";
+import { randomText, seededRandom } from "./helpers/random-text.js";
 
 const MB = 1 << 20;
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0; // unsigned: `s ^= …` alone made it negative half the time
-    return s / 4294967296;
-  };
-}
-
 function base64Text(n: number): string {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   let s = "";
   for (let i = 0; i < n; i++) s += abc[Math.floor(rnd() * 64)];
   return s;
 }
 
-function randomText(n: number, alphabet: string, seed: number): string {
-  const rnd = random(seed);
-  const a = new Array<string>(n);
-  for (let i = 0; i < n; i++) a[i] = alphabet[Math.floor(rnd() * alphabet.length)]!;
-  return a.join("");
-}
 
 const HOSTILE: Record<string, () => string> = {
   "one letter": () => "a".repeat(MB),
@@ -78,7 +64,7 @@ describe.each(ENCODINGS)("%s: pieces longer than one merge window (8 KB)", (name
     "random whitespace of every kind": () => randomText(20_000, " \t\n\r\v\f\u0085\u00a0\u1680\u2000\u2003\u200a\u2028\u202f\u205f\u3000", 10),
     "random punctuation": () => randomText(20_000, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", 11),
     "random CJK ideographs": () => randomText(7_000, "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长", 12),
-    "random bytes": () => new TextDecoder().decode(Uint8Array.from(Array.from({ length: 20_000 }, random(13)), (x) => (x * 256) | 0)),
+    "random bytes": () => new TextDecoder().decode(Uint8Array.from(Array.from({ length: 20_000 }, seededRandom(13)), (x) => (x * 256) | 0)),
   };
   it.each(Object.keys(LONG))("%s: matches tiktoken", (kind) => {
     const text = LONG[kind]!();
@@ -92,7 +78,7 @@ describe("chunking in the WASM engine", () => {
   it("gives the same ids whatever falls on a chunk boundary", () => {
     // Texts far larger than the initial arena, built from pieces whose extent depends on
     // lookahead (whitespace runs, contractions, newline runs), so some straddle chunk edges.
-    const rnd = random(7);
+    const rnd = seededRandom(7);
     const parts = [" ", "   ", "\n", "\r\n", "\n\n   ", "'s", "'LL", "Hello", "WORLD", "x", "12345", "日本", "é\u0301", "!!", " //", "\t"];
     for (let round = 0; round < 6; round++) {
       let s = "";
@@ -105,7 +91,7 @@ describe("chunking in the WASM engine", () => {
   it("gives the same ids when long pieces straddle chunk boundaries", () => {
     // runs of 20 KB to 300 KB (longer than a merge window, some longer than the initial arena)
     // of each hostile kind, separated by short text
-    const rnd = random(11);
+    const rnd = seededRandom(11);
     const runs = ["a", "\n  ", " ", "ab", "9"];
     let s = "";
     for (let k = 0; k < 12; k++) {

@@ -6,25 +6,9 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ENCODINGS, firstDifference, load, refOrdinary } from "./helpers/reference.js";
+import { randomText } from "./helpers/random-text.js";
 
 const ALPHABETS = ["\n\t", " \n", " \t\n", "\t\r\n ", "\u00a0 \n", "\u3000\u2003 \n", "-=", "*/#", "ab", "\n"];
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s = (s ^ (s >>> 13)) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function randomText(n: number, alphabet: string, seed: number): string {
-  const rnd = random(seed);
-  const chars = [...alphabet];
-  const a = new Array<string>(n);
-  for (let i = 0; i < n; i++) a[i] = chars[Math.floor(rnd() * chars.length)]!;
-  return a.join("");
-}
 
 describe("small-alphabet pass: long pieces vs tiktoken", () => {
   for (const name of ENCODINGS) {
