@@ -284,11 +284,7 @@ export class WasmEngine implements Engine {
   encodeMinTokens(text: string): Uint32Array {
     if (!this.minTokensBuilt) {
       this.buildPrefixIndex();
-      let rc: number;
-      do rc = this.ex.minTokensBuild(MIN_TOKENS_STEP);
-      while (rc === INIT_MORE);
-      this.refresh();
-      if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not build the vocabulary trie for min-tokens");
+      this.buildInSteps(() => this.ex.minTokensBuild(MIN_TOKENS_STEP), "could not build the vocabulary trie for min-tokens");
       this.minTokensBuilt = true;
     }
     this.ex.setSegmentation(SEGMENT_MIN_TOKENS);
@@ -302,12 +298,20 @@ export class WasmEngine implements Engine {
   /** Sorts the vocabulary into the prefix index once (prefixQuery and the min-tokens trie need it). */
   private buildPrefixIndex(): void {
     if (this.prefixBuilt) return;
+    this.buildInSteps(() => this.ex.prefixIndexBuild(PREFIX_STEP_RANKS), "could not sort this vocabulary");
+    this.prefixBuilt = true;
+  }
+
+  /**
+   * Runs a core build that works in bounded calls (`step` returns INIT_MORE until done, then 0
+   * or a failure), then re-reads the arena, which the build moves.
+   */
+  private buildInSteps(step: () => number, failure: string): void {
     let rc: number;
-    do rc = this.ex.prefixIndexBuild(PREFIX_STEP_RANKS);
+    do rc = step();
     while (rc === INIT_MORE);
     this.refresh();
-    if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", "the WebAssembly engine could not sort this vocabulary");
-    this.prefixBuilt = true;
+    if (rc !== 0) throw new TokenmillError("VOCAB_INDEX", `the WebAssembly engine ${failure}`);
   }
 
   /** Re-reads the arena layout and re-creates views; needed after anything that grows memory. */
