@@ -21,7 +21,10 @@
 import { nTokens, tokenStart, bytesPtr } from "./vocab";
 import { ensureMemory } from "../shared/memory";
 
-/** u32[2048]: bit (x << 8 | y) set if some token holds byte x followed by byte y. */
+/**
+ * u32[2048]: bit x | y << 8 (the little-endian u16 of the two bytes, as vocab.ts's pair table
+ * indexes them) set if some token holds byte x followed by byte y.
+ */
 let heldPairs: usize = 0;
 let built = false;
 
@@ -41,12 +44,8 @@ function build(): void {
   for (let r: u32 = 0; r < nTokens; r++) {
     let end = tokenStart(r + 1);
     if (end > start + 1) {
-      let q = bytesPtr + start;
-      let last = bytesPtr + end - 1;
-      let pair = <u32>load<u8>(q);
-      while (q < last) {
-        q++;
-        pair = ((pair << 8) | <u32>load<u8>(q)) & 0xffff;
+      for (let q = bytesPtr + start, last = bytesPtr + end - 1; q < last; q++) {
+        let pair = <u32>load<u16>(q);
         let at = heldPairs + (<usize>(pair >>> 5) << 2);
         store<u32>(at, load<u32>(at) | (1 << (pair & 31)));
       }
@@ -66,7 +65,5 @@ export function prepareCuts(): void {
 @inline
 export function isCut(q: usize): bool {
   let pair = <u32>load<u16>(q - 1);
-  // little-endian: the byte at q-1 is the low byte
-  let key = ((pair & 0xff) << 8) | (pair >>> 8);
-  return (load<u32>(heldPairs + (<usize>(key >>> 5) << 2)) & (1 << (key & 31))) == 0;
+  return (load<u32>(heldPairs + (<usize>(pair >>> 5) << 2)) & (1 << (pair & 31))) == 0;
 }
