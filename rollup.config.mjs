@@ -1,6 +1,8 @@
 // Bundles the tsc output (build/tsc) into the published files, all in dist/ (so that
 // `new URL("../vocab/…", import.meta.url)` finds the package's vocab/ from every file):
-//   index.{js,cjs}              the whole API (Node and browsers)
+//   index.{js,cjs}              the whole API (browsers, bundlers, require())
+//   index-node.js               the whole API for Node's import: the layers loaded on first use
+//   api/layers.js               those layers (src/api/layers.ts), which index-node.js requires
 //   <encoding>.{js,cjs}         tokenmill/<encoding>: one encoding, vocab fetched on load()
 //   worker.{js,cjs}             tokenmill/worker: the promise client
 //   worker-main.js              the script that client starts in a (Web or Node) worker
@@ -68,21 +70,26 @@ function sizeReport() {
   };
 }
 
+const ENTRIES = {
+  index: "build/tsc/index.js",
+  worker: "build/tsc/parallel/worker-client.js",
+  "worker-main": "build/tsc/parallel/worker-main.js",
+  ...Object.fromEntries(ENCODING_ENTRIES.map((name) => [name, `build/tsc/openai/entries/${name}.js`])),
+};
+
 export default [
   {
-    input: {
-      index: "build/tsc/index.js",
-      worker: "build/tsc/parallel/worker-client.js",
-      "worker-main": "build/tsc/parallel/worker-main.js",
-      ...Object.fromEntries(ENCODING_ENTRIES.map((name) => [name, `build/tsc/openai/entries/${name}.js`])),
-    },
+    // ESM, with Node's whole-API entry and the layers it loads on first use (src/index-node.ts)
+    input: { ...ENTRIES, "index-node": "build/tsc/index-node.js", "api/layers": "build/tsc/api/layers.js" },
     plugins: [prepare(), minify()],
-    output: [
-      // hoistTransitiveImports: false: no bare `import "./chunk-…"` lines in the entries; with
-      // "sideEffects" listing only worker-main, esbuild warns about each of them in users' builds.
-      { dir: "dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunk-[name]-[hash].js", hoistTransitiveImports: false },
-      { dir: "dist", format: "cjs", exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunk-[name]-[hash].cjs", hoistTransitiveImports: false },
-    ],
+    // hoistTransitiveImports: false: no bare `import "./chunk-…"` lines in the entries; with
+    // "sideEffects" listing only worker-main, esbuild warns about each of them in users' builds.
+    output: { dir: "dist", format: "es", entryFileNames: "[name].js", chunkFileNames: "chunk-[name]-[hash].js", hoistTransitiveImports: false },
+  },
+  {
+    input: ENTRIES,
+    plugins: [minify()],
+    output: { dir: "dist", format: "cjs", exports: "named", entryFileNames: "[name].cjs", chunkFileNames: "chunk-[name]-[hash].cjs", hoistTransitiveImports: false },
   },
   {
     input: "build/tsc/cli/main.js",

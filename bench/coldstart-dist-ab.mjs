@@ -9,7 +9,9 @@
 //   node bench/coldstart-dist-ab.mjs scratch/dist-a dist [--runs 20] [--import-only]
 //
 // A copied build must sit next to a `vocab` (a symlink is enough): its files find the vocab
-// as ../vocab/ from their own URL. --import-only times the import alone.
+// as ../vocab/ from their own URL. --import-only times the import alone. An argument ending in
+// .js is an entry file rather than a build (`dist/index.js dist/index-node.js`: two entries of
+// one build).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,12 +22,12 @@ const ri = argv.indexOf("--runs");
 const RUNS = ri >= 0 ? Number(argv[ri + 1]) : 20;
 const dirs = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--runs");
 if (dirs.length !== 2) {
-  console.error("usage: node bench/coldstart-dist-ab.mjs <dist A> <dist B> [--runs N] [--import-only]");
+  console.error("usage: node bench/coldstart-dist-ab.mjs <dist A | entry.js> <dist B | entry.js> [--runs N] [--import-only]");
   process.exit(2);
 }
 const load = flag("--import-only") ? "" : `lib.getEncodingSync("o200k_base").encode("hello world");`;
 const child = (dir) => {
-  const url = pathToFileURL(path.resolve(dir, "index.js")).href;
+  const url = pathToFileURL(path.resolve(dir.endsWith(".js") ? dir : path.join(dir, "index.js"))).href;
   return `const t0=performance.now();const lib=await import(${JSON.stringify(url)});const t1=performance.now();${load}const t2=performance.now();console.log(JSON.stringify({imp:t1-t0,all:t2-t0}))`;
 };
 const res = [[], []];

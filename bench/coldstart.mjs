@@ -87,7 +87,7 @@ if (WRITE) {
       `## Cold start (${ENC})${QUICK ? " (quick run)" : ""}`,
       "",
       machineMd(),
-      `- method: ${RUNS} fresh \`node\` processes per library (interleaved), medians. "start → first encode" is \`performance.now()\` in the child (from process start) after loading ${ENC} and encoding one short sentence; "import+load" is the part from the first line of user code; "spawn → exit" is the parent's wall clock. RSS is \`process.memoryUsage().rss\`.`,
+      `- method: ${RUNS} fresh \`node\` processes per library (interleaved), medians. "start → first encode" is \`performance.now()\` in the child (from process start) after loading ${ENC} and encoding one short sentence; "import+load" is the part from the start of the library's \`import\` to its encoding loaded (the harness's own module is imported before it starts); "spawn → exit" is the parent's wall clock. RSS is \`process.memoryUsage().rss\`.`,
       `- \`tokenmill\` imports the whole API (\`tokenmill\`), \`tokenmill/${ENC}\` the per-encoding entry (what gpt-tokenizer's and ai-tokenizer's rows also import: one encoding). Issue 3's target is RSS under 60 MB = 57.2 MiB.`,
       initMs !== undefined ? `- tokenmill engine init (compile the WASM module, instantiate, build the tables from vocab bytes already in memory; fresh processes, median of ${RUNS}): **${fmt(initMs)} ms**, of which compiling ${fmt(compileMs)} ms.` : "",
       "",

@@ -280,18 +280,41 @@ function runtimeMissing(name: string): string | undefined {
   return v.status === 0 ? undefined : `${name}: ${bin} --version failed: ${v.stderr || v.error}`;
 }
 
+// The whole API's layers: in Node `import "tokenmill"` is dist/index-node.js, which loads them on
+// first use with require() of ESM; Bun and Deno take the same entry (their "node" condition).
+const LAYERS_APP = `import * as m from "tokenmill";
+const json = JSON.stringify({ version: "1.0", added_tokens: [], normalizer: null, pre_tokenizer: { type: "Whitespace" }, post_processor: null, decoder: null,
+  model: { type: "WordLevel", vocab: { "[UNK]": 0, hello: 1, world: 2 }, unk_token: "[UNK]" } });
+const tok = m.fromTokenizerJsonSync(json);
+const trained = await m.train("low lower lowest ".repeat(20), { vocabSize: 262, pattern: "o200k" });
+let err;
+try { m.fromTokenizerJsonSync("{"); } catch (e) { err = [e.name, e instanceof m.TokenmillError]; }
+console.log(JSON.stringify({ hf: Array.from(tok.encode("hello there world")), isHf: tok instanceof m.HfTokenizer, trained: trained instanceof m.TrainedTokenizer,
+  chat: m.countChat([{ role: "user", content: "hi" }], { model: "gpt-4o" }), err }));
+`;
+
+/** Runs dir/<file> under `runtime`; its stdout, parsed, after checking it exited cleanly. */
+function runIn(runtime: string, file: string): unknown {
+  const r = spawnSync(RUNTIMES[runtime]!.bin, RUNTIMES[runtime]!.args(file), {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(dir, ".deno") },
+  });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
 describe.each(Object.keys(RUNTIMES))("%s runs the installed package", (runtime) => {
   const missing = runtimeMissing(runtime);
   if (missing) console.warn(`skipping ${runtime}: ${missing}`);
   it.skipIf(!!missing).each(Object.keys(APPS))("%s", (app) => {
-    const r = spawnSync(RUNTIMES[runtime]!.bin, RUNTIMES[runtime]!.args(`src/${app}.js`), {
-      cwd: dir,
-      encoding: "utf8",
-      timeout: 60_000,
-      env: { ...process.env, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(dir, ".deno") },
-    });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    expectExact(JSON.parse(r.stdout), ENGINE[app]!);
+    expectExact(runIn(runtime, `src/${app}.js`) as Parameters<typeof expectExact>[0], ENGINE[app]!);
+  });
+
+  it.skipIf(!!missing)("the whole API's layers (tokenizer.json, training, chat) on first use", () => {
+    writeFileSync(join(dir, "src", "layers.js"), LAYERS_APP);
+    expect(runIn(runtime, "src/layers.js")).toEqual({ hf: [1, 0, 2], isHf: true, trained: true, chat: 8, err: ["InvalidArgumentError", true] });
   });
 });

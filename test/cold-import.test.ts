@@ -21,6 +21,13 @@ function builtFiles(): string[] {
   return readdirSync(DIST).filter((f) => /\.(c?js)$/.test(f) && f !== "cli.cjs");
 }
 
+/** Runs an ES module in a fresh `node` from the repo root (so that "tokenmill" resolves to this package, as for a user); its stdout. */
+function runModule(code: string): string {
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 120_000, cwd: resolve(".") });
+  expect(r.stderr).toBe("");
+  return r.stdout;
+}
+
 describe("the built files", () => {
   it("restore no names at import (no name-setting helper calls, no static blocks for names)", () => {
     const offenders = builtFiles().filter((f) => /"name",\{value:/.test(readFileSync(resolve(DIST, f), "utf8")));
@@ -70,18 +77,22 @@ try { m.fromTokenizerJsonSync("{"); } catch (e) { console.log(e.name); }`;
   });
 });
 
+/** The files (relative to dist/) that `import` of dist/<entry> loads before it runs (static imports, transitively). */
+function staticGraph(entry: string): string[] {
+  const seen = new Set<string>();
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    const dir = f.includes("/") ? f.slice(0, f.lastIndexOf("/") + 1) : "";
+    for (const m of readFileSync(resolve(DIST, f), "utf8").matchAll(/(?:import|export)\s*(?:[^"'`;]*?from\s*)?["'](\.\.?\/[^"']+)["']/g)) {
+      visit(new URL(m[1]!, `file:///${dir}`).pathname.slice(1));
+    }
+  };
+  visit(entry);
+  return [...seen];
+}
+
 describe("the trainer", () => {
-  /** The files `import` of dist/<entry> loads before it runs (static imports, transitively). */
-  function staticGraph(entry: string): string[] {
-    const seen = new Set<string>();
-    const visit = (f: string) => {
-      if (seen.has(f)) return;
-      seen.add(f);
-      for (const m of readFileSync(resolve(DIST, f), "utf8").matchAll(/(?:import|export)\s*(?:[^"'`;]*?from\s*)?["']\.\/([^"']+)["']/g)) visit(m[1]!);
-    };
-    visit(entry);
-    return [...seen];
-  }
 
   it("is not in the whole API's import, only behind train()'s dynamic import", () => {
     const trainer = builtFiles().filter((f) => f.endsWith(".js") && readFileSync(resolve(DIST, f), "utf8").includes("function runMerges("));
@@ -123,5 +134,65 @@ console.log(fills);`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 60_000 });
     expect(r.stderr).toBe("");
     expect(r.stdout).toBe("0\n");
+  });
+});
+
+describe("Node's whole-API entry (index-node.js: the layers loaded on first use)", () => {
+  /** The one built file that defines `class <name>`. */
+  const definingFile = (name: string) => {
+    const files = builtFiles().filter((f) => f.endsWith(".js") && readFileSync(resolve(DIST, f), "utf8").includes(`class ${name}`));
+    expect(files, name).toHaveLength(1);
+    return files[0]!;
+  };
+
+  it("is what `import \"tokenmill\"` resolves to in Node; require() and browsers keep index.js / index.cjs", () => {
+    const out = runModule(`console.log(import.meta.resolve("tokenmill").split("/").pop());
+console.log((await import("node:module")).createRequire(process.cwd() + "/x.js").resolve("tokenmill").split("/").pop());`);
+    expect(out).toBe("index-node.js\nindex.cjs\n");
+  });
+
+  it("does not load the tokenizer.json, SentencePiece, training, comparison, chat, pool or sharding code at import", () => {
+    const graph = staticGraph("index-node.js");
+    for (const cls of ["HfTokenizer", "SentencePieceTokenizer", "TrainedTokenizer"]) expect(graph, cls).not.toContain(definingFile(cls));
+    for (const fn of ["function encodeChat(", "function compareTokenizers(", "function shardCorpus(", "function createTokenizerPool("]) {
+      const files = builtFiles().filter((f) => f.endsWith(".js") && readFileSync(resolve(DIST, f), "utf8").includes(fn));
+      expect(files.length, fn).toBeGreaterThan(0);
+      for (const f of files) expect(graph, fn).not.toContain(f);
+    }
+    // while the universal entry has them all at import
+    expect(staticGraph("index.js")).toContain(definingFile("HfTokenizer"));
+  });
+
+  it("exports the same names as index.js, each of the same kind and name", () => {
+    const out = runModule(`const a = await import("tokenmill");
+const b = await import(${JSON.stringify(pathToFileURL(resolve(DIST, "index.js")).href)});
+const kinds = (m) => Object.keys(m).sort().map((k) => k + ":" + typeof m[k] + ":" + (typeof m[k] === "function" ? m[k].name : ""));
+console.log(JSON.stringify(kinds(a)) === JSON.stringify(kinds(b)), Object.keys(a).length);`);
+    const [same, n] = out.trim().split(" ");
+    expect(same).toBe("true");
+    expect(Number(n)).toBeGreaterThan(60);
+  });
+
+  it("runs each layer on first use, sharing the core's classes: instanceof, errors, statics and subclasses behave as with the classes themselves", () => {
+    const out = runModule(`const m = await import("tokenmill");
+const json = (await import("node:fs")).readFileSync(${JSON.stringify(resolve("test/fixtures/hf/unigram-trained.json"))}, "utf8");
+const real = await import(${JSON.stringify(pathToFileURL(resolve(DIST, "api/layers.js")).href)});
+const enc = m.getEncodingSync("o200k_base");
+console.log(typeof enc.heal, typeof enc.decoder, enc.encode("hello world", { segmentation: "bytes" }).length);
+console.log(({}) instanceof m.HfTokenizer, m.HfTokenizer.name, m.SentencePieceTokenizer.name, m.TrainedTokenizer.name);
+const tok = m.fromTokenizerJsonSync(json);
+console.log(tok instanceof m.HfTokenizer, tok instanceof real.HfTokenizer, Object.getPrototypeOf(tok) === m.HfTokenizer.prototype, tok.encode("hello world").length > 0);
+try { m.fromTokenizerJsonSync("{"); } catch (e) { console.log(e.name, e instanceof m.InvalidArgumentError, e instanceof m.TokenmillError); }
+try { new m.HfTokenizer(); } catch (e) { console.log(e instanceof TypeError || e instanceof m.TokenmillError); }
+try { m.HfTokenizer(); } catch (e) { console.log(e instanceof TypeError); }
+class Mine extends m.HfTokenizer {}
+console.log(Object.getPrototypeOf(Mine.prototype) === real.HfTokenizer.prototype);
+const t = await m.train("low lower lowest newer newest ".repeat(20), { vocabSize: 262, pattern: "o200k" });
+console.log(t instanceof m.TrainedTokenizer, t.encode("lowest").length > 0);
+console.log(m.countChat([{ role: "user", content: "hi" }], { model: "gpt-4o" }) > 0);
+try { await m.train("", { vocabSize: 300 }); } catch (e) { console.log(e instanceof m.EmptyCorpusError); }`);
+    expect(out).toBe(
+      ["function function 11", "false HfTokenizer SentencePieceTokenizer TrainedTokenizer", "true true true true", "InvalidArgumentError true true", "true", "true", "true", "true true", "true", "true", ""].join("\n"),
+    );
   });
 });

@@ -57,7 +57,8 @@ export async function loadLib(lib, encName) {
   switch (lib) {
     case "tokenmill": {
       if (!tokenmillAvailable()) throw new TokenmillMissing(tokenmillMissingMessage());
-      const { getEncodingSync } = await import(pathToFileURL(TOKENMILL_DIST).href);
+      // by name, as a user imports it: the package's "exports" give Node its Node entry
+      const { getEncodingSync } = await import("tokenmill");
       return tokenmillAdapter(lib, getEncodingSync(encName));
     }
     case "tiktoken": {

@@ -3,7 +3,10 @@
 
 import { isSegmentation, segment, SEGMENTATIONS, type Segmentation } from "../encoders/index.js";
 import { InvalidArgumentError } from "../errors.js";
-import { Encoding, HfTokenizer, getEncoding, isEncodingName, listEncodings } from "../index.js";
+import { Encoding } from "../openai/encoding.js";
+import { getEncoding } from "../openai/load.js";
+import { isEncodingName, listEncodings } from "../openai/models.js";
+import { HfTokenizer } from "../hf/index.js";
 import {
   addSizes,
   compression,

@@ -121,7 +121,9 @@ export function decodeSegmented(enc: Encoding, ids: ArrayLike<number>, segmentat
   return segmentation === "bytes" ? decodeByteIds(ids) : enc.decode(ids);
 }
 
-// Makes `enc.encode(text, { segmentation })` work (the core calls back into this layer).
-registerSegmenter((enc, text, options) =>
-  segment(enc, text, { segmentation: options.segmentation ?? "bpe", ...(options.p !== undefined ? { p: options.p } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) }),
-);
+/** Makes `enc.encode(text, { segmentation })` work (the core calls back into this layer). */
+export function installSegmentations(): void {
+  registerSegmenter((enc, text, options) =>
+    segment(enc, text, { segmentation: options.segmentation ?? "bpe", ...(options.p !== undefined ? { p: options.p } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) }),
+  );
+}

@@ -28,6 +28,11 @@ export const ENCODING_NAMES = [
 
 export type EncodingName = (typeof ENCODING_NAMES)[number];
 
+/** Names of the built-in encodings. */
+export function listEncodings(): string[] {
+  return [...ENCODING_NAMES];
+}
+
 const ENCODING_SET: ReadonlySet<string> = new Set(ENCODING_NAMES);
 
 export function isEncodingName(x: unknown): x is EncodingName {

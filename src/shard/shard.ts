@@ -33,6 +33,7 @@ import {
   type TokenizerIdentity,
 } from "./index-file.js";
 import { sha256Hex, ShardWriter, writeAtomic } from "./writer.js";
+import { DEFAULT_SHARD_TOKENS } from "./defaults.js";
 
 export interface ShardOptions {
   /** Input files or patterns (`data/*.jsonl`, `corpus/**\/*.txt.gz`), read in this order, each pattern's matches sorted. */
@@ -89,7 +90,6 @@ export interface ShardResult {
   unreadable: { path: string; error: string }[];
 }
 
-export const DEFAULT_SHARD_TOKENS = 100_000_000;
 const EOT_CANDIDATES = ["<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>", "<|eot_id|>"];
 const JSONL_NAME = /\.(jsonl|ndjson)(\.gz)?$/;
 

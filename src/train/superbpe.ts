@@ -10,7 +10,7 @@
 // Stage 2 resumes from stage 1's merges: each stage-2 word starts as stage 1's BPE of it (the
 // merges replayed on the whole word, HF merge-list semantics), and the merge loop continues
 // with the same vocabulary and ids.
-import { fromTokenizerJsonSync } from "../index.js";
+import { fromTokenizerJsonSync } from "../hf/index.js";
 import { BYTE_TO_SYMBOL } from "./byte-level.js";
 import type { CoreWords } from "./core.js";
 import { resolvePattern, type TrainPattern } from "./patterns.js";

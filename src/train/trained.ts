@@ -13,7 +13,8 @@
 // the id when a merge yields bytes that already are a token, see core.ts): tiktoken then
 // also joins any other split of those bytes, HF only the listed pairs. `duplicateMerges`
 // counts such merges; with 0, every text gets the same ids from both.
-import { createEncoding, type Encoding, type LoadOptions } from "../index.js";
+import { createEncoding, type LoadOptions } from "../openai/load.js";
+import type { Encoding } from "../openai/encoding.js";
 import { byteLevelString } from "./byte-level.js";
 import { VariantExportError } from "./errors.js";
 import { WHOLE_PAT_STR, type TrainPattern } from "./patterns.js";
