@@ -26,15 +26,19 @@ type FunctionKeys = Exclude<keyof LayerModule, ClassKeys>;
 
 let layers: LayerModule | undefined;
 
-// require() of an ES module (Node ≥ 20.19): synchronous, and into the module map `import` uses,
-// so the layers share this entry's core (its Encoding, errors, engines) rather than a copy.
+// require() of an ES module (Node 20.19+, 22.12+: package.json "engines"): synchronous, and into
+// the module map `import` uses, so the layers share this entry's core (its Encoding, errors,
+// engines) rather than a copy.
 function loadLayers(): LayerModule {
   if (layers) return layers;
   try {
     layers = createRequire(import.meta.url)("./api/layers.js") as LayerModule;
   } catch (e) {
     if ((e as { code?: string }).code !== "ERR_REQUIRE_ESM") throw e;
-    throw new TokenmillError("NODE_TOO_OLD", `tokenmill needs Node >= 20.19 (require of ES modules) for its tokenizer.json, SentencePiece, pool, training, chat and sharding APIs; this is Node ${process.version}`);
+    throw new TokenmillError(
+      "NODE_TOO_OLD",
+      `tokenmill's tokenizer.json, SentencePiece, pool, training, comparison, chat and sharding APIs need require() of ES modules (Node 20.19+ or 22.12+); this is Node ${process.version} (require("tokenmill") works there)`,
+    );
   }
   return layers;
 }
