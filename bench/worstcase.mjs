@@ -116,7 +116,7 @@ const header = [
   "encoding · input",
   ...cols.map(([l, s]) => `${l} ${sizeName(s)}`),
   ...(HAS_TM ? [`tokenmill ${sizeName(BIG)} ÷ ${sizeName(SMALL)} (linear: ${BIG / SMALL})`] : []),
-  ...(RATIO ? [`tokenmill ${sizeName(BIG)} ÷ prose`, `tokenmill ${sizeName(BIG)} warm ÷ prose warm`] : []),
+  ...(RATIO ? [`tokenmill ${sizeName(BIG)} ÷ prose`, `tokenmill ${sizeName(BIG)} warm ÷ prose warm`, `tokens ÷ prose's (${sizeName(BIG)})`, `warm time per token ÷ prose's`] : []),
 ];
 const cell = (enc, kind, lib, size) => results.find((y) => y.enc === enc && y.kind === kind && y.lib === lib && y.size === size);
 const tableRows = [];
@@ -139,6 +139,9 @@ for (const enc of ENCODINGS)
       const ref = cell(enc, "prose", "tokenmill", BIG)?.r;
       row.push(x?.ms != null && ref?.ms ? `${(x.ms / ref.ms).toFixed(2)}×` : "—");
       row.push(x?.msWarm != null && ref?.msWarm ? `${(x.msWarm / ref.msWarm).toFixed(2)}×` : "—");
+      // how much more output the input makes than prose, and what each token of it costs
+      row.push(x?.nIds && ref?.nIds ? `${(x.nIds / ref.nIds).toFixed(2)}×` : "—");
+      row.push(x?.msWarm != null && x?.nIds && ref?.msWarm && ref?.nIds ? `${(x.msWarm / x.nIds / (ref.msWarm / ref.nIds)).toFixed(2)}×` : "—");
     }
     tableRows.push(row);
   }
@@ -153,7 +156,7 @@ if (WRITE) {
       machineMd(),
       `- inputs (sizes in bytes of UTF-8): ${Object.entries(KINDS).filter(([k]) => kinds.includes(k)).map(([k, v]) => `\`${k}\` = ${v}`).join("; ")}.`,
       `- method: one child process per measurement (tokenmill: best of ${RUNS}); the library is loaded and warmed up on three ~1 KB inputs of the same kind (other seeds), then the input (a flat string) is encoded once and timed (gpt-tokenizer and ai-tokenizer cache pieces, so repeats would time cache hits); tokenmill also 3 more times with its piece cache emptied before each ("warm": the best of those, over all its processes); budget ${BUDGET_S} s per cell including loading. Peers at ${sizeName(PEER_SIZE)} only${ALL_PEERS ? "" : `, and (but tiktoken) only on ${[...PEER_KINDS].join(", ")}`}. ✗ = ids differ from tiktoken's at ${sizeName(PEER_SIZE)}.`,
-      `- figures: milliseconds per encode (lower is better).`,
+      `- figures: milliseconds per encode (lower is better). The last two columns put the warm ratio in terms of output: how many tokens the ${sizeName(BIG)} input makes against the same bytes of prose, and the warm time per token against prose's (< 1: each token costs less than a token of prose).`,
       "",
       mdTable(header, tableRows),
     ].join("\n"),
