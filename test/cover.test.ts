@@ -79,18 +79,31 @@ describe("coverEncodings", () => {
   });
 
   it("the lemma's partition: the encoding of any text starting with x begins with exactly one cover", () => {
+    // Covers are canonical encodings of text (README), so a text whose encoding's covering token
+    // ends inside a character is outside the enumeration: " ឃ" is [" \xe1\x9e", "\x83"] in
+    // o200k_base, and [" \xe1\x9e"] is no cover of " " (README "coverEncodings": limitation).
     fc.assert(
       fc.property(fc.string({ unit: "grapheme", minLength: 1, maxLength: 12 }), fc.string({ unit: "grapheme", maxLength: 8 }), (xs, more) => {
         const x = utf8.encode(xs);
-        const covers = new Set([...enc.coverEncodings(x)].map(key));
+        const all = utf8.encode(xs + more);
         const ids = enc.encodeOrdinary(xs + more);
         let k = 0;
         let bytes = 0;
         while (bytes < x.length) bytes += enc.tokenBytes(ids[k++]!).length;
+        fc.pre(bytes === all.length || (all[bytes]! & 0xc0) !== 0x80);
+        const covers = new Set([...enc.coverEncodings(x)].map(key));
         expect(covers.has(key(ids.subarray(0, k))), `${JSON.stringify(xs)} + ${JSON.stringify(more)}`).toBe(true);
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("a cover ending inside a character is not enumerated (the limitation above): [\" \\xe1\\x9e\"] of \" ឃ\" is none of \" \", [\" a\"] is one", () => {
+    const ids = enc.encodeOrdinary(" ឃ");
+    expect(Array.from(ids[0] !== undefined ? enc.tokenBytes(ids[0]) : [])).toEqual([0x20, 0xe1, 0x9e]);
+    const covers = [...enc.coverEncodings(" ")].map(key);
+    expect(covers).not.toContain(key(ids.subarray(0, 1)));
+    expect(covers).toContain(key(enc.encodeOrdinary(" a").subarray(0, 1)));
   });
 
   it("long prefixes: the head before a safe cut is encoded once; limit; errors", () => {

@@ -5,7 +5,10 @@
 // prefix of x and x is a prefix of bytes(t_1..t_k): the last token crosses or ends at the end of x.
 // The probability a tokenized LM gives to "the text starts with x" is the sum of P(t) over them.
 // Valid = canonical: t is what the encoder gives for bytes(t) (here encodeOrdinary: the prefix is
-// ordinary text).
+// ordinary text). So a sequence whose last token ends inside a UTF-8 character (o200k_base's
+// " \xe1\x9e" of " ឃ") is never a cover, though texts start with it: the byte-level lemma would
+// need those too, which takes deciding canonicality of a byte string that is not text (README,
+// limitation; not built).
 //
 // Enumeration, walking back from the end of x: the last token starts at j, n - maxLen <= j < n,
 // and is one of tokensWithPrefix(x[j..n)); each candidate x[0..j) ++ bytes(T) is encoded and kept
