@@ -2,7 +2,7 @@
 // performance.now() counts from the process's time origin (process start). The harness's own
 // module is imported before tBoot, so that "import+load" times the library alone: from the start
 // of its import to its encoding ready.
-import { loadLib } from "./common.mjs";
+import { loadLib, ROOT } from "./common.mjs";
 const tBoot = performance.now();
 const lib = process.argv[2];
 const encName = process.argv[3] ?? "o200k_base";
@@ -10,7 +10,6 @@ const text = "Hello, world! The quick brown fox jumps over the lazy dog. 1234567
 if (lib === "tokenmill:init") {
   // the engine's own init alone (bench/coldstart.mjs): vocab bytes already read
   const fs = await import("node:fs");
-  const { ROOT } = await import("./common.mjs");
   const path = await import("node:path");
   const { getEncodingSync } = await import(path.join(ROOT, "dist", "index.js"));
   const vocab = new Uint8Array(fs.readFileSync(path.join(ROOT, "vocab", `${encName}.tkv`)));

@@ -10,6 +10,7 @@ import { TokenmillError, VocabFormatError } from "../errors.js";
 import { WASM_BYTES } from "../generated/wasm.js";
 import { latin1Bytes } from "../shared/latin1.js";
 import { wasmAvailable } from "../platform/wasm.js";
+import { nodeBuffer } from "../platform/node.js";
 import { unfinishedTail } from "../text/utf8.js";
 import type { Utf16Position } from "../text/utf16-position.js";
 
@@ -45,10 +46,6 @@ interface Exports {
   initFromImage(inputCap: number, step: number, sumLo: number, sumHi: number, keyLo: number, keyHi: number): number;
 }
 
-interface NodeBuffer {
-  from(buf: ArrayBuffer): { toString(encoding: "latin1" | "utf16le", start: number, end: number): string };
-}
-const NodeBuffer = (globalThis as unknown as { Buffer?: NodeBuffer }).Buffer;
 /**
  * Strings from the bytes [start, end) of WASM memory, each piece decoded on its own: `ascii`
  * for bytes < 0x80 only, `text` for any UTF-8 (exactly as TextDecoder).
@@ -68,8 +65,8 @@ const utf8Decoder = new TextDecoder("utf-8", { ignoreBOM: true });
  * (Chromium; PERFORMANCE.md "Decode"), so they use TextDecoder for all of it.
  */
 function textMaker(ex: Exports, buf: ArrayBuffer, arena: number): TextMaker {
-  if (NodeBuffer) {
-    const view = NodeBuffer.from(buf);
+  if (nodeBuffer) {
+    const view = nodeBuffer.from(buf);
     const out = ex.outputPtr();
     return {
       ascii: (start, end) => view.toString("latin1", start, end),
