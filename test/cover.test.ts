@@ -25,6 +25,16 @@ function endsMidCharacter(y: Uint8Array): boolean {
   }
 }
 
+/** Whether y is text, or text up to a character cut short at its end. */
+function textSoFar(y: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(y, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Ordinary tokens of the whole vocabulary (specials left out), by id. */
 function vocabOf(enc: Encoding): (Uint8Array | undefined)[] {
   const specials = new Set(Object.values(enc.specialTokens));
@@ -46,14 +56,7 @@ function isValid(enc: Encoding, vocab: (Uint8Array | undefined)[], prefix: Uint3
     if (!vb || (vb[0]! & 0xc0) !== 0x80) return false; // only a continuation byte continues y
     const z = new Uint8Array([...y, ...vb]);
     const next = Uint32Array.from([...prefix, v]);
-    if (endsMidCharacter(z)) {
-      try {
-        new TextDecoder("utf-8", { fatal: true }).decode(z, { stream: true }); // text so far?
-      } catch {
-        return false;
-      }
-      return isValid(enc, vocab, next, depth + 1);
-    }
+    if (endsMidCharacter(z)) return textSoFar(z) && isValid(enc, vocab, next, depth + 1);
     return key(enc.encodeOrdinary(dec.decode(z))) === key(next);
   });
 }
@@ -86,11 +89,7 @@ function witness(enc: Encoding, vocab: (Uint8Array | undefined)[], y: Uint8Array
   if (chain.length >= 2) return undefined;
   for (const v of deeper) {
     const z = new Uint8Array([...y, ...vocab[v]!]);
-    try {
-      new TextDecoder("utf-8", { fatal: true }).decode(z, { stream: true }); // text so far?
-    } catch {
-      continue;
-    }
+    if (!textSoFar(z)) continue;
     const c = witness(enc, vocab, z, [...chain, v]);
     if (c) return c;
   }
@@ -113,11 +112,7 @@ function bruteCovers(enc: Encoding, x: Uint8Array, vocab: (Uint8Array | undefine
         if (c[c.length - 1] === id) out.add(key(c));
         return;
       }
-      try {
-        new TextDecoder("utf-8", { fatal: true }).decode(y, { stream: true }); // text so far?
-      } catch {
-        return;
-      }
+      if (!textSoFar(y)) return;
       const c = witness(enc, vocab, y, [id]);
       if (c) out.add(key(c));
     });

@@ -28,13 +28,14 @@
 
 import type { Encoding } from "../openai/encoding.js";
 import { internalsOf } from "../openai/encoding.js";
+import { ordinaryTokenBytes } from "../openai/ordinary-tokens.js";
 import { InvalidArgumentError } from "../errors.js";
 import { lastSafeSplit } from "../text/cuts.js";
 import { firstInvalidUtf8 } from "../text/utf8.js";
 import { prefixBytes, tokensWithPrefix } from "./prefix.js";
 import { RankTable } from "../engines/js/rank-table.js";
 import { BytePairEncoder } from "../engines/js/bpe.js";
-import type { Vocab } from "../vocab/tkv.js";
+import { parseVocabFile, serializeVocab } from "../vocab/tkv.js";
 
 const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 const utf8 = new TextEncoder();
@@ -79,23 +80,8 @@ function tokensStartingMidCharacter(enc: Encoding): ContinuationToken[] {
 function pairEncoder(enc: Encoding): BytePairEncoder {
   let bpe = pairEncoders.get(enc);
   if (bpe) return bpe;
-  let vocab: Vocab | undefined = internalsOf(enc).vocab;
-  if (!vocab) {
-    const nTokens = enc.nVocab;
-    const specials = new Set(Object.values(enc.specialTokens));
-    const parts: Uint8Array[] = [];
-    const offsets = new Uint32Array(nTokens + 1);
-    let total = 0;
-    for (let id = 0; id < nTokens; id++) {
-      const b = !specials.has(id) && enc.isValidId(id) ? enc.tokenBytes(id) : new Uint8Array(0);
-      parts.push(b);
-      total += b.length;
-      offsets[id + 1] = total;
-    }
-    const bytes = new Uint8Array(total);
-    parts.forEach((b, id) => bytes.set(b, offsets[id]!));
-    vocab = { nTokens, offsets, bytes, sha256: new Uint8Array(32) };
-  }
+  const none = new Uint8Array(0);
+  const vocab = internalsOf(enc).vocab ?? parseVocabFile(serializeVocab(ordinaryTokenBytes(enc).map((t) => t ?? none), new Uint8Array(32)));
   bpe = new BytePairEncoder(new RankTable(vocab));
   pairEncoders.set(enc, bpe);
   return bpe;
@@ -134,22 +120,22 @@ const endsWith = (ids: Uint32Array, tail: readonly number[]): boolean =>
  * end on a boundary are tried first, then, depth first, those that end inside a character again.
  */
 function extendedCover(enc: Encoding, y: Uint8Array, chain: number[], lastBytes: Uint8Array): Uint32Array | undefined {
-  const deeper: ContinuationToken[] = [];
+  const deeper: { v: ContinuationToken; z: Uint8Array }[] = [];
   const last = chain[chain.length - 1]!;
   for (const v of tokensStartingMidCharacter(enc)) {
     const z = concat(y, v.bytes);
     if (firstInvalidUtf8(z, false) >= 0) continue; // v does not continue the character
     if (!compatible(enc, last, lastBytes, v.id, v.bytes)) continue; // never next to each other
     if (firstInvalidUtf8(z, true) >= 0) {
-      deeper.push(v); // ends inside a character again
+      deeper.push({ v, z }); // ends inside a character again
       continue;
     }
     const ids = enc.encodeOrdinary(decoder.decode(z));
     if (endsWith(ids, [...chain, v.id])) return ids.subarray(0, ids.length - chain.length);
   }
   if (chain.length >= MAX_EXTENSION) return undefined;
-  for (const v of deeper) {
-    const cover = extendedCover(enc, concat(y, v.bytes), [...chain, v.id], v.bytes);
+  for (const { v, z } of deeper) {
+    const cover = extendedCover(enc, z, [...chain, v.id], v.bytes);
     if (cover) return cover;
   }
   return undefined;
@@ -192,11 +178,12 @@ export function* coverEncodings(enc: Encoding, given: Uint8Array | string, optio
     if (candidates.length === 0) continue;
     const mid = x.subarray(cut, j);
     for (const t of candidates) {
-      const y = concat(mid, enc.tokenBytes(t));
+      const tb = enc.tokenBytes(t);
+      const y = concat(mid, tb);
       if (firstInvalidUtf8(y, false) >= 0) continue; // no text starts so: not what an encoder gives
       if (firstInvalidUtf8(y, true) >= 0) {
         // t ends inside a character: a cover if tokens completing it make an encoding
-        const rest = extendedCover(enc, y, [t], enc.tokenBytes(t));
+        const rest = extendedCover(enc, y, [t], tb);
         if (!rest) continue;
         yield withHead(rest);
         if (++yielded >= limit) return;

@@ -6,6 +6,7 @@
 
 import type { Encoding } from "../index.js";
 import { TokenmillError } from "../errors.js";
+import { ordinaryTokenBytes } from "../openai/ordinary-tokens.js";
 
 /** Edges live in one open-addressing hash table keyed by (node, byte); the root is dense. */
 export class VocabTrie {
@@ -145,11 +146,7 @@ const cache = new WeakMap<Encoding, VocabIndex>();
 export function vocabIndex(enc: Encoding): VocabIndex {
   let index = cache.get(enc);
   if (index) return index;
-  const special = new Set(Object.values(enc.specialTokens));
-  const tokens: Array<Uint8Array | undefined> = new Array(enc.nVocab);
-  for (let id = 0; id < enc.nVocab; id++) {
-    tokens[id] = !special.has(id) && enc.isValidId(id) ? enc.tokenBytes(id) : undefined;
-  }
+  const tokens = ordinaryTokenBytes(enc);
   const trie = new VocabTrie(tokens);
   const byteToken = new Int32Array(256);
   const one = new Uint8Array(1);
